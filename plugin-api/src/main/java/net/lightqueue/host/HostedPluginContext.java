@@ -1,0 +1,79 @@
+package net.lightqueue.host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import net.lightqueue.host.spi.PluginContext;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.store.CommitLogDispatchStore;
+import org.apache.rocketmq.store.CommitLogDispatcher;
+import org.apache.rocketmq.store.DefaultMessageStore;
+import org.apache.rocketmq.store.MessageStore;
+
+/** The context of one hosted plugin. */
+final class HostedPluginContext implements PluginContext {
+
+    private final BrokerController controller;
+    private final DefaultMessageStore defaultStore;
+    private final Supplier<MessageStore> outermostStore;
+    private final Object settings;
+    private final Path dataDir;
+    private volatile boolean loading = true;
+
+    HostedPluginContext(BrokerController controller, DefaultMessageStore defaultStore,
+        Supplier<MessageStore> outermostStore, Object settings, Path dataDir) {
+        this.controller = controller;
+        this.defaultStore = defaultStore;
+        this.outermostStore = outermostStore;
+        this.settings = settings;
+        this.dataDir = dataDir;
+    }
+
+    @Override
+    public MessageStore messageStore() {
+        return outermostStore.get();
+    }
+
+    @Override
+    public DefaultMessageStore defaultMessageStore() {
+        return defaultStore;
+    }
+
+    @Override
+    public BrokerController brokerController() {
+        return controller;
+    }
+
+    @Override
+    public <T> T settings(Class<T> type) {
+        return type.cast(settings);
+    }
+
+    @Override
+    public void addDispatcher(CommitLogDispatcher dispatcher) {
+        defaultStore.getDispatcherList().addLast(dispatcher);
+    }
+
+    @Override
+    public void registerDispatchStore(CommitLogDispatchStore store) {
+        if (!loading) {
+            throw new IllegalStateException("dispatch stores must be registered during load, before the store recovers");
+        }
+        defaultStore.registerCommitLogDispatchStore(store);
+    }
+
+    @Override
+    public Path dataDir() {
+        try {
+            return Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the plugin data directory " + dataDir, e);
+        }
+    }
+
+    void loaded() {
+        loading = false;
+    }
+}

@@ -1,0 +1,83 @@
+package net.lightqueue.host;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.lightqueue.host.config.Setting;
+import net.lightqueue.host.config.SettingsPrefix;
+import net.lightqueue.host.spi.BrokerPlugin;
+import net.lightqueue.host.spi.PluginContext;
+import org.apache.rocketmq.store.CommitLogDispatchStore;
+import org.apache.rocketmq.store.DispatchRequest;
+
+/** A plugin that records what the host does to it. Registered through test resources. */
+public class RecordingPlugin implements BrokerPlugin {
+
+    static final List<RecordingPlugin> INSTANCES = new CopyOnWriteArrayList<>();
+
+    @SettingsPrefix("recording")
+    static final class Settings {
+        @Setting(description = "a number", min = 1, max = 10)
+        int recordingLevel = 3;
+    }
+
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<String> dispatchedTopics = new CopyOnWriteArrayList<>();
+    volatile PluginContext context;
+    static volatile Long dispatchFrom;
+
+    public RecordingPlugin() {
+        INSTANCES.add(this);
+    }
+
+    @Override
+    public String name() {
+        return "recording";
+    }
+
+    @Override
+    public Class<?> settingsType() {
+        return Settings.class;
+    }
+
+    @Override
+    public void load(PluginContext context) {
+        this.context = context;
+        events.add("load:maxPhyOffset=" + storeMaxOffset());
+        context.addDispatcher(this::dispatch);
+        context.registerDispatchStore(new CommitLogDispatchStore() {
+            @Override
+            public Long getDispatchFromPhyOffset(boolean recoverNormally) {
+                return dispatchFrom;
+            }
+
+            @Override
+            public boolean isMappedFileMatchedRecover(long phyOffset, long storeTimestamp, boolean recoverNormally) {
+                return true;
+            }
+        });
+    }
+
+    private void dispatch(DispatchRequest request) {
+        dispatchedTopics.add(request.getTopic());
+    }
+
+    /** The commitlog is empty to a plugin before recovery, and holds the old messages after. */
+    private long storeMaxOffset() {
+        return context.defaultMessageStore().getMaxPhyOffset();
+    }
+
+    @Override
+    public void start() {
+        events.add("start:maxPhyOffset=" + storeMaxOffset());
+    }
+
+    @Override
+    public void roleChanged(boolean master) {
+        events.add("role:master=" + master);
+    }
+
+    @Override
+    public void stop() {
+        events.add("stop:storeShutdown=" + context.defaultMessageStore().isShutdown());
+    }
+}

@@ -1,0 +1,69 @@
+package net.lightqueue.host.testing;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import net.lightqueue.host.PluginHost;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+
+/**
+ * A real {@link BrokerController} in this JVM with {@link PluginHost} as its store plugin, its
+ * data in a directory of the test's, on free loopback ports, without a name server. Start it
+ * again on the same directory to test recovery.
+ */
+public final class InProcessBroker implements AutoCloseable {
+
+    private final BrokerController controller;
+
+    private InProcessBroker(BrokerController controller) {
+        this.controller = controller;
+    }
+
+    /** Starts a broker whose broker.conf would hold {@code settings} (plugin keys included). */
+    public static InProcessBroker start(Path storeRoot, Properties settings) throws Exception {
+        BrokerConfig brokerConfig = new BrokerConfig();
+        brokerConfig.setBrokerName("test-broker");
+        brokerConfig.setBrokerIP1("127.0.0.1");
+        brokerConfig.setMessageStorePlugIn(PluginHost.class.getName());
+        brokerConfig.setEnablePropertyFilter(true);
+
+        NettyServerConfig serverConfig = new NettyServerConfig();
+        serverConfig.setBindAddress("127.0.0.1");
+        serverConfig.setListenPort(0);
+
+        MessageStoreConfig storeConfig = new MessageStoreConfig();
+        storeConfig.setStorePathRootDir(storeRoot.toString());
+        storeConfig.setStorePathCommitLog(storeRoot.resolve("commitlog").toString());
+        storeConfig.setMappedFileSizeCommitLog(64 * 1024 * 1024);
+        storeConfig.setHaListenPort(0);
+
+        BrokerController controller = new BrokerController(brokerConfig, serverConfig, new NettyClientConfig(), storeConfig);
+        controller.getConfiguration().registerConfig(settings);
+        if (!controller.initialize()) {
+            controller.shutdown();
+            throw new IllegalStateException("broker failed to initialize in " + storeRoot);
+        }
+        controller.start();
+        return new InProcessBroker(controller);
+    }
+
+    public static InProcessBroker start(Path storeRoot) throws Exception {
+        return start(storeRoot, new Properties());
+    }
+
+    public BrokerController controller() {
+        return controller;
+    }
+
+    public PluginHost host() {
+        return (PluginHost) controller.getMessageStore();
+    }
+
+    @Override
+    public void close() {
+        controller.shutdown();
+    }
+}
