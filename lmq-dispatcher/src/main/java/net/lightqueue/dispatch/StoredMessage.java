@@ -1,0 +1,15 @@
+package net.lightqueue.dispatch;
+
+import java.util.Map;
+
+/**
+ * A message read through a light queue. Shared between readers of the same position through
+ * a small cache: treat {@code body} and {@code properties} as read-only.
+ *
+ * @param mqttTopic the MQTT topic (the {@code originMqttTopic} property, or the mapping of a
+ *                  native RocketMQ message, see {@link MqttMessageProperties})
+ * @param queueOffset the offset in the light queue it was read from
+ */
+public record StoredMessage(String mqttTopic, byte[] body, Map<String, String> properties,
+                            long storeTimestamp, long queueOffset, long commitLogOffset) {
+}
