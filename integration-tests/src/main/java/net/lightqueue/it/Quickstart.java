@@ -1,0 +1,82 @@
+package net.lightqueue.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a name server and a broker with the plugin from a local folder, on the usual ports:
+ * name server 9876, broker 10911, MQTT 1883. Ctrl-C stops the broker gracefully, then the
+ * name server. Used by {@code bin/run-broker.sh}.
+ *
+ * <pre>
+ * Quickstart --broker-lib DIR --release-jar JAR [--data DIR] [--mqtt-port 1883]
+ *            [--namesrv-port 9876] [--broker-port 10911] [key=value ...]
+ * </pre>
+ * Extra {@code key=value} arguments go to broker.conf.
+ */
+public final class Quickstart {
+
+    private Quickstart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of(
+            "--data", "data", "--mqtt-port", "1883", "--namesrv-port", "9876", "--broker-port", "10911"));
+        Map<String, String> conf = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
+            } else if (args[i].contains("=")) {
+                String[] kv = args[i].split("=", 2);
+                conf.put(kv[0], kv[1]);
+            } else {
+                throw new IllegalArgumentException("unexpected argument " + args[i] + "; see the README");
+            }
+        }
+        conf.putIfAbsent("mqttListenPort", options.get("--mqtt-port"));
+        Path data = Path.of(options.get("--data")).toAbsolutePath();
+        Files.createDirectories(data);
+        BrokerHome home = BrokerHome.create(data, Path.of(required(options, "--broker-lib")),
+            Path.of(required(options, "--release-jar")));
+        LocalCluster cluster = LocalCluster.prepare(home, Integer.parseInt(options.get("--namesrv-port")),
+            Integer.parseInt(options.get("--broker-port")), conf);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopping the broker and the name server ...");
+            try {
+                cluster.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped.countDown();
+        }, "quickstart-stop"));
+        try {
+            cluster.start();
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+        System.out.printf("name server 127.0.0.1:%s, broker %s, MQTT port %s, data in %s%n",
+            options.get("--namesrv-port"), cluster.brokerAddress(), conf.get("mqttListenPort"), data);
+        System.out.println("logs: " + home.logDir() + " (plugin: broker_default.log); Ctrl-C stops");
+        while (cluster.broker().isAlive()) {
+            Thread.sleep(500);
+        }
+        if (stopped.getCount() == 1) {
+            System.err.println("the broker exited:\n" + cluster.diagnostics());
+            System.exit(1);
+        }
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,78 @@
+package net.lightqueue.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Broker homes for tests, built from what Maven prepared (broker-lib/ and the release jar),
+ * and one cluster shared by every test class that only needs a running broker: starting a
+ * broker process takes seconds, so the suite starts it once and stops it when the JVM exits.
+ */
+public final class TestBrokers {
+
+    private static LocalCluster shared;
+
+    private TestBrokers() {
+    }
+
+    public static Path brokerLib() {
+        return Path.of(required("broker.lib.dir"));
+    }
+
+    public static Path releaseJar() {
+        return Path.of(required("release.jar"));
+    }
+
+    public static Path pluginApiJar() {
+        return Path.of(required("plugin-api.jar"));
+    }
+
+    /** A fresh home with our release jar in lib/. */
+    public static BrokerHome newHome(String name) throws IOException {
+        return BrokerHome.create(newWorkDir(name), brokerLib(), releaseJar());
+    }
+
+    /** A new directory under target/, kept after the run for post-mortems. */
+    public static Path newWorkDir(String name) throws IOException {
+        Path work = Files.createDirectories(Path.of(required("test.work.dir")));
+        return Files.createTempDirectory(work, name + "-");
+    }
+
+    /** A fresh cluster with the plugin on free ports, MQTT on a free port too; not started. */
+    public static LocalCluster newCluster(String name, Map<String, String> extraConf) throws IOException {
+        Map<String, String> conf = new java.util.HashMap<>(Map.of("mqttListenPort", String.valueOf(FreePorts.one())));
+        conf.putAll(extraConf);
+        return LocalCluster.prepare(newHome(name), conf);
+    }
+
+    /** The suite's shared running cluster. */
+    public static synchronized LocalCluster shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            LocalCluster cluster = newCluster("shared", Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            cluster.start();
+            shared = cluster;
+        }
+        return shared;
+    }
+
+    public static int mqttPort(LocalCluster cluster) {
+        return Integer.parseInt(cluster.brokerConf().get("mqttListenPort"));
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set; run the tests through Maven");
+        }
+        return value;
+    }
+}
