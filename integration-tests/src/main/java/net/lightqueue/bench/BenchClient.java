@@ -1,0 +1,240 @@
+package net.lightqueue.bench;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One MQTT connection: CONNECT (and SUBSCRIBE when asked), then hands PUBLISH traffic to the
+ * client's {@link Inbox} and acknowledgements to its {@link Outbox}. {@link #ready()} completes
+ * once the connection can carry the scenario's traffic.
+ */
+final class BenchClient extends ChannelInboundHandlerAdapter {
+    private static final int SUBSCRIBE_PACKET_ID = 1;
+
+    private final ClientSpec spec;
+    private final SessionSettings settings;
+    private final boolean subscribeOnConnect;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final RunMeters meters;
+    private final CompletableFuture<BenchClient> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private ChannelHandlerContext ctx;
+    private volatile boolean leaving;
+
+    BenchClient(ClientSpec spec, SessionSettings settings, boolean subscribeOnConnect, Inbox inbox, Outbox outbox,
+            RunMeters meters) {
+        this.spec = spec;
+        this.settings = settings;
+        this.subscribeOnConnect = subscribeOnConnect && spec.subscribes();
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.meters = meters;
+    }
+
+    CompletableFuture<BenchClient> ready() {
+        return ready;
+    }
+
+    ClientSpec spec() {
+        return spec;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** Starts publishing on this connection's event loop. */
+    void startPublishing(long startNanos, Pacer pacer) {
+        ctx.channel().eventLoop().execute(() -> {
+            if (outbox.paced()) {
+                pacer.add(ctx.channel().eventLoop(), outbox);
+            }
+            outbox.start(startNanos);
+        });
+    }
+
+    CompletableFuture<Void> stopPublishing() {
+        return CompletableFuture.runAsync(outbox::stop, ctx.channel().eventLoop());
+    }
+
+    /** Normal DISCONNECT, so the broker keeps a persistent session and sends no will. */
+    CompletableFuture<Void> disconnect() {
+        leaving = true;
+        MqttMessage disconnect = settings.protocol() == ProtocolVersion.V5
+                ? MqttMessageBuilders.disconnect().build()
+                : MqttMessage.DISCONNECT;
+        ctx.writeAndFlush(disconnect).addListener(f -> ctx.close());
+        return closed;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (outbox != null) {
+            outbox.bind(ctx.channel());
+        }
+        MqttProperties properties = new MqttProperties();
+        if (settings.protocol() == ProtocolVersion.V5 && settings.persistent()) {
+            properties.add(new MqttProperties.IntegerProperty(
+                    MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), SessionSettings.SESSION_EXPIRY_SECONDS));
+        }
+        ctx.writeAndFlush(MqttMessageBuilders.connect()
+                .protocolVersion(settings.protocol().netty())
+                .clientId(spec.clientId())
+                .cleanSession(!settings.persistent())
+                .keepAlive(settings.keepAliveSeconds())
+                .properties(properties)
+                .build());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MqttMessage message = (MqttMessage) msg;
+        if (message.decoderResult().isFailure()) {
+            fail("undecodable packet from broker: " + message.decoderResult().cause());
+            ctx.close();
+            return;
+        }
+        MqttMessageType type = message.fixedHeader().messageType();
+        switch (type) {
+            case CONNACK -> onConnAck((MqttConnAckMessage) message);
+            case SUBACK -> onSubAck((MqttSubAckMessage) message);
+            case PUBLISH -> onPublish((MqttPublishMessage) message);
+            case PUBACK, PUBCOMP -> {
+                if (outbox != null) {
+                    outbox.onCompleted(packetId(message));
+                }
+            }
+            case PUBREC -> {
+                if (outbox != null) {
+                    outbox.onPubRec(packetId(message));
+                }
+                ctx.write(reply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId(message)));
+            }
+            case PUBREL -> {
+                if (inbox != null) {
+                    inbox.onRelease(packetId(message));
+                }
+                ctx.write(reply(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, packetId(message)));
+            }
+            case DISCONNECT -> ctx.close();
+            default -> {
+                // PINGRESP needs nothing
+            }
+        }
+    }
+
+    private void onConnAck(MqttConnAckMessage connAck) {
+        MqttConnectReturnCode code = connAck.variableHeader().connectReturnCode();
+        if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            fail("broker refused CONNECT of " + spec.clientId() + ": " + code);
+            ctx.close();
+            return;
+        }
+        MqttProperties.MqttProperty<?> receiveMaximum = connAck.variableHeader().properties()
+                .getProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value());
+        if (outbox != null && receiveMaximum != null) {
+            outbox.limitWindow((Integer) receiveMaximum.value());
+        }
+        if (subscribeOnConnect) {
+            MqttMessageBuilders.SubscribeBuilder subscribe = MqttMessageBuilders.subscribe().messageId(SUBSCRIBE_PACKET_ID);
+            spec.filters().forEach(filter -> subscribe.addSubscription(settings.subscribeQos(), filter));
+            ctx.writeAndFlush(subscribe.build());
+        } else {
+            ready.complete(this);
+        }
+    }
+
+    private void onSubAck(MqttSubAckMessage subAck) {
+        for (int code : subAck.payload().reasonCodes()) {
+            if (code >= 0x80) {
+                fail("broker refused SUBSCRIBE of " + spec.clientId() + " to " + spec.filters()
+                        + ": reason code 0x" + Integer.toHexString(code));
+                return;
+            }
+        }
+        ready.complete(this);
+    }
+
+    private void onPublish(MqttPublishMessage publish) {
+        try {
+            MqttQoS qos = publish.fixedHeader().qosLevel();
+            int packetId = publish.variableHeader().packetId();
+            if (inbox == null) {
+                meters.unexpected.increment();
+            } else {
+                inbox.onPublish(publish.payload(), qos == MqttQoS.EXACTLY_ONCE ? packetId : 0);
+            }
+            if (qos == MqttQoS.AT_LEAST_ONCE) {
+                ctx.write(reply(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, packetId));
+            } else if (qos == MqttQoS.EXACTLY_ONCE) {
+                ctx.write(reply(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, packetId));
+            }
+        } finally {
+            publish.release();
+        }
+    }
+
+    private static MqttMessage reply(MqttMessageType type, MqttQoS qos, int packetId) {
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0), MqttMessageIdVariableHeader.from(packetId));
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (outbox != null && ctx.channel().isWritable()) {
+            outbox.pump();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.writeAndFlush(MqttMessage.PINGREQ);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(spec.clientId() + ": " + cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!leaving && ready.isDone() && !ready.isCompletedExceptionally()) {
+            meters.droppedConnections.increment();
+        }
+        fail("connection of " + spec.clientId() + " closed before it was ready");
+        closed.complete(null);
+        if (outbox != null) {
+            outbox.stop();
+        }
+    }
+
+    private void fail(String reason) {
+        ready.completeExceptionally(new SetupException(reason));
+    }
+}

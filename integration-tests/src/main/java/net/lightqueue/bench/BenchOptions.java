@@ -1,0 +1,158 @@
+package net.lightqueue.bench;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.util.Set;
+
+/** One run's settings, as given on the command line. Times are in nanoseconds. */
+record BenchOptions(
+        ScenarioName scenario,
+        String host,
+        int port,
+        ProtocolVersion protocol,
+        int publishers,
+        int subscribers,
+        int clients,
+        int topics,
+        FilterKind filter,
+        MqttQoS publishQos,
+        MqttQoS subscribeQos,
+        double rate,
+        int inflight,
+        long count,
+        int payloadBytes,
+        long warmupNanos,
+        long durationNanos,
+        long drainNanos,
+        long holdNanos,
+        int rampPerSecond,
+        int sourceAddresses,
+        int threads,
+        int keepAliveSeconds,
+        long connectTimeoutNanos,
+        long brokerPid,
+        String topicPrefix,
+        String label) {
+
+    static final String USAGE = """
+            Usage: mqtt-bench [--name value]...
+              --scenario S         pubsub | fanout | fanin | p2p | conns | persistent   (pubsub)
+              --host H --port N    broker address; loopback only                      (127.0.0.1 1883)
+              --mqtt V             3.1.1 | 5                                          (3.1.1)
+              --publishers P       pubsub, fanin, persistent                          (1)
+              --subscribers S      pubsub, fanout, persistent                         (1)
+              --clients C          p2p, conns                                         (100)
+              --topics T           pubsub, persistent: publisher i uses topic i mod T (1)
+              --filter F           exact | wildcard (one '+' filter over all topics)  (exact)
+              --qos Q              0 | 1 | 2, both ways; or --pub-qos Q --sub-qos Q   (1)
+              --rate R             publishes/s over all publishers, or 'max'          (max)
+              --inflight W         unacknowledged QoS 1/2 publishes per publisher     (32)
+              --count N            stop each publisher after N messages, 0 = no limit (0)
+              --payload B          payload bytes, at least 20                         (64)
+              --warmup S           seconds before measuring                           (5)
+              --duration S         seconds measured                                   (20)
+              --drain S            seconds to wait for the last messages              (10)
+              --hold S             conns: seconds to hold the idle connections        (10)
+              --ramp R             new connections per second                         (2000)
+              --source-addresses N spread connections over 127.0.0.1..N (0 = enough) (0)
+              --threads N          event-loop threads                                 (2)
+              --keep-alive S       MQTT keep-alive seconds                            (60)
+              --connect-timeout S  per connection and subscription                    (10)
+              --broker-pid PID     sample this process: CPU, RSS, heap after GC (JVM)
+              --topic-prefix P     first topic level                                  (bench)
+              --label L            free text copied into the result line
+            Exit: 0 ok, 1 messages lost (or duplicated at QoS 2) that must not be,
+                  2 usage error, 3 setup failure or time bound exceeded.
+            """;
+
+    private static final Set<String> NAMES = Set.of("scenario", "host", "port", "mqtt", "publishers",
+            "subscribers", "clients", "topics", "filter", "qos", "pub-qos", "sub-qos", "rate", "inflight",
+            "count", "payload", "warmup", "duration", "drain", "hold", "ramp", "source-addresses", "threads",
+            "keep-alive", "connect-timeout", "broker-pid", "topic-prefix", "label");
+
+    static BenchOptions parse(String... args) {
+        CommandLine cl = new CommandLine(args, NAMES);
+        MqttQoS both = qos(cl, "qos", MqttQoS.AT_LEAST_ONCE);
+        BenchOptions options = new BenchOptions(
+                cl.choice("scenario", ScenarioName.PUBSUB, ScenarioName.class),
+                cl.text("host", "127.0.0.1"),
+                cl.integer("port", 1883, 1),
+                cl.choice("mqtt", ProtocolVersion.V3_1_1, ProtocolVersion.class),
+                cl.integer("publishers", 1, 1),
+                cl.integer("subscribers", 1, 1),
+                cl.integer("clients", 100, 1),
+                cl.integer("topics", 1, 1),
+                cl.choice("filter", FilterKind.EXACT, FilterKind.class),
+                qos(cl, "pub-qos", both),
+                qos(cl, "sub-qos", both),
+                rate(cl.text("rate", "max")),
+                cl.integer("inflight", 32, 1),
+                cl.number("count", 0, 0),
+                cl.integer("payload", 64, Payload.HEADER_BYTES),
+                cl.seconds("warmup", 5),
+                cl.seconds("duration", 20),
+                cl.seconds("drain", 10),
+                cl.seconds("hold", 10),
+                cl.integer("ramp", 2000, 1),
+                cl.integer("source-addresses", 0, 0),
+                cl.integer("threads", 2, 1),
+                cl.integer("keep-alive", 60, 0),
+                cl.seconds("connect-timeout", 10),
+                cl.number("broker-pid", 0, 0),
+                cl.text("topic-prefix", "bench"),
+                cl.text("label", ""));
+        options.validate();
+        return options;
+    }
+
+    private void validate() {
+        if (port > 65535) {
+            throw new UsageException("--port must be at most 65535");
+        }
+        if (topicPrefix.isEmpty() || TopicFilter.isWildcard(topicPrefix) || topicPrefix.contains("/")) {
+            throw new UsageException("--topic-prefix must be one topic level without wildcards");
+        }
+        if (scenario == ScenarioName.PERSISTENT && (publishQos == MqttQoS.AT_MOST_ONCE || subscribeQos == MqttQoS.AT_MOST_ONCE)) {
+            throw new UsageException("persistent needs QoS 1 or 2 both ways: brokers need not queue QoS 0 for offline sessions");
+        }
+        if (scenario == ScenarioName.PERSISTENT && count == 0 && rate == 0) {
+            throw new UsageException("persistent needs --count or --rate: a max-rate backlog grows without bound");
+        }
+    }
+
+    private static MqttQoS qos(CommandLine cl, String name, MqttQoS fallback) {
+        int level = cl.integer(name, fallback.value(), 0);
+        if (level > 2) {
+            throw new UsageException("--" + name + " must be 0, 1 or 2");
+        }
+        return MqttQoS.valueOf(level);
+    }
+
+    /** Publishes per second over all publishers; 0 means as fast as the in-flight window allows. */
+    private static double rate(String raw) {
+        if (raw.equalsIgnoreCase("max")) {
+            return 0;
+        }
+        try {
+            double value = Double.parseDouble(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--rate expects a positive number or 'max', got '" + raw + "'");
+    }
+
+    boolean maxRate() {
+        return rate == 0;
+    }
+
+    /** Loss is a failure when both legs promised at-least-once delivery. */
+    boolean lossForbidden() {
+        return publishQos != MqttQoS.AT_MOST_ONCE && subscribeQos != MqttQoS.AT_MOST_ONCE;
+    }
+
+    boolean duplicatesForbidden() {
+        return publishQos == MqttQoS.EXACTLY_ONCE && subscribeQos == MqttQoS.EXACTLY_ONCE;
+    }
+}

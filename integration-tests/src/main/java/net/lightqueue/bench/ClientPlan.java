@@ -1,0 +1,122 @@
+package net.lightqueue.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The clients a scenario needs and, for each subscriber, the publishers whose messages it must
+ * receive. Topics are {@code <prefix>/<runId>/<n>} so that concurrent or earlier runs (and
+ * their persistent sessions) never mix with this one.
+ */
+final class ClientPlan {
+    private final List<ClientSpec> clients = new ArrayList<>();
+    private final String topicRoot;
+    private final String runId;
+    private final Map<String, List<Integer>> publishersByTopic = new HashMap<>();
+
+    private ClientPlan(String prefix, String runId) {
+        this.topicRoot = prefix + "/" + runId + "/";
+        this.runId = runId;
+    }
+
+    static ClientPlan of(BenchOptions o, String runId) {
+        ClientPlan plan = new ClientPlan(o.topicPrefix(), runId);
+        switch (o.scenario()) {
+            case PUBSUB, PERSISTENT -> {
+                for (int i = 0; i < o.publishers(); i++) {
+                    plan.addPublisher(i, plan.topic(i % o.topics()));
+                }
+                for (int j = 0; j < o.subscribers(); j++) {
+                    plan.addSubscriber(j, o.filter() == FilterKind.WILDCARD ? plan.allTopics() : plan.topic(j % o.topics()));
+                }
+            }
+            case FANOUT -> {
+                plan.addPublisher(0, plan.topic(0));
+                for (int j = 0; j < o.subscribers(); j++) {
+                    plan.addSubscriber(j, plan.topic(0));
+                }
+            }
+            case FANIN -> {
+                for (int i = 0; i < o.publishers(); i++) {
+                    plan.addPublisher(i, plan.topic(i));
+                }
+                plan.addSubscriber(0, plan.allTopics());
+            }
+            case P2P -> {
+                for (int i = 0; i < o.clients(); i++) {
+                    String target = plan.topic((i + 1) % o.clients());
+                    plan.add(new ClientSpec(plan.clientId("peer", i), i, target, List.of(plan.topic(i))));
+                }
+            }
+            case CONNS -> {
+                for (int i = 0; i < o.clients(); i++) {
+                    plan.addSubscriber(i, plan.topic(i));
+                }
+            }
+        }
+        return plan;
+    }
+
+    List<ClientSpec> clients() {
+        return clients;
+    }
+
+    List<ClientSpec> subscribers() {
+        return clients.stream().filter(ClientSpec::subscribes).toList();
+    }
+
+    /** Clients that only publish; p2p peers are subscribers too and are listed there. */
+    List<ClientSpec> publishersOnly() {
+        return clients.stream().filter(c -> c.publishes() && !c.subscribes()).toList();
+    }
+
+    int publisherCount() {
+        return (int) clients.stream().filter(ClientSpec::publishes).count();
+    }
+
+    /** Publisher indexes whose topic one of the subscriber's filters matches. */
+    int[] expectedPublishers(ClientSpec subscriber) {
+        List<Integer> expected = new ArrayList<>();
+        for (String filter : subscriber.filters()) {
+            if (TopicFilter.isWildcard(filter)) {
+                publishersByTopic.forEach((topic, publishers) -> {
+                    if (TopicFilter.matches(filter, topic)) {
+                        expected.addAll(publishers);
+                    }
+                });
+            } else {
+                expected.addAll(publishersByTopic.getOrDefault(filter, List.of()));
+            }
+        }
+        return expected.stream().mapToInt(Integer::intValue).distinct().toArray();
+    }
+
+    private void addPublisher(int index, String topic) {
+        add(ClientSpec.publisher(clientId("pub", index), index, topic));
+    }
+
+    private void addSubscriber(int index, String filter) {
+        add(ClientSpec.subscriber(clientId("sub", index), filter));
+    }
+
+    private void add(ClientSpec client) {
+        clients.add(client);
+        if (client.publishes()) {
+            publishersByTopic.computeIfAbsent(client.publishTopic(), t -> new ArrayList<>()).add(client.publisherIndex());
+        }
+    }
+
+    private String clientId(String role, int index) {
+        return "bench-" + runId + "-" + role + "-" + index;
+    }
+
+    private String topic(int n) {
+        return topicRoot + n;
+    }
+
+    private String allTopics() {
+        return topicRoot + "+";
+    }
+}

@@ -1,0 +1,23 @@
+package net.lightqueue.bench;
+
+/** The measured part of a run, between warm-up and drain, in {@link System#nanoTime()} terms. */
+final class MeasurementWindow {
+    private volatile long startNanos = Long.MAX_VALUE;
+    private volatile long endNanos = Long.MAX_VALUE;
+
+    void open(long now) {
+        startNanos = now;
+    }
+
+    void close(long now) {
+        endNanos = now;
+    }
+
+    boolean contains(long nanos) {
+        return nanos >= startNanos && nanos < endNanos;
+    }
+
+    double seconds() {
+        return endNanos == Long.MAX_VALUE ? 0 : (endNanos - startNanos) / 1e9;
+    }
+}
