@@ -66,9 +66,9 @@ final class Fleet {
                 publishersRunning::countDown);
     }
 
-    void startPublishing(List<BenchClient> clients) {
-        long start = System.nanoTime();
-        clients.stream().filter(c -> c.outbox() != null).forEach(c -> c.startPublishing(start, pacer));
+    /** Publishers pace themselves from {@code startNanos}, so a fixed rate holds over the whole run. */
+    void startPublishing(List<BenchClient> clients, long startNanos) {
+        clients.stream().filter(c -> c.outbox() != null).forEach(c -> c.startPublishing(startNanos, pacer));
     }
 
     /** True when every publisher has sent its --count messages (or lost its connection) within the time. */

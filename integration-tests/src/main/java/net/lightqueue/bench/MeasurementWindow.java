@@ -18,6 +18,7 @@ final class MeasurementWindow {
     }
 
     double seconds() {
-        return endNanos == Long.MAX_VALUE ? 0 : (endNanos - startNanos) / 1e9;
+        // A window whose publishers finished during warm-up closes before it opens: zero, not negative.
+        return endNanos == Long.MAX_VALUE ? 0 : Math.max(0, endNanos - startNanos) / 1e9;
     }
 }

@@ -24,9 +24,10 @@ final class MessageFlowScenario implements Scenario {
         clients.addAll(fleet.open(plan.publishersOnly(), false, true));
 
         RunMeters meters = fleet.meters();
-        fleet.startPublishing(clients);
+        long start = System.nanoTime();
+        meters.window.open(start + options.warmupNanos());
+        fleet.startPublishing(clients, start);
         boolean finished = fleet.awaitPublishersFinished(options.warmupNanos());
-        meters.window.open(System.nanoTime());
         ResourceWindow resources = ResourceWindow.start(broker);
         if (!finished) {
             fleet.awaitPublishersFinished(options.durationNanos());

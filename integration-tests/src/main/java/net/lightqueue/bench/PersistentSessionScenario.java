@@ -27,9 +27,10 @@ final class PersistentSessionScenario implements Scenario {
 
         List<BenchClient> publishers = fleet.open(plan.publishersOnly(), false, true);
         RunMeters meters = fleet.meters();
-        meters.window.open(System.nanoTime());
+        long start = System.nanoTime();
+        meters.window.open(start);
         ResourceWindow publishing = ResourceWindow.start(broker);
-        fleet.startPublishing(publishers);
+        fleet.startPublishing(publishers, start);
         fleet.awaitPublishersFinished(options.durationNanos());
         fleet.stopPublishing(publishers);
         meters.window.close(System.nanoTime());
