@@ -1,0 +1,77 @@
+package net.lightqueue.index;
+
+/** Big-endian longs (they sort like unsigned numbers in RocksDB's bytewise order) and varints. */
+final class Bytes {
+    private Bytes() {
+    }
+
+    static byte[] ofLong(long value) {
+        byte[] out = new byte[Long.BYTES];
+        putLong(out, 0, value);
+        return out;
+    }
+
+    static void putLong(byte[] out, int at, long value) {
+        for (int i = Long.BYTES - 1; i >= 0; i--) {
+            out[at + i] = (byte) value;
+            value >>>= 8;
+        }
+    }
+
+    static long getLong(byte[] in, int at) {
+        long value = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            value = (value << 8) | (in[at + i] & 0xFF);
+        }
+        return value;
+    }
+
+    static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length
+                && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Unsigned LEB128, the encoding RocksDB itself uses: small numbers take few bytes. */
+    static final class VarintWriter {
+        private final byte[] buffer;
+        private int length;
+
+        VarintWriter(int capacity) {
+            this.buffer = new byte[capacity];
+        }
+
+        VarintWriter put(long value) {
+            while ((value & ~0x7FL) != 0) {
+                buffer[length++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            buffer[length++] = (byte) value;
+            return this;
+        }
+
+        byte[] toBytes() {
+            return java.util.Arrays.copyOf(buffer, length);
+        }
+    }
+
+    /** Reads what {@link VarintWriter} wrote, in the same order. */
+    static final class VarintReader {
+        private final byte[] in;
+        private int position;
+
+        VarintReader(byte[] in) {
+            this.in = in;
+        }
+
+        long next() {
+            long value = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = in[position++];
+                value |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return value;
+                }
+            }
+        }
+    }
+}

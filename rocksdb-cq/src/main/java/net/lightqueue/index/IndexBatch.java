@@ -1,0 +1,195 @@
+package net.lightqueue.index;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Changes that {@link LightQueueIndex#write} applies as ONE atomic RocksDB write: index entries
+ * appended to any number of queues, derived-state puts and deletes, queue deletions and the
+ * checkpoint. Offsets are assigned as entries are appended, so {@link #append} can return them;
+ * they become visible to readers only when the batch is written.
+ *
+ * <p>A batch belongs to the writer thread. Build and write one batch at a time: a batch built
+ * before another write (or a retention run) is stale and is refused, because its offsets could
+ * collide with those already written. Key and value arrays are copied.
+ */
+public final class IndexBatch {
+    private final LightQueueIndex owner;
+    private final RocksStore store;
+    private final QueueTable table;
+    private final IndexState state;
+    private final long generation;
+    private final List<BatchOp> ops = new ArrayList<>();
+    private final Map<String, PendingQueue> touched = new HashMap<>();
+    private final List<PendingQueue> deleted = new ArrayList<>();
+    private final Set<String> deletedNames = new HashSet<>();
+    private long nextQueueId;
+    private long queueDelta;
+    private long entryDelta;
+    private long checkpoint = LightQueueIndex.NO_CHECKPOINT;
+    private boolean written;
+
+    IndexBatch(LightQueueIndex owner, RocksStore store, QueueTable table, IndexState state) {
+        this.owner = owner;
+        this.store = store;
+        this.table = table;
+        this.state = state;
+        this.generation = state.generation;
+        this.nextQueueId = state.nextQueueId;
+    }
+
+    /**
+     * Appends an entry to a queue, creating (interning) the queue if it is new.
+     *
+     * @return the entry's queue offset: the queue's next offset, counting appends earlier in
+     *         this batch
+     * @throws IndexException if the name is empty or longer than
+     *                        {@link LightQueueIndex#MAX_QUEUE_NAME_BYTES} in UTF-8
+     */
+    public long append(String queue, long commitLogOffset, int size, long storeTimestamp) {
+        requireUnwritten();
+        if (commitLogOffset < 0 || size < 0) {
+            throw new IllegalArgumentException("commitLogOffset and size must not be negative: "
+                    + commitLogOffset + ", " + size);
+        }
+        PendingQueue pending = pending(queue, true);
+        long offset = pending.nextOffset++;
+        ops.add(new BatchOp.Put(store.handle(RocksStore.ENTRIES), EntryCodec.key(pending.id, offset),
+                EntryCodec.value(commitLogOffset, size, storeTimestamp)));
+        entryDelta++;
+        return offset;
+    }
+
+    /** Puts a key in a derived-state family named in {@link IndexOptions#derivedFamilies()}. */
+    public void put(String family, byte[] key, byte[] value) {
+        requireUnwritten();
+        ops.add(new BatchOp.Put(store.family(family), key.clone(), value.clone()));
+    }
+
+    /** Deletes a key from a derived-state family; deleting a missing key is not an error. */
+    public void delete(String family, byte[] key) {
+        requireUnwritten();
+        ops.add(new BatchOp.Delete(store.family(family), key.clone()));
+    }
+
+    /**
+     * Forgets a queue: its entries, its offsets and its id. A later append with the same name
+     * creates a new queue (new id, offsets from 0). Unknown names are ignored.
+     */
+    public void deleteQueue(String queue) {
+        requireUnwritten();
+        PendingQueue pending = pending(queue, false);
+        if (pending == null) {
+            return;
+        }
+        ops.add(new BatchOp.DeleteRange(store.handle(RocksStore.ENTRIES),
+                EntryCodec.key(pending.id, 0), EntryCodec.key(pending.id + 1, 0)));
+        ops.add(new BatchOp.Delete(store.handle(RocksStore.QUEUE_NAMES), Bytes.ofLong(pending.id)));
+        ops.add(new BatchOp.Delete(store.handle(RocksStore.QUEUES), pending.name));
+        entryDelta -= pending.nextOffset - pending.minOffset;
+        queueDelta--;
+        touched.remove(queue);
+        deletedNames.add(queue);
+        deleted.add(pending);
+    }
+
+    /** Sets the checkpoint written with this batch: the commitlog offset the batch completes. */
+    public void checkpoint(long commitLogOffset) {
+        requireUnwritten();
+        this.checkpoint = commitLogOffset;
+    }
+
+    /** Number of buffered operations, derived-state ones included. */
+    public int size() {
+        return ops.size();
+    }
+
+    private PendingQueue pending(String queue, boolean create) {
+        PendingQueue pending = touched.get(queue);
+        if (pending != null) {
+            return pending;
+        }
+        byte[] name = QueueName.encode(queue);
+        NameHash hash = NameHash.of(name);
+        QueueRecord record = deletedNames.contains(queue) ? null : table.find(name, hash);
+        if (record == null) {
+            if (!create) {
+                return null;
+            }
+            record = new QueueRecord(nextQueueId++, 0, 0);
+            ops.add(new BatchOp.Put(store.handle(RocksStore.QUEUE_NAMES), Bytes.ofLong(record.id()), name));
+            queueDelta++;
+        }
+        pending = new PendingQueue(name, hash, record);
+        touched.put(queue, pending);
+        return pending;
+    }
+
+    private void requireUnwritten() {
+        if (written) {
+            throw new IllegalStateException("this batch was already written; start a new one");
+        }
+    }
+
+    /** Called by the owning index, under its lock, on the writer thread. */
+    void write() {
+        requireUnwritten();
+        if (generation != state.generation) {
+            throw new IllegalStateException("stale batch: another write happened since it was started");
+        }
+        written = true;
+        long newCheckpoint = checkpoint == LightQueueIndex.NO_CHECKPOINT ? state.checkpoint : checkpoint;
+        long newQueueCount = state.queueCount + queueDelta;
+        long newEntryCount = state.entryCount + entryDelta;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (BatchOp op : ops) {
+                op.applyTo(batch);
+            }
+            ColumnFamilyHandle queues = store.handle(RocksStore.QUEUES);
+            for (PendingQueue pending : touched.values()) {
+                batch.put(queues, pending.name, pending.record().encode());
+            }
+            state.putCounters(batch, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
+            store.write(batch);
+            owner.written(batch.getDataSize());
+        } catch (RocksDBException e) {
+            throw RocksStore.failure("cannot build write batch", e);
+        }
+        deleted.forEach(pending -> table.deleted(pending.hash));
+        touched.values().forEach(pending -> table.committed(pending.hash, pending.record()));
+        state.apply(nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
+    }
+
+    boolean belongsTo(LightQueueIndex index) {
+        return owner == index;
+    }
+
+    /** A queue touched by this batch: its committed record plus this batch's appends. */
+    private static final class PendingQueue {
+        final byte[] name;
+        final NameHash hash;
+        final long id;
+        final long minOffset;
+        long nextOffset;
+
+        PendingQueue(byte[] name, NameHash hash, QueueRecord committed) {
+            this.name = name;
+            this.hash = hash;
+            this.id = committed.id();
+            this.minOffset = committed.minOffset();
+            this.nextOffset = committed.nextOffset();
+        }
+
+        QueueRecord record() {
+            return new QueueRecord(id, minOffset, nextOffset);
+        }
+    }
+}

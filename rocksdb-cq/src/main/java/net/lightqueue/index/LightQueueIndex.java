@@ -1,0 +1,251 @@
+package net.lightqueue.index;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * An index of light queues in one RocksDB database, written without a WAL.
+ *
+ * <p><b>Model.</b> A queue is named by a UTF-8 string of at most {@link #MAX_QUEUE_NAME_BYTES}
+ * bytes, interned to a numeric id on first append. Its entries have dense offsets from its min
+ * offset (0 until retention removes some) up to, excluding, its max offset (the next offset to be
+ * written). Derived-state families hold the caller's own keys and values.
+ *
+ * <p><b>Durability.</b> Every change arrives in an {@link IndexBatch} written as one atomic
+ * RocksDB write with the WAL disabled; the batch may carry a checkpoint (the commitlog offset it
+ * completes). Memtables of all families are flushed together (atomic flush), on a size bound and a
+ * time bound from {@link IndexOptions}. After a crash at any moment the index reopens with a
+ * prefix of the written batches: exactly those up to some batch, all of their entries and
+ * derived-state changes, nothing after; {@link #checkpoint()} is then the checkpoint of the last
+ * surviving batch that carried one, and the caller replays its source from there. It is never
+ * older than the last {@link #durableCheckpoint()} reported before the crash. Retention runs and
+ * {@link #deleteQueue} are writes of their own.
+ *
+ * <p><b>Threads.</b> One writer thread calls {@link #newBatch}, {@link #write}, {@link #deleteQueue},
+ * {@link #deleteEntriesBelow}, {@link #flush} and {@link #compact}; any number of threads may
+ * read concurrently. Readers see each batch entirely or not at all. {@link #close} may be called
+ * from any thread; later calls throw {@link IndexException}.
+ *
+ * <p><b>Memory.</b> No per-queue objects are kept: heap is the writer's fixed-size queue cache;
+ * native memory is the block cache and the memtables. See {@link IndexOptions}.
+ */
+public final class LightQueueIndex implements AutoCloseable {
+    /** Longest queue name accepted, in UTF-8 bytes. */
+    public static final int MAX_QUEUE_NAME_BYTES = 4096;
+    /** The checkpoint of an index that has never been given one. */
+    public static final long NO_CHECKPOINT = -1;
+
+    private final Path dir;
+    private final RocksStore store;
+    private final IndexState state;
+    private final QueueTable table;
+    private final QueueReader reader;
+    private final RetentionSweep retention;
+    private final BackgroundFlusher flusher;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Readers and the writer share it; close takes it exclusively so no call runs on a closed DB. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+    private LightQueueIndex(Path dir, RocksStore store, IndexState state, IndexOptions options) {
+        this.dir = dir;
+        this.store = store;
+        this.state = state;
+        this.table = new QueueTable(store, options.queueCacheSize());
+        this.reader = new QueueReader(store);
+        this.retention = new RetentionSweep(store, state, table);
+        this.flusher = new BackgroundFlusher(this::flushNow, options.flushSizeBytes(),
+                options.flushIntervalMillis());
+    }
+
+    /**
+     * Opens the index in {@code dir}, creating the directory and the index if needed, and the
+     * derived-state families named in the options if missing.
+     *
+     * @throws IndexException if the directory is locked by another process, holds something
+     *                        other than an index, or the index is corrupt
+     */
+    public static LightQueueIndex open(Path dir, IndexOptions options) {
+        boolean existing = StoreDirectory.prepare(dir);
+        RocksStore store = RocksStore.open(dir, options, existing);
+        try {
+            return new LightQueueIndex(dir, store, IndexState.load(store, existing, dir), options);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts a batch. Writer thread only; see {@link IndexBatch} for the rules. */
+    public IndexBatch newBatch() {
+        return guarded(() -> new IndexBatch(this, store, table, state));
+    }
+
+    /**
+     * Writes a batch atomically.
+     *
+     * @throws IllegalStateException if the batch was already written, is stale, or belongs to
+     *                               another index
+     * @throws IndexException        if the index is closed or RocksDB fails
+     */
+    public void write(IndexBatch batch) {
+        if (!batch.belongsTo(this)) {
+            throw new IllegalStateException("the batch belongs to another index");
+        }
+        guarded(() -> {
+            flusher.checkHealthy();
+            batch.write();
+            return null;
+        });
+    }
+
+    /** Called by {@link IndexBatch#write()} once its write succeeded. */
+    void written(long bytes) {
+        flusher.written(bytes);
+    }
+
+    /** Entries of a queue from {@code fromOffset} (or its min offset, if larger), at most {@code maxCount}. */
+    public List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
+        return guarded(() -> reader.read(queue, fromOffset, maxCount));
+    }
+
+    /** The offset of the queue's first entry still held; 0 for an unknown queue. */
+    public long minOffset(String queue) {
+        return guarded(() -> {
+            QueueRecord record = reader.record(queue);
+            return record == null ? 0 : record.minOffset();
+        });
+    }
+
+    /** The next offset to be written in the queue; 0 for an unknown queue. */
+    public long maxOffset(String queue) {
+        return guarded(() -> {
+            QueueRecord record = reader.record(queue);
+            return record == null ? 0 : record.nextOffset();
+        });
+    }
+
+    public OptionalLong queueId(String queue) {
+        return guarded(() -> reader.queueId(queue));
+    }
+
+    public Optional<String> queueName(long id) {
+        return guarded(() -> reader.queueName(id));
+    }
+
+    /** A value of a derived-state family, or {@code null}. */
+    public byte[] get(String family, byte[] key) {
+        return guarded(() -> store.get(store.family(family), key));
+    }
+
+    /** Visits, in key order, the pairs of a derived-state family whose key starts with {@code prefix}. */
+    public void scan(String family, byte[] prefix, KeyValueVisitor visitor) {
+        guarded(() -> {
+            reader.scan(store.family(family), prefix, visitor);
+            return null;
+        });
+    }
+
+    /**
+     * Forgets a queue in a write of its own. To make the deletion part of the checkpointed state,
+     * use {@link IndexBatch#deleteQueue} instead.
+     */
+    public void deleteQueue(String queue) {
+        IndexBatch batch = newBatch();
+        batch.deleteQueue(queue);
+        write(batch);
+    }
+
+    /**
+     * Removes every entry whose commitlog offset is below {@code commitLogOffset} (retention after
+     * the commitlog dropped its files); min offsets move up. Costs one seek per queue. Writer thread.
+     *
+     * @return the number of entries removed
+     */
+    public long deleteEntriesBelow(long commitLogOffset) {
+        return guarded(() -> retention.deleteBelow(commitLogOffset));
+    }
+
+    /** The checkpoint of the last batch written with one, or {@link #NO_CHECKPOINT}. */
+    public long checkpoint() {
+        return state.checkpoint;
+    }
+
+    /** The last checkpoint known to be in SST files, i.e. to survive a crash. */
+    public long durableCheckpoint() {
+        return state.durableCheckpoint.get();
+    }
+
+    /** Flushes all memtables now and waits; afterwards {@link #durableCheckpoint()} equals {@link #checkpoint()}. */
+    public void flush() {
+        guarded(() -> {
+            flushNow();
+            return null;
+        });
+    }
+
+    /** Compacts every family fully; for benchmarks and maintenance windows. Writer thread. */
+    public void compact() {
+        guarded(() -> {
+            store.compact();
+            return null;
+        });
+    }
+
+    public IndexStats stats() {
+        return guarded(() -> new IndexStats(state.queueCount, state.entryCount,
+                store.property("rocksdb.total-sst-files-size"),
+                store.property("rocksdb.cur-size-all-mem-tables"),
+                store.blockCacheUsage(), state.checkpoint, state.durableCheckpoint.get()));
+    }
+
+    /** Bytes of SST files of the entries family alone (for size measurements). */
+    long entriesDiskBytes() {
+        return guarded(() -> store.familyProperty(RocksStore.ENTRIES, "rocksdb.total-sst-files-size"));
+    }
+
+    /** Flushes, stops the flusher and releases every native resource. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        flusher.close();
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
+        try {
+            flushNow();
+        } finally {
+            try {
+                store.close();
+            } finally {
+                exclusive.unlock();
+            }
+        }
+    }
+
+    private void flushNow() {
+        // Read before flushing: everything written up to this checkpoint is in the flushed memtables.
+        long covered = state.checkpoint;
+        store.flush();
+        state.durableCheckpoint.accumulateAndGet(covered, Math::max);
+    }
+
+    private <T> T guarded(Supplier<T> call) {
+        Lock shared = lifecycle.readLock();
+        shared.lock();
+        try {
+            if (closed.get()) {
+                throw new IndexException("the index in " + dir + " is closed");
+            }
+            return call.get();
+        } finally {
+            shared.unlock();
+        }
+    }
+}

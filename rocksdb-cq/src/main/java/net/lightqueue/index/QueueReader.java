@@ -1,0 +1,80 @@
+package net.lightqueue.index;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** The read paths. Stateless apart from the store, so any number of threads may use it. */
+final class QueueReader {
+    private final RocksStore store;
+    private final ColumnFamilyHandle queues;
+    private final ColumnFamilyHandle queueNames;
+    private final ColumnFamilyHandle entries;
+
+    QueueReader(RocksStore store) {
+        this.store = store;
+        this.queues = store.handle(RocksStore.QUEUES);
+        this.queueNames = store.handle(RocksStore.QUEUE_NAMES);
+        this.entries = store.handle(RocksStore.ENTRIES);
+    }
+
+    /** @return the queue's committed record, or {@code null} if the queue is unknown */
+    QueueRecord record(String queue) {
+        byte[] value = store.get(queues, QueueName.encode(queue));
+        return value == null ? null : QueueRecord.decode(value);
+    }
+
+    List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
+        QueueRecord record = record(queue);
+        if (record == null || maxCount <= 0) {
+            return List.of();
+        }
+        long from = Math.max(fromOffset, record.minOffset());
+        if (from >= record.nextOffset()) {
+            return List.of();
+        }
+        List<IndexEntry> result = new ArrayList<>(Math.min(maxCount, (int) Math.min(Integer.MAX_VALUE,
+                record.nextOffset() - from)));
+        try (RocksIterator it = store.queueIterator(entries)) {
+            for (it.seek(EntryCodec.key(record.id(), from)); it.isValid() && result.size() < maxCount; it.next()) {
+                byte[] key = it.key();
+                if (EntryCodec.queueId(key) != record.id()) {
+                    break;
+                }
+                result.add(EntryCodec.entry(key, it.value()));
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw RocksStore.failure("cannot read queue '" + queue + "'", e);
+        }
+        return result;
+    }
+
+    OptionalLong queueId(String queue) {
+        QueueRecord record = record(queue);
+        return record == null ? OptionalLong.empty() : OptionalLong.of(record.id());
+    }
+
+    Optional<String> queueName(long id) {
+        return Optional.ofNullable(store.get(queueNames, Bytes.ofLong(id))).map(QueueName::decode);
+    }
+
+    void scan(ColumnFamilyHandle family, byte[] prefix, KeyValueVisitor visitor) {
+        try (RocksIterator it = store.scanIterator(family)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!Bytes.startsWith(key, prefix) || !visitor.visit(key, it.value())) {
+                    return;
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw RocksStore.failure("scan failed", e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package net.lightqueue.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+    @Test
+    void entryKeysSortByQueueThenOffset() {
+        byte[] a = EntryCodec.key(1, 255);
+        byte[] b = EntryCodec.key(1, 256);
+        byte[] c = EntryCodec.key(2, 0);
+        assertTrue(Arrays.compareUnsigned(a, b) < 0);
+        assertTrue(Arrays.compareUnsigned(b, c) < 0);
+        assertEquals(1, EntryCodec.queueId(b));
+        assertEquals(256, EntryCodec.queueOffset(b));
+    }
+
+    @Test
+    void entryValuesRoundTripAtTheEdges() {
+        long[][] cases = {{0, 0, 0}, {Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE},
+            {1L << 40, 1024, 1_700_000_000_000L}, {5, 7, -1}};
+        for (long[] c : cases) {
+            byte[] value = EntryCodec.value(c[0], (int) c[1], c[2]);
+            IndexEntry entry = EntryCodec.entry(EntryCodec.key(3, 9), value);
+            assertEquals(new IndexEntry(9, c[0], (int) c[1], c[2]), entry);
+            assertEquals(c[0], EntryCodec.commitLogOffset(value));
+        }
+        assertTrue(EntryCodec.value(1L << 40, 1024, 1_700_000_000_000L).length <= 14);
+    }
+
+    @Test
+    void queueRecordRoundTrips() {
+        QueueRecord record = new QueueRecord(7, 3, 11);
+        assertEquals(record, QueueRecord.decode(record.encode()));
+        assertEquals(8, record.size());
+    }
+
+    /** Reference values of MurmurHash3 x64 128, seed 0. */
+    @Test
+    void nameHashIsMurmur3() {
+        assertEquals(new NameHash(0xe34bbc7bbc071b6cL, 0x7a433ca9c49a9347L),
+                NameHash.of("The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(new NameHash(0x658ca970ff85269aL, 0x43fee3eaa68e5c3eL),
+                NameHash.of("The quick brown fox jumps over the lazy cog".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(new NameHash(0, 0), NameHash.of(new byte[0]));
+    }
+
+    @Test
+    void queueCacheEvictsWithinItsBound() {
+        QueueCache cache = new QueueCache(8);
+        for (int i = 0; i < 1000; i++) {
+            cache.put(hash(i), new QueueRecord(i, 0, i + 1));
+        }
+        int hits = 0;
+        for (int i = 0; i < 1000; i++) {
+            QueueRecord record = cache.get(hash(i));
+            if (record != null) {
+                assertEquals(new QueueRecord(i, 0, i + 1), record);
+                hits++;
+            }
+        }
+        assertTrue(hits > 0 && hits <= 8, "hits " + hits);
+        cache.put(hash(5000), new QueueRecord(0, 1, 2));
+        assertEquals(new QueueRecord(0, 1, 2), cache.get(hash(5000)));
+        cache.remove(hash(5000));
+        assertNull(cache.get(hash(5000)));
+    }
+
+    private static NameHash hash(int i) {
+        return NameHash.of(("queue-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+}
