@@ -1,0 +1,44 @@
+package net.lightqueue.dispatch.event;
+
+import java.net.SocketAddress;
+import org.apache.rocketmq.broker.topic.TopicConfigManager;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.constant.PermName;
+import org.apache.rocketmq.common.message.MessageDecoder;
+import org.apache.rocketmq.common.message.MessageExtBrokerInner;
+import org.apache.rocketmq.common.topic.TopicValidator;
+
+/**
+ * The plugin's system topic for its events. RocketMQ reserves the {@code rmq_sys_} prefix:
+ * clients cannot send to it, and the broker's LMQ multi-dispatch leaves it alone. One queue, so
+ * the events of all subscribers are in commitlog order in one consume queue too.
+ */
+public final class EventTopic {
+
+    public static final String NAME = TopicValidator.SYSTEM_TOPIC_PREFIX + "mqtt_events";
+
+    private EventTopic() {
+    }
+
+    /** Creates the topic's config on this broker if it has none (it then shows in mqadmin). */
+    public static void ensureExists(TopicConfigManager topics) {
+        if (topics.selectTopicConfig(NAME) == null) {
+            TopicConfig config = new TopicConfig(NAME, 1, 1, PermName.PERM_READ | PermName.PERM_WRITE);
+            topics.createTopicIfAbsent(config, false);
+        }
+    }
+
+    /** A message carrying one encoded event, ready for {@code MessageStore.asyncPutMessage}. */
+    public static MessageExtBrokerInner message(byte[] event, SocketAddress brokerAddress) {
+        MessageExtBrokerInner message = new MessageExtBrokerInner();
+        message.setTopic(NAME);
+        message.setQueueId(0);
+        message.setBody(event);
+        long now = System.currentTimeMillis();
+        message.setBornTimestamp(now);
+        message.setBornHost(brokerAddress);
+        message.setStoreHost(brokerAddress);
+        message.setPropertiesString(MessageDecoder.messageProperties2String(message.getProperties()));
+        return message;
+    }
+}
