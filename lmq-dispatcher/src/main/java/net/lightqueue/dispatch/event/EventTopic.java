@@ -16,6 +16,7 @@ import org.apache.rocketmq.common.topic.TopicValidator;
 public final class EventTopic {
 
     public static final String NAME = TopicValidator.SYSTEM_TOPIC_PREFIX + "mqtt_events";
+    static final String TAG = "event";
 
     private EventTopic() {
     }
@@ -34,6 +35,9 @@ public final class EventTopic {
         message.setTopic(NAME);
         message.setQueueId(0);
         message.setBody(event);
+        // The broker's put hooks expect properties; a tag also lets 'mqadmin' tell events apart.
+        message.setTags(TAG);
+        message.setTagsCode(MessageExtBrokerInner.tagsString2tagsCode(TAG));
         long now = System.currentTimeMillis();
         message.setBornTimestamp(now);
         message.setBornHost(brokerAddress);

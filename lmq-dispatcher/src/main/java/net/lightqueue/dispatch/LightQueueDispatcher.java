@@ -1,0 +1,199 @@
+package net.lightqueue.dispatch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.lightqueue.dispatch.engine.ArrivalSignals;
+import net.lightqueue.dispatch.engine.CommitLogApplier;
+import net.lightqueue.dispatch.engine.EventWriter;
+import net.lightqueue.dispatch.engine.QueueReader;
+import net.lightqueue.dispatch.engine.SubscribeBarrier;
+import net.lightqueue.dispatch.event.EventTopic;
+import net.lightqueue.dispatch.event.FilterEvent;
+import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.host.spi.PluginContext;
+import net.lightqueue.index.LightQueueIndex;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * The light queues of one broker: opens the index, hooks the dispatcher into the broker's
+ * dispatch and recovery, and serves {@link LightQueues}.
+ *
+ * <p>Lifecycle, following the protocol plugin's: {@link #open} in the plugin's
+ * {@code load(PluginContext)} (before the store recovers, so recovery replays the commitlog into
+ * the dispatcher); {@link #start} in its {@code start()}; {@link #stop} in its {@code stop()}.
+ *
+ * <p>State and recovery: the index lives in {@code dataDir()/index}. Everything in it is derived
+ * from the commitlog and written with the checkpoint it covers in one atomic write, so after a
+ * crash it is a consistent prefix and the broker's recovery (or this dispatcher's own catch-up,
+ * for what lies outside the broker's recovery window) re-applies the rest. If the directory is
+ * deleted, the next start rebuilds it from the oldest commitlog file still retained; filter
+ * events in files already deleted by retention are lost with them.
+ */
+public final class LightQueueDispatcher implements LightQueues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LightQueueDispatcher.class);
+    /** How often an uncommitted batch is committed if the broker's dispatch did not do it. */
+    private static final long COMMIT_SAFETY_NET_MS = 10;
+
+    private final PluginContext context;
+    private final DispatcherOptions options;
+    private final LightQueueIndex index;
+    private final ArrivalSignals signals = new ArrivalSignals();
+    private final SubscribeBarrier barrier = new SubscribeBarrier();
+    private final CommitLogApplier applier;
+    private final QueueReader reader;
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lmq-index-maintenance");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile EventWriter writer;
+    private long retainedFrom;
+
+    private LightQueueDispatcher(PluginContext context, DispatcherOptions options) {
+        this.context = context;
+        this.options = options;
+        this.index = LightQueueIndex.open(context.dataDir().resolve("index"),
+            options.indexOptions(CommitLogApplier.families()));
+        this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
+            options.mqttIndexBatchMaxMessages);
+        this.reader = new QueueReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize);
+    }
+
+    /**
+     * Opens the index and registers the dispatcher and its recovery checkpoint with the broker.
+     * Call from the plugin's {@code load}.
+     */
+    public static LightQueueDispatcher open(PluginContext context, DispatcherOptions options) {
+        LightQueueDispatcher dispatcher = new LightQueueDispatcher(context, options);
+        context.registerDispatchStore(dispatcher.applier);
+        context.addDispatcher(dispatcher.applier);
+        LOG.info("light-queue index opened at {}, checkpoint {}", context.dataDir().resolve("index"),
+            dispatcher.applier.checkpoint());
+        return dispatcher;
+    }
+
+    /** Catches up with the recovered commitlog and starts signalling. Call from the plugin's {@code start}. */
+    public void start() {
+        EventTopic.ensureExists(context.brokerController().getTopicConfigManager());
+        writer = new EventWriter(context::messageStore, context.brokerController().getStoreHost(), barrier);
+        applier.catchUpToEnd();
+        retainedFrom = context.defaultMessageStore().getMinPhyOffset();
+        signals.start();
+        maintenance.scheduleWithFixedDelay(this::commitSafetyNet, COMMIT_SAFETY_NET_MS, COMMIT_SAFETY_NET_MS,
+            TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::applyRetention, options.mqttIndexRetentionIntervalSec,
+            options.mqttIndexRetentionIntervalSec, TimeUnit.SECONDS);
+        LOG.info("light-queue dispatcher started: {} filters, checkpoint {}", applier.filterCount(), applier.checkpoint());
+    }
+
+    /** Commits what was applied, stops the threads and closes the index. Call from the plugin's {@code stop}. */
+    public void stop() {
+        maintenance.shutdownNow();
+        applier.close();
+        signals.stop();
+        barrier.failAll(new IllegalStateException("the light-queue dispatcher stopped"));
+        index.close();
+        LOG.info("light-queue dispatcher stopped at checkpoint {}", applier.checkpoint());
+    }
+
+    /** The commitlog offset up to which the index is written (readers see everything before it). */
+    public long indexedUpTo() {
+        return Math.max(0, index.checkpoint());
+    }
+
+    /** The number of live filters (filters with at least one subscription). */
+    public int filterCount() {
+        return applier.filterCount();
+    }
+
+    private void commitSafetyNet() {
+        try {
+            applier.commit();
+        } catch (RuntimeException e) {
+            LOG.error("committing the light-queue index failed", e);
+        }
+    }
+
+    private void applyRetention() {
+        long min = context.defaultMessageStore().getMinPhyOffset();
+        if (min <= retainedFrom) {
+            return;
+        }
+        try {
+            long removed = applier.deleteEntriesBelow(min);
+            retainedFrom = min;
+            LOG.info("light-queue index dropped {} entries below commitlog offset {}", removed, min);
+        } catch (RuntimeException e) {
+            LOG.error("light-queue index retention failed", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Subscription> subscribe(String subscriberId, String filter, byte[] options) {
+        Optional<String> invalid = invalid(subscriberId, filter);
+        if (invalid.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(invalid.get()));
+        }
+        byte[] opaque = options == null ? new byte[0] : options.clone();
+        return writer().write(id -> new FilterEvent.Subscribe(id, subscriberId, filter, opaque));
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String subscriberId, String filter) {
+        Optional<String> invalid = invalid(subscriberId, filter);
+        if (invalid.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(invalid.get()));
+        }
+        return writer().write(id -> new FilterEvent.Unsubscribe(id, subscriberId, filter)).thenApply(applied -> null);
+    }
+
+    private EventWriter writer() {
+        EventWriter current = writer;
+        if (current == null) {
+            throw new IllegalStateException("the light-queue dispatcher is not started");
+        }
+        return current;
+    }
+
+    private static Optional<String> invalid(String subscriberId, String filter) {
+        if (subscriberId == null || subscriberId.indexOf('\u0000') >= 0) {
+            return Optional.of("subscriber id must be present and must not contain U+0000");
+        }
+        Optional<String> invalidFilter = Topics.validateFilter(filter);
+        if (invalidFilter.isPresent()) {
+            return invalidFilter;
+        }
+        int bytes = filter.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > LightQueueIndex.MAX_QUEUE_NAME_BYTES) {
+            return Optional.of("topic filter is " + bytes + " bytes long, this broker allows at most "
+                + LightQueueIndex.MAX_QUEUE_NAME_BYTES);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public ReadResult read(String filter, long fromOffset, int maxCount) {
+        return reader.read(filter, fromOffset, maxCount);
+    }
+
+    @Override
+    public long maxOffset(String filter) {
+        return index.maxOffset(filter);
+    }
+
+    @Override
+    public void addArrivalListener(ArrivalListener listener) {
+        signals.addListener(listener);
+    }
+
+    @Override
+    public void removeArrivalListener(ArrivalListener listener) {
+        signals.removeListener(listener);
+    }
+}

@@ -1,0 +1,272 @@
+package net.lightqueue.dispatch.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.lightqueue.dispatch.MqttMessageProperties;
+import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.dispatch.event.EventCodec;
+import net.lightqueue.dispatch.event.EventTopic;
+import net.lightqueue.dispatch.event.FilterEvent;
+import net.lightqueue.dispatch.event.MalformedEventException;
+import net.lightqueue.dispatch.topic.FilterSet;
+import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.index.LightQueueIndex;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+import org.apache.rocketmq.store.CommitLog;
+import org.apache.rocketmq.store.CommitLogDispatchStore;
+import org.apache.rocketmq.store.CommitLogDispatcher;
+import org.apache.rocketmq.store.DefaultMessageStore;
+import org.apache.rocketmq.store.DispatchRequest;
+
+/**
+ * The deterministic state machine over the commitlog. The broker's reput thread (and, at
+ * startup, its recovery) hands it every message in commitlog order; it applies filter events to
+ * the live {@link FilterSet}, appends an index entry for every publication to the queue of
+ * every matching filter, and commits what it applied, together with the checkpoint (the
+ * commitlog offset after the last applied message), in one atomic index write: when the broker
+ * has no more messages to dispatch, or after a bounded number of messages.
+ *
+ * <p>Idempotent: a message below the checkpoint was applied already and is ignored. A message
+ * above it means the broker skipped a stretch (the index is new, was deleted, or lags more than
+ * the broker's recovery window): that stretch is read from the commitlog first.
+ *
+ * <p>As a {@link CommitLogDispatchStore} it tells the broker's recovery where to resume.
+ */
+public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDispatchStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitLogApplier.class);
+
+    /** The derived-state families the index must hold for this dispatcher. */
+    public static String[] families() {
+        return new String[] {StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS};
+    }
+
+    private final LightQueueIndex index;
+    private final DefaultMessageStore store;
+    private final CommitLog commitLog;
+    private final CommitLogScanner scanner;
+    private final FilterSet filters = new FilterSet();
+    private final ArrivalSignals signals;
+    private final SubscribeBarrier barrier;
+    private final int batchMaxMessages;
+    private final List<String> matched = new ArrayList<>();
+
+    /** The commitlog offset after the last applied message. */
+    private long checkpoint;
+    /** What was applied since the last commit; null when nothing was. */
+    private DispatchBatch batch;
+    /** Set once the index is about to close: later messages are left to the next start's recovery. */
+    private boolean closed;
+    /** Messages read by catch-up rather than dispatched by the broker, since start (for the log and tests). */
+    private int caughtUp;
+
+    public CommitLogApplier(LightQueueIndex index, DefaultMessageStore store, ArrivalSignals signals,
+        SubscribeBarrier barrier, int batchMaxMessages) {
+        this.index = index;
+        this.store = store;
+        this.commitLog = store.getCommitLog();
+        this.scanner = new CommitLogScanner(commitLog);
+        this.signals = signals;
+        this.barrier = barrier;
+        this.batchMaxMessages = batchMaxMessages;
+        reloadFromIndex();
+    }
+
+    /** Loads the filter set and the checkpoint from the index: the state as of its last write. */
+    private void reloadFromIndex() {
+        filters.clear();
+        index.scan(StateLayout.FILTERS, new byte[0], (key, value) -> {
+            filters.restore(StateLayout.filterOf(key), StateLayout.countOf(value));
+            return true;
+        });
+        checkpoint = Math.max(0, index.checkpoint());
+        batch = null;
+    }
+
+    @Override
+    public synchronized void dispatch(DispatchRequest request) {
+        long offset = request.getCommitLogOffset();
+        if (closed || offset < checkpoint) {
+            return;
+        }
+        try {
+            if (offset > checkpoint) {
+                catchUp(offset);
+            }
+            apply(request);
+            if (batch.messages() >= batchMaxMessages || request.getCommitLogOffset() + request.getMsgSize() >= reputEnd()) {
+                commit();
+            }
+        } catch (RuntimeException e) {
+            // Never disturb the broker's own dispatch: start over from the last written state,
+            // the next message fills the gap from the commitlog.
+            LOG.error("applying the message at commitlog offset {} failed; resuming from the index checkpoint", offset, e);
+            reloadFromIndex();
+        }
+    }
+
+    /**
+     * Applies what the broker will not dispatch to us: from the checkpoint up to {@code end}
+     * (the first message the broker hands us, or the end of the commitlog at start).
+     */
+    private void catchUp(long end) {
+        long from = checkpoint;
+        long min = commitLog.getMinOffset();
+        if (from < min) {
+            LOG.warn("the light-queue index ends at commitlog offset {} but the commitlog starts at {}: "
+                + "messages and events in between were deleted by retention and are not indexed", from, min);
+            from = min;
+        }
+        if (from >= end) {
+            checkpoint = Math.max(checkpoint, end);
+            return;
+        }
+        int before = caughtUp;
+        long reached = scanner.scan(from, end, this::applyAndBound);
+        if (reached < end) {
+            LOG.error("the commitlog is unreadable at offset {}; messages up to {} are not indexed", reached, end);
+        }
+        if (caughtUp > before) {
+            LOG.info("light-queue index caught up on {} messages of commitlog [{}, {})", caughtUp - before, from, end);
+        }
+        checkpoint = Math.max(checkpoint, end);
+    }
+
+    private void applyAndBound(DispatchRequest request) {
+        caughtUp++;
+        apply(request);
+        if (batch.messages() >= batchMaxMessages) {
+            commit();
+        }
+    }
+
+    /** Brings the index up to the end of the commitlog and commits; for startup after recovery. */
+    public synchronized void catchUpToEnd() {
+        long end = reputEnd();
+        if (end > checkpoint) {
+            catchUp(end);
+        }
+        commit();
+    }
+
+    /** Commits what was applied and stops applying; the broker replays the rest at the next start. */
+    public synchronized void close() {
+        commit();
+        closed = true;
+    }
+
+    /** Commits what was applied, if anything; also for a periodic safety net. */
+    public synchronized void commit() {
+        if (batch == null || closed) {
+            return;
+        }
+        DispatchBatch done = batch;
+        batch = null;
+        index.write(done.writes());
+        signals.publish(done.queueEnds());
+        barrier.applied(done.appliedRequests());
+    }
+
+    /** Retention: drops entries whose commitlog file is gone. Commits first, since batches must not span it. */
+    public synchronized long deleteEntriesBelow(long commitLogOffset) {
+        commit();
+        return closed ? 0 : index.deleteEntriesBelow(commitLogOffset);
+    }
+
+    private long reputEnd() {
+        return store.getMessageStoreConfig().isReadUnCommitted() ? commitLog.getMaxOffset() : commitLog.getConfirmOffset();
+    }
+
+    private void apply(DispatchRequest request) {
+        if (batch == null) {
+            batch = new DispatchBatch(index.newBatch());
+        }
+        switch (MessageKind.of(request, EventTopic.NAME)) {
+            case EVENT -> readEvent(request).ifPresent(event -> applyEvent(event, request.getCommitLogOffset()));
+            case PUBLICATION -> applyPublication(request);
+            case IGNORED -> {
+            }
+        }
+        checkpoint = request.getCommitLogOffset() + request.getMsgSize();
+        batch.messageApplied(checkpoint);
+    }
+
+    private void applyPublication(DispatchRequest request) {
+        if (filters.size() == 0) {
+            return;
+        }
+        String topic = MqttMessageProperties.mqttTopic(request.getTopic(), request.getPropertiesMap());
+        if (Topics.validateName(topic).isPresent()) {
+            return;
+        }
+        matched.clear();
+        filters.match(topic, matched);
+        for (String queue : matched) {
+            batch.append(queue, request.getCommitLogOffset(), request.getMsgSize(), request.getStoreTimestamp());
+        }
+    }
+
+    private Optional<FilterEvent> readEvent(DispatchRequest request) {
+        MessageExt message = store.lookMessageByOffset(request.getCommitLogOffset(), request.getMsgSize());
+        if (message == null) {
+            LOG.error("event at commitlog offset {} is unreadable; skipped", request.getCommitLogOffset());
+            return Optional.empty();
+        }
+        try {
+            Optional<FilterEvent> event = EventCodec.decode(message.getBody());
+            if (event.isEmpty()) {
+                LOG.warn("event at commitlog offset {} has a version or type this broker does not know; skipped",
+                    request.getCommitLogOffset());
+            }
+            return event;
+        } catch (MalformedEventException e) {
+            LOG.error("event at commitlog offset {} is malformed; skipped", request.getCommitLogOffset(), e);
+            return Optional.empty();
+        }
+    }
+
+    private void applyEvent(FilterEvent event, long eventOffset) {
+        String filter = event.filter();
+        String key = StateLayout.subscriptionKey(event.subscriberId(), filter);
+        boolean present = batch.subscriptionPresent(key)
+            .orElseGet(() -> index.get(StateLayout.SUBSCRIPTIONS, StateLayout.utf8(key)) != null);
+        Subscription applied = null;
+        if (event instanceof FilterEvent.Subscribe subscribe) {
+            long start = batch.queueEnd(filter).orElseGet(() -> index.maxOffset(filter));
+            batch.putSubscription(key, StateLayout.subscription(start, eventOffset, subscribe.options()));
+            if (!present) {
+                batch.putFilterCount(filter, filters.retain(filter));
+            }
+            applied = new Subscription(event.subscriberId(), filter, start, eventOffset);
+        } else if (present) {
+            batch.deleteSubscription(key);
+            batch.putFilterCount(filter, filters.release(filter));
+        }
+        batch.applied(event.requestId(), applied);
+    }
+
+    @Override
+    public synchronized Long getDispatchFromPhyOffset(boolean recoverNormally) {
+        // The broker re-dispatches messages strictly above the returned offset and ignores
+        // values <= 0; an empty index is filled by catchUp from the first dispatched message.
+        return checkpoint > 0 ? checkpoint - 1 : null;
+    }
+
+    @Override
+    public synchronized boolean isMappedFileMatchedRecover(long phyOffset, long storeTimestamp, boolean recoverNormally) {
+        return phyOffset <= checkpoint;
+    }
+
+    /** The live filters; read by tests and benchmarks on the dispatcher's own terms (under its lock). */
+    public synchronized int filterCount() {
+        return filters.size();
+    }
+
+    /** The commitlog offset after the last applied message. */
+    public synchronized long checkpoint() {
+        return checkpoint;
+    }
+}

@@ -1,0 +1,90 @@
+package net.lightqueue.dispatch.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.index.IndexBatch;
+
+/**
+ * What the dispatcher applied since its last commit: the index writes (entries, derived state,
+ * checkpoint) plus what to announce once they are written (queue ends for arrival signals,
+ * applied events for waiting subscribers). Also answers reads of state that is changed in this
+ * batch but not yet in the index.
+ */
+final class DispatchBatch {
+
+    private final IndexBatch writes;
+    private final Map<String, Long> queueEnds = new HashMap<>();
+    private final Map<Long, Subscription> appliedRequests = new HashMap<>();
+    /** Subscription values written in this batch; {@code null} values are deletions. */
+    private final Map<String, byte[]> subscriptions = new HashMap<>();
+    private int messages;
+
+    DispatchBatch(IndexBatch writes) {
+        this.writes = writes;
+    }
+
+    void append(String queue, long commitLogOffset, int size, long storeTimestamp) {
+        long offset = writes.append(queue, commitLogOffset, size, storeTimestamp);
+        queueEnds.put(queue, offset + 1);
+    }
+
+    /** The queue's next offset as of this batch, if this batch appended to it. */
+    Optional<Long> queueEnd(String queue) {
+        return Optional.ofNullable(queueEnds.get(queue));
+    }
+
+    void putFilterCount(String filter, int count) {
+        if (count > 0) {
+            writes.put(StateLayout.FILTERS, StateLayout.utf8(filter), StateLayout.count(count));
+        } else {
+            writes.delete(StateLayout.FILTERS, StateLayout.utf8(filter));
+        }
+    }
+
+    void putSubscription(String key, byte[] value) {
+        subscriptions.put(key, value);
+        writes.put(StateLayout.SUBSCRIPTIONS, StateLayout.utf8(key), value);
+    }
+
+    void deleteSubscription(String key) {
+        subscriptions.put(key, null);
+        writes.delete(StateLayout.SUBSCRIPTIONS, StateLayout.utf8(key));
+    }
+
+    /**
+     * Whether this batch decides if the subscription exists: empty if it does not touch the key,
+     * else whether the key is present after this batch.
+     */
+    Optional<Boolean> subscriptionPresent(String key) {
+        return subscriptions.containsKey(key) ? Optional.of(subscriptions.get(key) != null) : Optional.empty();
+    }
+
+    void applied(long requestId, Subscription result) {
+        if (requestId != 0) {
+            appliedRequests.put(requestId, result);
+        }
+    }
+
+    void messageApplied(long checkpoint) {
+        writes.checkpoint(checkpoint);
+        messages++;
+    }
+
+    int messages() {
+        return messages;
+    }
+
+    IndexBatch writes() {
+        return writes;
+    }
+
+    Map<String, Long> queueEnds() {
+        return queueEnds;
+    }
+
+    Map<Long, Subscription> appliedRequests() {
+        return appliedRequests;
+    }
+}

@@ -1,0 +1,76 @@
+package net.lightqueue.dispatch.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * How the dispatcher's derived state is laid out in the index's derived-state families. Each
+ * filter's queue is named by the exact filter string.
+ *
+ * <pre>
+ * family "filters":       key = filter (UTF-8)                    value = subscription count:i32
+ * family "subscriptions": key = subscriberId 0x00 filter (UTF-8)  value = startOffset:i64
+ *                                                                         eventOffset:i64 options
+ * </pre>
+ * MQTT strings never contain U+0000 [MQTT-1.5.4-2], so the separator is unambiguous and a
+ * prefix scan on {@code subscriberId 0x00} lists one subscriber's filters.
+ */
+final class StateLayout {
+
+    static final String FILTERS = "filters";
+    static final String SUBSCRIPTIONS = "subscriptions";
+
+    private StateLayout() {
+    }
+
+    static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String filterOf(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
+    }
+
+    static byte[] count(int count) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(count).array();
+    }
+
+    static int countOf(byte[] value) {
+        return ByteBuffer.wrap(value).getInt();
+    }
+
+    static String subscriptionKey(String subscriberId, String filter) {
+        return subscriberId + '\u0000' + filter;
+    }
+
+    static byte[] subscriberPrefix(String subscriberId) {
+        return (subscriberId + '\u0000').getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The filter part of a subscription key. */
+    static String filterOfSubscriptionKey(byte[] key) {
+        int separator = 0;
+        while (key[separator] != 0) {
+            separator++;
+        }
+        return new String(key, separator + 1, key.length - separator - 1, StandardCharsets.UTF_8);
+    }
+
+    static byte[] subscription(long startOffset, long eventOffset, byte[] options) {
+        return ByteBuffer.allocate(2 * Long.BYTES + options.length)
+            .putLong(startOffset).putLong(eventOffset).put(options).array();
+    }
+
+    static long startOffsetOf(byte[] value) {
+        return ByteBuffer.wrap(value).getLong(0);
+    }
+
+    static long eventOffsetOf(byte[] value) {
+        return ByteBuffer.wrap(value).getLong(Long.BYTES);
+    }
+
+    static byte[] optionsOf(byte[] value) {
+        return Arrays.copyOfRange(value, 2 * Long.BYTES, value.length);
+    }
+}

@@ -1,0 +1,109 @@
+package net.lightqueue.dispatch.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.dispatch.MqttMessageProperties;
+import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.host.testing.InProcessBroker;
+import org.apache.rocketmq.common.message.MessageDecoder;
+import org.apache.rocketmq.common.message.MessageExtBrokerInner;
+import org.apache.rocketmq.store.PutMessageResult;
+
+/** An in-process broker running the dispatcher, with the puts and reads the tests need. */
+final class BrokerFixture implements AutoCloseable {
+
+    private final InProcessBroker broker;
+    final DispatcherPlugin plugin;
+
+    private BrokerFixture(InProcessBroker broker, DispatcherPlugin plugin) {
+        this.broker = broker;
+        this.plugin = plugin;
+    }
+
+    static BrokerFixture start(Path storeRoot) throws Exception {
+        DispatcherPlugin.INSTANCES.clear();
+        InProcessBroker broker = InProcessBroker.start(storeRoot);
+        return new BrokerFixture(broker, DispatcherPlugin.INSTANCES.get(0));
+    }
+
+    LightQueueDispatcher queues() {
+        return plugin.dispatcher;
+    }
+
+    /** Puts an MQTT publication: RocketMQ topic = first level, the MQTT topic in originMqttTopic. */
+    long publish(String rocketmqTopic, String mqttTopic, String body) {
+        MessageExtBrokerInner message = message(rocketmqTopic, body);
+        message.putUserProperty(MqttMessageProperties.ORIGIN_MQTT_TOPIC, mqttTopic);
+        return put(message);
+    }
+
+    static MessageExtBrokerInner message(String rocketmqTopic, String body) {
+        MessageExtBrokerInner message = new MessageExtBrokerInner();
+        message.setTopic(rocketmqTopic);
+        message.setQueueId(0);
+        message.setBody(body.getBytes(StandardCharsets.UTF_8));
+        // As a RocketMQ producer does: the broker's put hooks expect properties.
+        message.setTags("test");
+        message.setBornTimestamp(System.currentTimeMillis());
+        message.setBornHost(new InetSocketAddress("127.0.0.1", 1));
+        message.setStoreHost(new InetSocketAddress("127.0.0.1", 2));
+        return message;
+    }
+
+    /** Puts through the outermost store; returns the commitlog offset. */
+    long put(MessageExtBrokerInner message) {
+        message.setPropertiesString(MessageDecoder.messageProperties2String(message.getProperties()));
+        PutMessageResult result = broker.host().putMessage(message);
+        assertTrue(result.isOk(), "put failed: " + result);
+        return result.getAppendMessageResult().getWroteOffset();
+    }
+
+    /** Waits until the index covers everything in the commitlog. */
+    void awaitIndexed() throws InterruptedException {
+        long end = broker.controller().getMessageStore().getMaxPhyOffset();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (queues().indexedUpTo() < end && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(queues().indexedUpTo() >= end, "indexed up to " + queues().indexedUpTo() + " of " + end);
+    }
+
+    /** Every message of the filter's queue, read in small batches. */
+    List<StoredMessage> readAll(String filter) {
+        List<StoredMessage> all = new ArrayList<>();
+        long offset = 0;
+        while (offset < queues().maxOffset(filter)) {
+            ReadResult result = queues().read(filter, offset, 7);
+            assertEquals(0, result.skipped());
+            all.addAll(result.messages());
+            offset = result.nextOffset();
+        }
+        return all;
+    }
+
+    /** The commitlog offsets in each filter's queue: what must survive restarts unchanged. */
+    Map<String, List<Long>> snapshot(Collection<String> filters) {
+        Map<String, List<Long>> state = new TreeMap<>();
+        for (String filter : filters) {
+            state.put(filter, readAll(filter).stream().map(StoredMessage::commitLogOffset).toList());
+        }
+        return state;
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

@@ -1,0 +1,47 @@
+package net.lightqueue.dispatch.broker;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.lightqueue.dispatch.DispatcherOptions;
+import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.host.spi.BrokerPlugin;
+import net.lightqueue.host.spi.PluginContext;
+
+/** Runs the dispatcher in an in-process broker the way the protocol plugin does. */
+public class DispatcherPlugin implements BrokerPlugin {
+
+    static final List<DispatcherPlugin> INSTANCES = new CopyOnWriteArrayList<>();
+
+    volatile PluginContext context;
+    volatile LightQueueDispatcher dispatcher;
+
+    public DispatcherPlugin() {
+        INSTANCES.add(this);
+    }
+
+    @Override
+    public String name() {
+        return "mqtt";
+    }
+
+    @Override
+    public Class<?> settingsType() {
+        return DispatcherOptions.class;
+    }
+
+    @Override
+    public void load(PluginContext context) {
+        this.context = context;
+        dispatcher = LightQueueDispatcher.open(context, context.settings(DispatcherOptions.class));
+    }
+
+    @Override
+    public void start() {
+        dispatcher.start();
+    }
+
+    @Override
+    public void stop() {
+        dispatcher.stop();
+    }
+}
