@@ -60,8 +60,9 @@ record BenchOptions(
               --broker-pid PID     sample this process: CPU, RSS, heap after GC (JVM)
               --topic-prefix P     first topic level                                  (bench)
               --label L            free text copied into the result line
-            Exit: 0 ok, 1 messages lost (or duplicated at QoS 2) that must not be,
-                  2 usage error, 3 setup failure or time bound exceeded.
+            Exit: 0 ok; 1 the broker broke a guarantee the run asked for (QoS 1/2 loss or
+                  reordering, QoS 2 duplicates, unacknowledged publishes, misrouted messages,
+                  dropped connections); 2 usage error; 3 setup failure or time bound exceeded.
             """;
 
     private static final Set<String> NAMES = Set.of("scenario", "host", "port", "mqtt", "publishers",
