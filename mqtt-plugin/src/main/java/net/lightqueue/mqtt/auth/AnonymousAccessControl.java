@@ -1,0 +1,30 @@
+package net.lightqueue.mqtt.auth;
+
+/**
+ * Used when the broker's authentication is off: nothing is verified; with anonymous access
+ * disabled a client must at least name a user, which then shows in the logs and in the
+ * messages it publishes.
+ */
+public final class AnonymousAccessControl implements AccessControl {
+
+    private final boolean allowAnonymous;
+
+    public AnonymousAccessControl(boolean allowAnonymous) {
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    @Override
+    public Outcome authenticate(String clientId, String username, byte[] password, String sourceIp) {
+        return allowAnonymous || username != null ? Outcome.ALLOWED : Outcome.NOT_AUTHORIZED;
+    }
+
+    @Override
+    public boolean mayPublish(String username, String rocketmqTopic, String sourceIp) {
+        return true;
+    }
+
+    @Override
+    public boolean maySubscribe(String username, String rocketmqTopic, String sourceIp) {
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+package net.lightqueue.mqtt.connect;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
+import net.lightqueue.mqtt.MqttSettings;
+
+/**
+ * The capabilities a v5 CONNACK announces. They must be true: retained messages and shared
+ * subscriptions are not served yet, so they are announced as unavailable.
+ */
+final class ConnAckProperties {
+
+    private ConnAckProperties() {
+    }
+
+    /**
+     * @param assignedClientId the identifier the server chose, or null
+     * @param serverKeepAlive the keep alive the server imposes, or -1 to accept the client's
+     * @param sessionExpiryCapped whether the client asked for a session that outlives the connection
+     */
+    static MqttProperties of(MqttSettings settings, boolean subscriptionsAvailable, String assignedClientId,
+                             int serverKeepAlive, boolean sessionExpiryCapped) {
+        MqttProperties properties = new MqttProperties();
+        integer(properties, MqttPropertyType.RECEIVE_MAXIMUM, settings.receiveMaximum());
+        integer(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, settings.maxPacketSize());
+        integer(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
+        integer(properties, MqttPropertyType.RETAIN_AVAILABLE, 0);
+        integer(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+        integer(properties, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, subscriptionsAvailable ? 1 : 0);
+        integer(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, subscriptionsAvailable ? 1 : 0);
+        if (assignedClientId != null) {
+            properties.add(new StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), assignedClientId));
+        }
+        if (serverKeepAlive >= 0) {
+            integer(properties, MqttPropertyType.SERVER_KEEP_ALIVE, serverKeepAlive);
+        }
+        if (sessionExpiryCapped) {
+            // Sessions end with their connection until persistent sessions exist:
+            // the client is told the interval actually used.
+            integer(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
+        }
+        return properties;
+    }
+
+    private static void integer(MqttProperties properties, MqttPropertyType type, int value) {
+        properties.add(new IntegerProperty(type.value(), value));
+    }
+}

@@ -1,0 +1,158 @@
+package net.lightqueue.mqtt.connect;
+
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID;
+
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.connection.ClientLimits;
+import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.topic.TopicNames;
+
+/**
+ * Handles CONNECT (MQTT 3.1.1 section 3.1, MQTT 5 section 3.1): client identifier rules,
+ * credentials, keep alive, takeover, and the CONNACK. Netty's decoder already refused unknown
+ * protocol levels and non-zero reserved flags.
+ */
+public final class ConnectProcessor {
+
+    /**
+     * An accepted connection; the caller registers it, settles its session and sends the CONNACK.
+     *
+     * @param keepAliveSeconds the keep alive the server holds the client to (0 = none)
+     * @param cleanStart whether an existing session of the client id must be discarded
+     */
+    public record Accepted(int keepAliveSeconds, boolean cleanStart, MqttProperties connAckProperties) {
+
+        public MqttMessage connAck(boolean sessionPresent) {
+            return MqttMessageBuilders.connAck().returnCode(CONNECTION_ACCEPTED).sessionPresent(sessionPresent)
+                .properties(connAckProperties).build();
+        }
+    }
+
+    private final ConnectServices services;
+
+    public ConnectProcessor(ConnectServices services) {
+        this.services = services;
+    }
+
+    /** @return null when the connection was refused (and is closing) */
+    public Accepted connect(MqttConnection connection, MqttConnectMessage message) {
+        MqttConnectVariableHeader header = message.variableHeader();
+        MqttConnectPayload payload = message.payload();
+        MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
+        boolean v5 = version == MqttVersion.MQTT_5;
+        MqttSettings settings = services.settings();
+        MqttProperties properties = header.properties();
+
+        if (!v5 && header.hasPassword() && !header.hasUserName()) {
+            connection.drop("password without user name [MQTT-3.1.2-22]");
+            return null;
+        }
+        if (v5 && properties.getProperty(MqttPropertyType.AUTHENTICATION_METHOD.value()) != null) {
+            connection.refuse(CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, "enhanced authentication is not supported");
+            return null;
+        }
+        int receiveMaximum = intProperty(properties, MqttPropertyType.RECEIVE_MAXIMUM, 65535);
+        int maximumPacketSize = intProperty(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE);
+        if (v5 && (receiveMaximum == 0 || maximumPacketSize == 0)) {
+            connection.refuse(CONNECTION_REFUSED_PROTOCOL_ERROR, "Receive Maximum or Maximum Packet Size of 0");
+            return null;
+        }
+
+        String clientId = payload.clientIdentifier();
+        String assignedClientId = null;
+        if (clientId == null || clientId.isEmpty()) {
+            if (!v5 && !header.isCleanSession()) {
+                connection.refuse(CONNECTION_REFUSED_IDENTIFIER_REJECTED, "empty client id without clean session [MQTT-3.1.3-8]");
+                return null;
+            }
+            clientId = ClientIdentifiers.assign();
+            assignedClientId = v5 ? clientId : null;
+        } else if (clientId.length() > settings.maxClientIdLength() || clientId.indexOf('\uFFFD') >= 0) {
+            connection.refuse(v5 ? CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID : CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                "client id not accepted (invalid UTF-8 or longer than " + settings.maxClientIdLength() + ")");
+            return null;
+        }
+        if (header.isWillFlag()) {
+            String willTopic = payload.willTopic();
+            String problem = willTopic == null || willTopic.isEmpty() ? "empty will topic"
+                : TopicNames.nameProblem(willTopic, settings.maxTopicLength());
+            if (problem != null) {
+                if (v5) {
+                    connection.refuse(CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + problem);
+                } else {
+                    connection.drop("will topic: " + problem);
+                }
+                return null;
+            }
+        }
+        if (!services.acceptingConnections().getAsBoolean()) {
+            connection.refuse(v5 ? CONNECTION_REFUSED_SERVER_UNAVAILABLE_5 : CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                "this broker is not the master");
+            return null;
+        }
+        String username = header.hasUserName() ? payload.userName() : null;
+        byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
+        AccessControl.Outcome outcome = services.access().authenticate(clientId, username, password, connection.remoteIp());
+        if (outcome != AccessControl.Outcome.ALLOWED) {
+            connection.refuse(refusal(v5, outcome), "authentication failed for user " + username);
+            return null;
+        }
+
+        int requestedKeepAlive = header.keepAliveTimeSeconds();
+        int keepAlive = effectiveKeepAlive(v5, requestedKeepAlive);
+        ClientLimits limits = v5
+            ? new ClientLimits(receiveMaximum, maximumPacketSize, intProperty(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0))
+            : new ClientLimits(settings.inflightWindowV3(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
+        connection.accepted(version, clientId, username, limits);
+        MqttProperties ackProperties = v5
+            ? ConnAckProperties.of(settings, services.subscriptionsAvailable(), assignedClientId,
+                keepAlive != requestedKeepAlive ? keepAlive : -1,
+                intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0) != 0)
+            : MqttProperties.NO_PROPERTIES;
+        return new Accepted(keepAlive, header.isCleanSession(), ackProperties);
+    }
+
+    /** The client's keep alive, replaced by the Server Keep Alive (v5) and capped by the maximum. */
+    private int effectiveKeepAlive(boolean v5, int requested) {
+        MqttSettings settings = services.settings();
+        int keepAlive = v5 && settings.serverKeepAlive() > 0 ? settings.serverKeepAlive() : requested;
+        int max = settings.keepAliveMaxSeconds();
+        if (max > 0 && (keepAlive == 0 || keepAlive > max)) {
+            keepAlive = max;
+        }
+        return keepAlive;
+    }
+
+    private static MqttConnectReturnCode refusal(boolean v5, AccessControl.Outcome outcome) {
+        if (outcome == AccessControl.Outcome.BAD_CREDENTIALS) {
+            return v5 ? CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD : CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
+        }
+        return v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED;
+    }
+
+    private static int intProperty(MqttProperties properties, MqttPropertyType type, int absent) {
+        return properties.getProperty(type.value()) instanceof IntegerProperty integer ? integer.value() : absent;
+    }
+}

@@ -1,0 +1,15 @@
+package net.lightqueue.mqtt.connect;
+
+import java.util.function.BooleanSupplier;
+import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.auth.AccessControl;
+
+/**
+ * What CONNECT handling shares across connections.
+ *
+ * @param acceptingConnections false while this broker is a slave or stopping
+ * @param subscriptionsAvailable whether SUBSCRIBE is served (announced to v5 clients)
+ */
+public record ConnectServices(MqttSettings settings, AccessControl access,
+                              BooleanSupplier acceptingConnections, boolean subscriptionsAvailable) {
+}

@@ -1,0 +1,158 @@
+package net.lightqueue.mqtt.connection;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import net.lightqueue.mqtt.session.Session;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: who it is once CONNECT succeeded, and the ways it ends. Confined to
+ * the channel's event loop. Every way of ending logs at most one line, so a misbehaving client
+ * costs one log line however many bad packets it sends.
+ */
+public final class MqttConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.connection");
+
+    private final Channel channel;
+    private MqttVersion version;
+    private String clientId;
+    private String username;
+    private ClientLimits limits;
+    private boolean connected;
+    private boolean closing;
+    private Session session;
+
+    public MqttConnection(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** CONNECT succeeded: from now on packets other than CONNECT are accepted. */
+    public void accepted(MqttVersion version, String clientId, String username, ClientLimits limits) {
+        this.version = version;
+        this.clientId = clientId;
+        this.username = username;
+        this.limits = limits;
+        this.connected = true;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public void session(Session attached) {
+        this.session = attached;
+    }
+
+    /** Hands the session to whoever ends or inherits it; the connection no longer has one. */
+    public Session takeSession() {
+        Session taken = session;
+        session = null;
+        return taken;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    public boolean closing() {
+        return closing;
+    }
+
+    public boolean isV5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
+    public MqttVersion version() {
+        return version;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public ClientLimits limits() {
+        return limits;
+    }
+
+    public String remoteIp() {
+        SocketAddress address = channel.remoteAddress();
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+    }
+
+    public void send(MqttMessage message) {
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /**
+     * Ends the connection because of the client or the server's state; a connected v5 client
+     * is told why with a DISCONNECT reason code, a v3 client is simply closed.
+     */
+    public void disconnect(byte reasonCode, String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LOG.info("mqtt {} disconnected (reason 0x{}): {}", this, Integer.toHexString(reasonCode & 0xFF), why);
+        if (connected && isV5()) {
+            MqttMessage disconnect = new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, MqttProperties.NO_PROPERTIES));
+            channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Refuses a CONNECT with a CONNACK return code (v3) or reason code (v5), then closes. */
+    public void refuse(MqttConnectReturnCode code, String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LOG.info("mqtt {} refused (0x{}): {}", this, Integer.toHexString(code.byteValue() & 0xFF), why);
+        channel.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
+            .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes without telling the client anything: for connections that never spoke valid MQTT. */
+    public void drop(String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        LOG.info("mqtt {} dropped: {}", this, why);
+        channel.close();
+    }
+
+    /** The client went away or said DISCONNECT itself: nothing to log. */
+    public void closeQuietly() {
+        closing = true;
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "client " + (clientId != null ? "'" + clientId + "'" : "(before CONNECT)") + " from " + channel.remoteAddress();
+    }
+}

@@ -1,0 +1,34 @@
+package net.lightqueue.mqtt.delivery;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Topic aliases the server uses towards a v5 client, up to the client's Topic Alias Maximum.
+ * Aliases are handed out first come, first served and never reassigned, so a client sees the
+ * same alias for a topic for the whole connection.
+ */
+final class OutboundTopicAliases {
+
+    private final int maximum;
+    private final Map<String, Integer> aliasByTopic = new HashMap<>();
+
+    OutboundTopicAliases(int maximum) {
+        this.maximum = maximum;
+    }
+
+    /** An alias already known to the client for the topic, or 0. */
+    int known(String topic) {
+        return aliasByTopic.getOrDefault(topic, 0);
+    }
+
+    /** A new alias for the topic (the PUBLISH carrying it must also carry the topic), or 0 when none is left. */
+    int assign(String topic) {
+        if (aliasByTopic.size() >= maximum) {
+            return 0;
+        }
+        int alias = aliasByTopic.size() + 1;
+        aliasByTopic.put(topic, alias);
+        return alias;
+    }
+}

@@ -1,0 +1,161 @@
+package net.lightqueue.mqtt.message;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
+import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.UserProperties;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.lightqueue.dispatch.MqttMessageProperties;
+
+/**
+ * How an MQTT publish is kept as RocketMQ message properties, and read back for delivery.
+ * These names are part of the plugin's public contract with RocketMQ consumers.
+ */
+public final class StoredProperties {
+
+    public static final String MQTT_TOPIC = MqttMessageProperties.ORIGIN_MQTT_TOPIC;
+    /** "0", "1" or "2": the QoS the publisher used. */
+    public static final String QOS = "mqttQos";
+    /** "true" when the publisher set RETAIN; absent otherwise. */
+    public static final String RETAIN = "mqttRetain";
+    /** The publishing client's identifier (No Local needs it). */
+    public static final String CLIENT_ID = "mqttClientId";
+    /** User properties in order, duplicates kept: {@code k1=v1&k2=v2}, with '%', '=', '&' escaped as %XX. */
+    public static final String USER_PROPERTIES = "mqttUserProperties";
+    public static final String CONTENT_TYPE = "mqttContentType";
+    public static final String RESPONSE_TOPIC = "mqttResponseTopic";
+    /** Base64 (RFC 4648, with padding) of the correlation data. */
+    public static final String CORRELATION_DATA = "mqttCorrelationData";
+    /** Message Expiry Interval in seconds, counted from the message's store timestamp. */
+    public static final String MESSAGE_EXPIRY_INTERVAL = "mqttMessageExpiryInterval";
+    /** "0" (bytes) or "1" (UTF-8 text): the Payload Format Indicator. */
+    public static final String PAYLOAD_FORMAT = "mqttPayloadFormat";
+
+    private static final String PAIR_SEPARATORS = "=&";
+
+    private StoredProperties() {
+    }
+
+    /** The RocketMQ properties of an MQTT publish. */
+    public static Map<String, String> of(String mqttTopic, int qos, boolean retain, String clientId,
+                                         MqttProperties mqtt) {
+        Map<String, String> properties = new HashMap<>();
+        // Stored as is: topic names with RocketMQ's separators are refused (TopicNames).
+        properties.put(MQTT_TOPIC, mqttTopic);
+        properties.put(QOS, Integer.toString(qos));
+        if (retain) {
+            properties.put(RETAIN, "true");
+        }
+        properties.put(CLIENT_ID, PropertyText.escape(clientId, ""));
+        List<StringPair> userProperties = userProperties(mqtt);
+        if (!userProperties.isEmpty()) {
+            properties.put(USER_PROPERTIES, encodeUserProperties(userProperties));
+        }
+        putText(properties, CONTENT_TYPE, mqtt.getProperty(MqttPropertyType.CONTENT_TYPE.value()));
+        putText(properties, RESPONSE_TOPIC, mqtt.getProperty(MqttPropertyType.RESPONSE_TOPIC.value()));
+        if (mqtt.getProperty(MqttPropertyType.CORRELATION_DATA.value()) instanceof BinaryProperty data) {
+            properties.put(CORRELATION_DATA, Base64.getEncoder().encodeToString(data.value()));
+        }
+        putInteger(properties, MESSAGE_EXPIRY_INTERVAL, mqtt.getProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value()));
+        putInteger(properties, PAYLOAD_FORMAT, mqtt.getProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value()));
+        return properties;
+    }
+
+    /**
+     * The MQTT 5 properties to send with a stored message (no expiry: the sender computes the
+     * remaining interval; no topic alias or subscription identifier: they belong to the delivery).
+     */
+    public static MqttProperties toMqtt(Map<String, String> properties) {
+        MqttProperties mqtt = new MqttProperties();
+        String userProperties = properties.get(USER_PROPERTIES);
+        if (userProperties != null) {
+            mqtt.add(new UserProperties(decodeUserProperties(userProperties)));
+        }
+        addText(mqtt, MqttPropertyType.CONTENT_TYPE, properties.get(CONTENT_TYPE));
+        addText(mqtt, MqttPropertyType.RESPONSE_TOPIC, properties.get(RESPONSE_TOPIC));
+        String correlation = properties.get(CORRELATION_DATA);
+        if (correlation != null) {
+            mqtt.add(new BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), Base64.getDecoder().decode(correlation)));
+        }
+        String format = properties.get(PAYLOAD_FORMAT);
+        if (format != null) {
+            mqtt.add(new IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), Integer.parseInt(format)));
+        }
+        return mqtt;
+    }
+
+    /** The QoS a stored message was published with; a native RocketMQ message counts as QoS 1. */
+    public static int qos(Map<String, String> properties) {
+        String qos = properties.get(QOS);
+        return qos == null ? 1 : Integer.parseInt(qos);
+    }
+
+    public static boolean retain(Map<String, String> properties) {
+        return "true".equals(properties.get(RETAIN));
+    }
+
+    /** The publishing MQTT client, or null for a message from a RocketMQ producer. */
+    public static String clientId(Map<String, String> properties) {
+        String clientId = properties.get(CLIENT_ID);
+        return clientId == null ? null : PropertyText.unescape(clientId);
+    }
+
+    /** Expiry interval in seconds, or -1 when the message never expires. */
+    public static long expiryIntervalSeconds(Map<String, String> properties) {
+        String expiry = properties.get(MESSAGE_EXPIRY_INTERVAL);
+        return expiry == null ? -1 : Long.parseLong(expiry);
+    }
+
+    public static String encodeUserProperties(List<StringPair> pairs) {
+        StringBuilder out = new StringBuilder();
+        for (StringPair pair : pairs) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(PropertyText.escape(pair.key, PAIR_SEPARATORS)).append('=')
+                .append(PropertyText.escape(pair.value, PAIR_SEPARATORS));
+        }
+        return out.toString();
+    }
+
+    public static List<StringPair> decodeUserProperties(String encoded) {
+        return Arrays.stream(encoded.split("&", -1))
+            .map(pair -> {
+                int equals = pair.indexOf('=');
+                return new StringPair(PropertyText.unescape(pair.substring(0, equals)),
+                    PropertyText.unescape(pair.substring(equals + 1)));
+            })
+            .toList();
+    }
+
+    private static List<StringPair> userProperties(MqttProperties mqtt) {
+        MqttProperty<?> property = mqtt.getProperty(MqttPropertyType.USER_PROPERTY.value());
+        return property instanceof UserProperties user ? user.value() : List.of();
+    }
+
+    private static void putText(Map<String, String> properties, String name, MqttProperty<?> property) {
+        if (property instanceof StringProperty text) {
+            properties.put(name, PropertyText.escape(text.value(), ""));
+        }
+    }
+
+    private static void putInteger(Map<String, String> properties, String name, MqttProperty<?> property) {
+        if (property instanceof IntegerProperty integer) {
+            properties.put(name, Integer.toUnsignedString(integer.value()));
+        }
+    }
+
+    private static void addText(MqttProperties mqtt, MqttPropertyType type, String escaped) {
+        if (escaped != null) {
+            mqtt.add(new StringProperty(type.value(), PropertyText.unescape(escaped)));
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package net.lightqueue.mqtt.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodes.Disconnect;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.lightqueue.mqtt.codec.DecodeFailure;
+import net.lightqueue.mqtt.codec.PacketSize;
+import net.lightqueue.mqtt.connect.ConnectProcessor;
+import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.connection.ServerStopping;
+import net.lightqueue.mqtt.publish.InboundPublishes;
+import net.lightqueue.mqtt.session.Session;
+
+/**
+ * The MQTT side of one channel: checks what the decoder produced, enforces "CONNECT first and
+ * only once", and routes each packet to the part of the server that handles it.
+ */
+final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    static final String IDLE_HANDLER = "idle";
+
+    private final ConnectionServices services;
+    private MqttConnection connection;
+    private InboundPublishes publishes;
+    /** Packets that arrived while a taken-over session was on its way to this connection. */
+    private List<MqttMessage> early;
+
+    MqttConnectionHandler(ConnectionServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = new MqttConnection(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MqttMessage message = (MqttMessage) msg;
+        if (early != null) {
+            early.add(message);
+            return;
+        }
+        try {
+            handle(ctx, message);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, MqttMessage message) {
+        if (connection.closing()) {
+            return;
+        }
+        if (message.decoderResult().isFailure()) {
+            onDecodeFailure(message.decoderResult().cause());
+            return;
+        }
+        MqttFixedHeader header = message.fixedHeader();
+        if (PacketSize.of(header) > services.settings().maxPacketSize()) {
+            tooLarge();
+            return;
+        }
+        MqttMessageType type = header.messageType();
+        if (!connection.connected()) {
+            if (type == MqttMessageType.CONNECT) {
+                onConnect(ctx, (MqttConnectMessage) message);
+            } else {
+                connection.drop("first packet was " + type + ", not CONNECT [MQTT-3.1.0-1]");
+            }
+            return;
+        }
+        Session session = connection.session();
+        switch (type) {
+            case PUBLISH -> publishes.onPublish((MqttPublishMessage) message);
+            case PUBREL -> publishes.onPubRel(packetId(message));
+            case PUBACK -> {
+                session.deliverer().onPubAck(packetId(message));
+                session.wake();
+            }
+            case PUBREC -> session.deliverer().onPubRec(packetId(message), reasonCode(message));
+            case PUBCOMP -> {
+                session.deliverer().onPubComp(packetId(message));
+                session.wake();
+            }
+            case SUBSCRIBE -> services.subscriptions().subscribe(connection, session, (MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> services.subscriptions().unsubscribe(connection, session, (MqttUnsubscribeMessage) message);
+            case PINGREQ -> connection.send(new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+            case DISCONNECT -> connection.closeQuietly();
+            case CONNECT -> connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "second CONNECT [MQTT-3.1.0-2]");
+            default -> connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "unexpected " + type + " from a client");
+        }
+    }
+
+    private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage message) {
+        ConnectProcessor.Accepted accepted = services.connects().connect(connection, message);
+        if (accepted == null) {
+            return;
+        }
+        IdleStateHandler keepAlive = accepted.keepAliveSeconds() == 0 ? null
+            // The server allows one and a half keep alive periods of silence [MQTT-3.1.2-22].
+            : new IdleStateHandler(accepted.keepAliveSeconds() * 1500L, 0, 0, TimeUnit.MILLISECONDS);
+        if (keepAlive == null) {
+            ctx.pipeline().remove(IDLE_HANDLER);
+        } else {
+            ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER, keepAlive);
+        }
+        publishes = new InboundPublishes(connection, services.publishing());
+        MqttConnection previous = services.registry().register(connection);
+        if (previous == null) {
+            start(accepted, null);
+            return;
+        }
+        // Settle the old connection on its own event loop, then continue here with what it left.
+        early = new ArrayList<>();
+        ctx.channel().config().setAutoRead(false);
+        previous.channel().eventLoop().execute(() -> {
+            Session inherited = accepted.cleanStart() ? null : previous.takeSession();
+            if (inherited != null) {
+                inherited.detach();
+            }
+            previous.disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
+            ctx.channel().eventLoop().execute(() -> {
+                start(accepted, inherited);
+                replayEarly(ctx);
+            });
+        });
+    }
+
+    private void start(ConnectProcessor.Accepted accepted, Session inherited) {
+        if (connection.closing()) {
+            if (inherited != null) {
+                inherited.end();
+            }
+            return;
+        }
+        Session session = inherited != null ? inherited : services.newSession().apply(connection.clientId());
+        connection.session(session);
+        connection.send(accepted.connAck(inherited != null));
+        session.attach(connection);
+    }
+
+    private void replayEarly(ChannelHandlerContext ctx) {
+        List<MqttMessage> pending = early;
+        early = null;
+        for (MqttMessage message : pending) {
+            try {
+                handle(ctx, message);
+            } finally {
+                ReferenceCountUtil.release(message);
+            }
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void onDecodeFailure(Throwable cause) {
+        DecodeFailure failure = DecodeFailure.of(cause);
+        String why = "undecodable packet: " + cause.getMessage();
+        if (connection.connected()) {
+            connection.disconnect(failure.reasonCode(), why);
+        } else if (failure == DecodeFailure.UNSUPPORTED_PROTOCOL_VERSION) {
+            connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, why + " [MQTT-3.1.2-2]");
+        } else if (failure == DecodeFailure.CLIENT_ID_REJECTED) {
+            connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, why);
+        } else {
+            connection.drop(why);
+        }
+    }
+
+    private void tooLarge() {
+        String why = "packet larger than mqttMaxPacketSize=" + services.settings().maxPacketSize();
+        if (connection.connected()) {
+            connection.disconnect(Disconnect.PACKET_TOO_LARGE.byteValue(), why);
+        } else {
+            connection.drop(why);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Session session = connection.session();
+        if (ctx.channel().isWritable() && session != null) {
+            session.wake();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (connection.connected()) {
+                connection.disconnect(Disconnect.KEEP_ALIVE_TIMEOUT.byteValue(), "no packet within 1.5 keep alive periods");
+            } else {
+                connection.drop("no complete CONNECT within mqttConnectTimeoutSeconds");
+            }
+        } else if (event == ServerStopping.INSTANCE) {
+            connection.disconnect(Disconnect.SERVER_SHUTTING_DOWN.byteValue(), "the MQTT server stops serving");
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        services.registry().remove(connection);
+        Session session = connection.takeSession();
+        if (session != null) {
+            session.end();
+        }
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are how clients leave; anything else is still the client's
+        // connection only, so it is logged in one line and closed.
+        if (cause instanceof IOException) {
+            connection.closeQuietly();
+        } else {
+            connection.drop("connection error: " + cause);
+        }
+    }
+
+    private static int packetId(MqttMessage message) {
+        return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private static byte reasonCode(MqttMessage message) {
+        return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() : 0;
+    }
+}

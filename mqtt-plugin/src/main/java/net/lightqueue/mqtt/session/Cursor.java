@@ -1,0 +1,53 @@
+package net.lightqueue.mqtt.session;
+
+/**
+ * One subscription of a session: a position in its filter's light queue. The queue holds the
+ * messages; the cursor holds only where this session is, so a subscriber that falls behind
+ * costs no memory.
+ */
+public final class Cursor {
+
+    private final String filter;
+    private SubscriptionOptions options;
+    private long nextOffset;
+    private long knownEnd;
+
+    Cursor(String filter, SubscriptionOptions options, long startOffset, long knownEnd) {
+        this.filter = filter;
+        this.options = options;
+        this.nextOffset = startOffset;
+        this.knownEnd = Math.max(startOffset, knownEnd);
+    }
+
+    public String filter() {
+        return filter;
+    }
+
+    public SubscriptionOptions options() {
+        return options;
+    }
+
+    void options(SubscriptionOptions replacement) {
+        this.options = replacement;
+    }
+
+    public long nextOffset() {
+        return nextOffset;
+    }
+
+    /** Moves past what was read; a read that found nothing means the cursor is at the end. */
+    public void advance(long next, boolean foundNothing) {
+        nextOffset = next;
+        if (foundNothing) {
+            knownEnd = next;
+        }
+    }
+
+    void arrived(long queueEnd) {
+        knownEnd = Math.max(knownEnd, queueEnd);
+    }
+
+    public boolean mayHaveMessages() {
+        return nextOffset < knownEnd;
+    }
+}

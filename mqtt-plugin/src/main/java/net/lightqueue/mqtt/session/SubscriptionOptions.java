@@ -1,0 +1,29 @@
+package net.lightqueue.mqtt.session;
+
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * A subscription's options as granted, and their compact form stored with the subscription in
+ * the commitlog: the MQTT 5 Subscription Options byte, then the Subscription Identifier as a
+ * variable byte integer when there is one.
+ *
+ * @param subscriptionId 0 when the client gave none
+ */
+public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
+                                  int subscriptionId) {
+
+    public static SubscriptionOptions of(MqttSubscriptionOption option, int grantedQos, int subscriptionId) {
+        return new SubscriptionOptions(grantedQos, option.isNoLocal(), option.isRetainAsPublished(),
+            option.retainHandling().value(), subscriptionId);
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(5);
+        out.write(qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4);
+        for (int id = subscriptionId; id > 0; id >>>= 7) {
+            out.write((id & 0x7F) | (id >= 0x80 ? 0x80 : 0));
+        }
+        return out.toByteArray();
+    }
+}

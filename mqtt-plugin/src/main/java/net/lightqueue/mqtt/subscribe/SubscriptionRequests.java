@@ -1,0 +1,149 @@
+package net.lightqueue.mqtt.subscribe;
+
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttReasonCodes.Disconnect;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.session.Session;
+import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.topic.TopicNames;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE (MQTT 5 sections 3.8 to 3.11). A subscription takes effect where
+ * the dispatcher applied it in the commitlog; SUBACK is sent after that, so every message
+ * published after the SUBACK reaches the subscriber.
+ */
+public final class SubscriptionRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.subscribe");
+    private static final int FAILURE_V3 = 0x80;
+
+    private final MqttSettings settings;
+    private final AccessControl access;
+    private final LightQueues queues;
+
+    public SubscriptionRequests(MqttSettings settings, AccessControl access, LightQueues queues) {
+        this.settings = settings;
+        this.access = access;
+        this.queues = queues;
+    }
+
+    public void subscribe(MqttConnection connection, Session session, MqttSubscribeMessage message) {
+        int packetId = message.idAndPropertiesVariableHeader().messageId();
+        MqttProperties properties = message.idAndPropertiesVariableHeader().properties();
+        int subscriptionId = properties.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value())
+            instanceof IntegerProperty id ? id.value() : 0;
+        if (properties.getProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null && subscriptionId == 0) {
+            connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "subscription identifier 0");
+            return;
+        }
+        List<MqttTopicSubscription> subscriptions = message.payload().topicSubscriptions();
+        if (subscriptions.isEmpty()) {
+            connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "SUBSCRIBE without a topic filter [MQTT-3.8.3-2]");
+            return;
+        }
+        EventLoop loop = connection.channel().eventLoop();
+        List<CompletableFuture<Integer>> codes = new ArrayList<>(subscriptions.size());
+        for (MqttTopicSubscription subscription : subscriptions) {
+            String filter = subscription.topicFilter();
+            String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
+            if (problem != null && problem.startsWith(TopicNames.MALFORMED)) {
+                connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), "SUBSCRIBE " + problem);
+                return;
+            }
+            int refusal = refusal(connection, filter, problem);
+            if (refusal != 0) {
+                codes.add(CompletableFuture.completedFuture(connection.isV5() ? refusal : FAILURE_V3));
+                continue;
+            }
+            int granted = Math.min(subscription.option().qos().value(), MqttQoS.EXACTLY_ONCE.value());
+            SubscriptionOptions options = SubscriptionOptions.of(subscription.option(), granted, subscriptionId);
+            codes.add(queues.subscribe(session.subscriberId(), filter, options.encode())
+                .thenApplyAsync(applied -> {
+                    session.addCursor(filter, options, applied);
+                    return granted;
+                }, loop)
+                .exceptionally(failure -> {
+                    LOG.warn("mqtt {} could not subscribe to '{}': {}", connection, filter, failure.toString());
+                    return connection.isV5() ? MqttReasonCodes.SubAck.UNSPECIFIED_ERROR.byteValue() & 0xFF : FAILURE_V3;
+                }));
+        }
+        CompletableFuture.allOf(codes.toArray(CompletableFuture[]::new)).whenCompleteAsync((done, failure) -> {
+            int[] reasonCodes = codes.stream().mapToInt(CompletableFuture::join).toArray();
+            connection.send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(reasonCodes)));
+            session.wake();
+        }, loop);
+    }
+
+    /** The v5 reason code refusing a filter, or 0 when it may be subscribed. */
+    private int refusal(MqttConnection connection, String filter, String problem) {
+        if (filter.startsWith("$share/")) {
+            return MqttReasonCodes.SubAck.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED.byteValue() & 0xFF;
+        }
+        if (problem != null) {
+            LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
+            return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
+        }
+        String firstLevel = Topics.firstLevel(filter);
+        String topic = Topics.isWildcard(firstLevel) ? null : firstLevel;
+        if (!access.maySubscribe(connection.username(), topic, connection.remoteIp())) {
+            return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
+        }
+        return 0;
+    }
+
+    public void unsubscribe(MqttConnection connection, Session session, MqttUnsubscribeMessage message) {
+        int packetId = message.idAndPropertiesVariableHeader().messageId();
+        List<String> filters = message.payload().topics();
+        if (filters.isEmpty()) {
+            connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]");
+            return;
+        }
+        List<CompletableFuture<Short>> codes = new ArrayList<>(filters.size());
+        for (String filter : filters) {
+            String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
+            if (problem != null) {
+                codes.add(CompletableFuture.completedFuture((short) (MqttReasonCodes.UnsubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF)));
+            } else if (!session.removeCursor(filter)) {
+                codes.add(CompletableFuture.completedFuture((short) MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue()));
+            } else {
+                codes.add(queues.unsubscribe(session.subscriberId(), filter)
+                    .thenApply(done -> (short) 0)
+                    .exceptionally(failure -> {
+                        LOG.warn("mqtt {} could not unsubscribe from '{}': {}", connection, filter, failure.toString());
+                        return (short) (MqttReasonCodes.UnsubAck.UNSPECIFIED_ERROR.byteValue() & 0xFF);
+                    }));
+            }
+        }
+        CompletableFuture.allOf(codes.toArray(CompletableFuture[]::new)).whenCompleteAsync((done, failure) ->
+            connection.send(new MqttUnsubAckMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+                new MqttUnsubAckPayload(codes.stream().map(CompletableFuture::join).toList()))),
+            connection.channel().eventLoop());
+    }
+}

@@ -1,0 +1,48 @@
+package net.lightqueue.mqtt;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import net.lightqueue.host.testing.InProcessBroker;
+
+/** An in-process broker with the MQTT plugin on a free loopback port. */
+final class MqttBroker implements AutoCloseable {
+
+    private final InProcessBroker broker;
+    private final MqttPlugin plugin;
+
+    private MqttBroker(InProcessBroker broker) {
+        this.broker = broker;
+        this.plugin = broker.host().plugins().stream()
+            .filter(MqttPlugin.class::isInstance).map(MqttPlugin.class::cast)
+            .findFirst().orElseThrow();
+    }
+
+    /** @param dir the broker's store, a directory the test owns (JUnit's {@code @TempDir}) */
+    static MqttBroker start(Path dir, String... settings) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("mqttListenPort", "0");
+        properties.setProperty("mqttListenHost", "127.0.0.1");
+        for (String setting : settings) {
+            String[] keyValue = setting.split("=", 2);
+            properties.setProperty(keyValue[0], keyValue[1]);
+        }
+        return new MqttBroker(InProcessBroker.start(dir, properties));
+    }
+
+    int port() {
+        return plugin.boundPort();
+    }
+
+    String uri() {
+        return "tcp://127.0.0.1:" + port();
+    }
+
+    InProcessBroker broker() {
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}
