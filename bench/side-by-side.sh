@@ -44,9 +44,9 @@ done
 
 # ---- the suite: the scenarios and sizes that the budgets in the issues name -------------------
 if $quick; then
-  warm=(--warmup 2 --duration 8 --drain 10); fanout_subs=100; conns=1000; sessions=1000; hold=3
+  warm=(--warmup 2 --duration 8 --drain 10); fanout_subs=100; conns=1000; sessions=1000; hold=3; catchup=30
 else
-  warm=(--warmup 5 --duration 30 --drain 30); fanout_subs=1000; conns=10000; sessions=10000; hold=10
+  warm=(--warmup 5 --duration 30 --drain 30); fanout_subs=1000; conns=10000; sessions=10000; hold=10; catchup=300
 fi
 # id | what | runner arguments | figures (result key:label, ↑ more is better, ↓ less is better)
 suite=(
@@ -54,7 +54,7 @@ suite=(
   "pubsub-qos1-1k|QoS 1, 10 → 10, one topic, 1,000 publishes/s, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate 1000 --payload 64 ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,latency_p999_ms:p99.9 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
   "fanout-qos0|QoS 0, 1 → $fanout_subs subscribers, 100 publishes/s, 64 B|--scenario fanout --subscribers $fanout_subs --qos 0 --rate 100 --payload 64 ${warm[*]}|delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost (QoS 0) ↓,broker_cpu_load_pct:broker CPU % ↓"
   "conns|$conns idle connections, one subscription each|--scenario conns --clients $conns --hold $hold|connects_per_s:connects/s ↑,broker_rss_per_conn_bytes:broker RSS per connection B ↓,broker_heap_per_conn_bytes:broker heap per connection B ↓,broker_cpu_hold_pct:broker CPU idle % ↓"
-  "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 ${warm[*]}|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
+  "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 --duration 60 --drain $catchup|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
 )
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

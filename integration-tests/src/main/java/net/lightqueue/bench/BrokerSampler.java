@@ -26,10 +26,6 @@ final class BrokerSampler {
         return new BrokerSampler(process, JvmHeapProbe.looksLikeJvm(process) ? new JvmHeapProbe(pid) : null);
     }
 
-    boolean enabled() {
-        return process != null;
-    }
-
     /** Records the broker's memory at a named point of the run into the result ("idle", "load", ...). */
     void sampleMemory(String point, Result result) {
         if (process == null) {

@@ -46,10 +46,6 @@ final class Inbox {
         awaitingRelease.remove(packetId);
     }
 
-    int expectedPublisherCount() {
-        return byPublisher.size();
-    }
-
     Map<Integer, SequenceTracker> trackers() {
         return byPublisher;
     }

@@ -48,14 +48,6 @@ final class Outbox {
         this.onFinished = onFinished;
     }
 
-    int index() {
-        return index;
-    }
-
-    String topic() {
-        return topic;
-    }
-
     boolean paced() {
         return ratePerSecond > 0;
     }

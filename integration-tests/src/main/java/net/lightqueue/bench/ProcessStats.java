@@ -16,10 +16,6 @@ final class ProcessStats {
         this.pid = pid;
     }
 
-    long pid() {
-        return pid;
-    }
-
     boolean alive() {
         return Files.exists(proc("stat"));
     }

@@ -19,10 +19,6 @@ final class Result {
         return this;
     }
 
-    Object get(String key) {
-        return values.get(key);
-    }
-
     long getLong(String key) {
         return ((Number) values.getOrDefault(key, 0L)).longValue();
     }
