@@ -75,7 +75,7 @@ public final class MqttPlugin implements BrokerPlugin {
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
         ConnectionServices services = new ConnectionServices(settings,
-            new ConnectProcessor(new ConnectServices(settings, access, () -> master, true)),
+            new ConnectProcessor(new ConnectServices(settings, access, () -> master)),
             publishing, new SubscriptionRequests(settings, access, dispatcher), new SessionRegistry(),
             clientId -> new Session(clientId, dispatcher, router, settings.deliveryBatchSize()));
         server = new MqttServer(settings, services);

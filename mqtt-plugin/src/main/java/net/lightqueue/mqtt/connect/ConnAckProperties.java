@@ -20,7 +20,7 @@ final class ConnAckProperties {
      * @param serverKeepAlive the keep alive the server imposes, or -1 to accept the client's
      * @param sessionExpiryCapped whether the client asked for a session that outlives the connection
      */
-    static MqttProperties of(MqttSettings settings, boolean subscriptionsAvailable, String assignedClientId,
+    static MqttProperties of(MqttSettings settings, String assignedClientId,
                              int serverKeepAlive, boolean sessionExpiryCapped) {
         MqttProperties properties = new MqttProperties();
         integer(properties, MqttPropertyType.RECEIVE_MAXIMUM, settings.receiveMaximum());
@@ -28,8 +28,8 @@ final class ConnAckProperties {
         integer(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
         integer(properties, MqttPropertyType.RETAIN_AVAILABLE, 0);
         integer(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0);
-        integer(properties, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, subscriptionsAvailable ? 1 : 0);
-        integer(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, subscriptionsAvailable ? 1 : 0);
+        integer(properties, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
+        integer(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
         if (assignedClientId != null) {
             properties.add(new StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), assignedClientId));
         }

@@ -127,7 +127,7 @@ public final class ConnectProcessor {
             : new ClientLimits(settings.inflightWindowV3(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
         connection.accepted(version, clientId, username, limits);
         MqttProperties ackProperties = v5
-            ? ConnAckProperties.of(settings, services.subscriptionsAvailable(), assignedClientId,
+            ? ConnAckProperties.of(settings, assignedClientId,
                 keepAlive != requestedKeepAlive ? keepAlive : -1,
                 intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0) != 0)
             : MqttProperties.NO_PROPERTIES;

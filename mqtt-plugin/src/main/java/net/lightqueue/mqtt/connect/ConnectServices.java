@@ -7,9 +7,7 @@ import net.lightqueue.mqtt.auth.AccessControl;
 /**
  * What CONNECT handling shares across connections.
  *
- * @param acceptingConnections false while this broker is a slave or stopping
- * @param subscriptionsAvailable whether SUBSCRIBE is served (announced to v5 clients)
+ * @param acceptingConnections false while this broker is a slave
  */
-public record ConnectServices(MqttSettings settings, AccessControl access,
-                              BooleanSupplier acceptingConnections, boolean subscriptionsAvailable) {
+public record ConnectServices(MqttSettings settings, AccessControl access, BooleanSupplier acceptingConnections) {
 }
