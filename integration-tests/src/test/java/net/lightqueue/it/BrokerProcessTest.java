@@ -34,7 +34,8 @@ class BrokerProcessTest {
             assertTrue(log.contains("plugin 'mqtt' started"), cluster.diagnostics());
             assertTrue(log.indexOf("plugin 'mqtt' loaded") < log.indexOf("plugin 'mqtt' started"));
 
-            assertEquals(0, cluster.stopBroker(), "a graceful stop exits with 0");
+            // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks (the broker's stops the store).
+            assertEquals(143, cluster.stopBroker(), "a graceful stop through the shutdown hook");
             assertTrue(awaitLog(cluster, "plugin 'mqtt' stopped"), cluster.diagnostics());
         }
     }
