@@ -8,7 +8,7 @@ module_test_classpath() {
   local listing="$root/$module/target/bench-test.classpath"
   if [[ -z ${BENCH_NO_BUILD:-} || ! -f $listing ]]; then
     (cd "$root" && mvn -q -B -Dstyle.color=never -pl "$module" -am test-compile dependency:build-classpath \
-        -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-test.classpath) >&2 || return 1
+        -DincludeScope=test -Dmdep.outputFile=target/bench-test.classpath) >&2 || return 1
   fi
   echo "$root/$module/target/test-classes:$root/$module/target/classes:$(cat "$listing")"
 }
@@ -23,7 +23,7 @@ runner_classpath() {
   if [[ -z ${BENCH_NO_BUILD:-} || ! -f $listing ]]; then
     (cd "$root" && mvn -q -B -Dstyle.color=never -pl integration-tests compile \
       && mvn -q -B -Dstyle.color=never -pl integration-tests -am compile dependency:build-classpath -Dmaven.main.skip=true \
-        -Dmdep.includeScope=runtime -Dmdep.includeGroupIds=io.netty \
+        -DincludeScope=runtime -DincludeGroupIds=io.netty \
         -Dmdep.outputFile=target/bench-runtime.classpath) >&2 || return 1
   fi
   echo "$root/integration-tests/target/classes:$(cat "$listing")"

@@ -54,7 +54,7 @@ suite=(
   "pubsub-qos1-1k|QoS 1, 10 → 10, one topic, 1,000 publishes/s, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate 1000 --payload 64 ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,latency_p999_ms:p99.9 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
   "fanout-qos0|QoS 0, 1 → $fanout_subs subscribers, 100 publishes/s, 64 B|--scenario fanout --subscribers $fanout_subs --qos 0 --rate 100 --payload 64 ${warm[*]}|delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost (QoS 0) ↓,broker_cpu_load_pct:broker CPU % ↓"
   "conns|$conns idle connections, one subscription each|--scenario conns --clients $conns --hold $hold|connects_per_s:connects/s ↑,broker_rss_per_conn_bytes:broker RSS per connection B ↓,broker_heap_per_conn_bytes:broker heap per connection B ↓,broker_cpu_hold_pct:broker CPU idle % ↓"
-  "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 --duration 60 --drain $catchup|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
+  "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 --connect-timeout 60 --duration 60 --drain $catchup|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
 )
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -96,8 +96,9 @@ stop_all() {
     mosquitto_pid=""
   fi
   if [[ -n $ours_pid ]]; then
-    # The launcher stops name server and broker cleanly on SIGINT; its process group goes after a minute.
-    kill -INT "$ours_pid" 2>/dev/null || true
+    # The launcher's shutdown hook stops broker and name server cleanly on SIGTERM (SIGINT may be
+    # ignored when this script runs in the background); its process group goes after a minute.
+    kill -TERM "$ours_pid" 2>/dev/null || true
     for _ in $(seq 60); do kill -0 "$ours_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL -- "-$ours_pid" 2>/dev/null || true
     wait "$ours_pid" 2>/dev/null || true
@@ -105,6 +106,9 @@ stop_all() {
   fi
 }
 trap stop_all EXIT
+# Exit on these signals so that the EXIT trap stops the brokers this script started.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # Starts Mosquitto on its port, or fails.
 start_mosquitto() {
