@@ -1,10 +1,10 @@
 package net.lightqueue.mqtt;
 
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import net.lightqueue.dispatch.DispatcherOptions;
 import net.lightqueue.dispatch.LightQueueDispatcher;
-import net.lightqueue.host.config.SettingsBinder;
 import net.lightqueue.host.spi.BrokerPlugin;
 import net.lightqueue.host.spi.PluginContext;
 import net.lightqueue.mqtt.auth.AccessControl;
@@ -45,17 +45,15 @@ public final class MqttPlugin implements BrokerPlugin {
     }
 
     @Override
-    public Class<?> settingsType() {
-        return MqttSettings.class;
+    public List<Class<?>> settingsTypes() {
+        return List.of(MqttSettings.class, DispatcherOptions.class);
     }
 
     @Override
     public void load(PluginContext pluginContext) {
         context = pluginContext;
         settings = pluginContext.settings(MqttSettings.class);
-        DispatcherOptions options = SettingsBinder.bind(DispatcherOptions.class,
-            pluginContext.brokerController().getConfiguration().getAllConfigs());
-        dispatcher = LightQueueDispatcher.open(pluginContext, options);
+        dispatcher = LightQueueDispatcher.open(pluginContext, pluginContext.settings(DispatcherOptions.class));
     }
 
     @Override

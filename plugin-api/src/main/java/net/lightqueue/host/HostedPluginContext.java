@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 import net.lightqueue.host.spi.PluginContext;
 import org.apache.rocketmq.broker.BrokerController;
@@ -18,12 +19,12 @@ final class HostedPluginContext implements PluginContext {
     private final BrokerController controller;
     private final DefaultMessageStore defaultStore;
     private final Supplier<MessageStore> outermostStore;
-    private final Object settings;
+    private final Map<Class<?>, Object> settings;
     private final Path dataDir;
     private volatile boolean loading = true;
 
     HostedPluginContext(BrokerController controller, DefaultMessageStore defaultStore,
-        Supplier<MessageStore> outermostStore, Object settings, Path dataDir) {
+        Supplier<MessageStore> outermostStore, Map<Class<?>, Object> settings, Path dataDir) {
         this.controller = controller;
         this.defaultStore = defaultStore;
         this.outermostStore = outermostStore;
@@ -48,7 +49,11 @@ final class HostedPluginContext implements PluginContext {
 
     @Override
     public <T> T settings(Class<T> type) {
-        return type.cast(settings);
+        Object group = settings.get(type);
+        if (group == null) {
+            throw new IllegalArgumentException(type.getName() + " is not among the plugin's settingsTypes()");
+        }
+        return type.cast(group);
     }
 
     @Override

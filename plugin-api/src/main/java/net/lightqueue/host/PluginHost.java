@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import net.lightqueue.host.config.SettingsBinder;
@@ -45,7 +46,7 @@ public class PluginHost extends AbstractPluginMessageStore {
         Path storeRoot = Path.of(context.getMessageStoreConfig().getStorePathRootDir());
         List<HostedPlugin> found = new ArrayList<>();
         for (BrokerPlugin plugin : ServiceLoader.load(BrokerPlugin.class, PluginHost.class.getClassLoader())) {
-            Object settings = bindSettings(plugin, brokerConf, context);
+            Map<Class<?>, Object> settings = bindSettings(plugin, brokerConf, context);
             MessageStore outermostFallback = this;
             HostedPluginContext pluginContext = new HostedPluginContext(controller, defaultStore,
                 () -> controller.getMessageStore() != null ? controller.getMessageStore() : outermostFallback,
@@ -61,15 +62,12 @@ public class PluginHost extends AbstractPluginMessageStore {
         controller.getBrokerAttachedPlugins().add(new RoleChangeRelay(plugins));
     }
 
-    private static Object bindSettings(BrokerPlugin plugin, Properties brokerConf, MessageStorePluginContext context) {
-        Class<?> type = plugin.settingsType();
-        if (type == Void.class) {
-            return null;
-        }
+    private static Map<Class<?>, Object> bindSettings(BrokerPlugin plugin, Properties brokerConf,
+        MessageStorePluginContext context) {
         try {
-            Object settings = SettingsBinder.bind(type, brokerConf);
+            Map<Class<?>, Object> settings = SettingsBinder.bind(plugin.settingsTypes(), brokerConf);
             // Registered settings show in 'mqadmin getBrokerConfig' under their keys.
-            context.registerConfiguration(settings);
+            settings.values().forEach(context::registerConfiguration);
             return settings;
         } catch (RuntimeException e) {
             throw PluginFailure.report(plugin.name(), "read its settings from broker.conf", e);

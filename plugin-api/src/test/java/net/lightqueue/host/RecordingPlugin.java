@@ -35,8 +35,8 @@ public class RecordingPlugin implements BrokerPlugin {
     }
 
     @Override
-    public Class<?> settingsType() {
-        return Settings.class;
+    public List<Class<?>> settingsTypes() {
+        return List.of(Settings.class);
     }
 
     @Override

@@ -25,8 +25,8 @@ public class DispatcherPlugin implements BrokerPlugin {
     }
 
     @Override
-    public Class<?> settingsType() {
-        return DispatcherOptions.class;
+    public List<Class<?>> settingsTypes() {
+        return List.of(DispatcherOptions.class);
     }
 
     @Override

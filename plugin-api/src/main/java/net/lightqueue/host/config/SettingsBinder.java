@@ -5,8 +5,10 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,19 +26,36 @@ public final class SettingsBinder {
     }
 
     public static <T> T bind(Class<T> type, Properties properties) {
-        T settings = instantiate(type);
-        List<Field> fields = settingFields(type);
-        for (Field field : fields) {
-            String raw = properties.getProperty(field.getName());
-            if (raw != null) {
-                set(settings, field, parse(field, raw.trim()));
+        return type.cast(bind(List.of(type), properties).get(type));
+    }
+
+    /**
+     * Binds several settings groups of one plugin. A key under any group's prefix must be
+     * declared by one of the groups, so groups may nest prefixes ({@code mqtt}, {@code mqttIndex}).
+     */
+    public static Map<Class<?>, Object> bind(List<Class<?>> types, Properties properties) {
+        Map<Class<?>, Object> groups = new LinkedHashMap<>();
+        Set<String> known = new TreeSet<>();
+        for (Class<?> type : types) {
+            Object settings = instantiate(type);
+            for (Field field : settingFields(type)) {
+                known.add(field.getName());
+                String raw = properties.getProperty(field.getName());
+                if (raw != null) {
+                    set(settings, field, parse(field, raw.trim()));
+                }
+            }
+            groups.put(type, settings);
+        }
+        for (Class<?> type : types) {
+            rejectUnknownKeys(type, known, properties);
+        }
+        for (Object settings : groups.values()) {
+            if (settings instanceof ValidatedSettings validated) {
+                validated.validate();
             }
         }
-        rejectUnknownKeys(type, fields, properties);
-        if (settings instanceof ValidatedSettings validated) {
-            validated.validate();
-        }
-        return settings;
+        return groups;
     }
 
     private static List<Field> settingFields(Class<?> type) {
@@ -110,18 +129,17 @@ public final class SettingsBinder {
         return hasMax ? " of at most " + setting.max() : "";
     }
 
-    private static void rejectUnknownKeys(Class<?> type, List<Field> fields, Properties properties) {
+    private static void rejectUnknownKeys(Class<?> type, Set<String> known, Properties properties) {
         SettingsPrefix prefix = type.getAnnotation(SettingsPrefix.class);
         if (prefix == null) {
             return;
         }
-        Set<String> known = fields.stream().map(Field::getName)
-            .collect(Collectors.toCollection(TreeSet::new));
-        for (String key : properties.stringPropertyNames()) {
+        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
             if (key.startsWith(prefix.value()) && !known.contains(key)) {
                 String closest = known.stream().min(Comparator.comparingInt(k -> editDistance(k, key))).orElse("");
+                List<String> group = known.stream().filter(k -> k.startsWith(prefix.value())).toList();
                 throw new InvalidSettingException("unknown setting " + key + " (did you mean " + closest
-                    + "?); the " + prefix.value() + "* settings are: " + String.join(", ", known));
+                    + "?); the " + prefix.value() + "* settings are: " + String.join(", ", group));
             }
         }
     }

@@ -1,5 +1,7 @@
 package net.lightqueue.host.spi;
 
+import java.util.List;
+
 /**
  * A protocol plugin hosted inside the RocketMQ broker JVM (MQTT today; nothing here is
  * MQTT-specific). Implementations are found with {@link java.util.ServiceLoader} through
@@ -22,11 +24,12 @@ public interface BrokerPlugin {
     String name();
 
     /**
-     * The type of this plugin's settings, instantiated by the host and bound from broker.conf
-     * (see {@link net.lightqueue.host.config.Setting}); {@code Void.class} for none.
+     * The types of this plugin's settings groups (e.g. the server's and its index's), each
+     * instantiated by the host and bound from broker.conf (see
+     * {@link net.lightqueue.host.config.Setting}); read them with {@link PluginContext#settings}.
      */
-    default Class<?> settingsType() {
-        return Void.class;
+    default List<Class<?>> settingsTypes() {
+        return List.of();
     }
 
     void load(PluginContext context) throws Exception;

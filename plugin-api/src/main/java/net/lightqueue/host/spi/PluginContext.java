@@ -18,7 +18,7 @@ public interface PluginContext {
 
     BrokerController brokerController();
 
-    /** The plugin's settings, bound from broker.conf and validated; see {@link BrokerPlugin#settingsType()}. */
+    /** One of the plugin's settings groups, bound from broker.conf and validated; see {@link BrokerPlugin#settingsTypes()}. */
     <T> T settings(Class<T> type);
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,12 @@ class SettingsBinderTest {
                 throw new InvalidSettingException("demoLimit above 100 needs demoEnabled=true");
             }
         }
+    }
+
+    @SettingsPrefix("demoIndex")
+    static final class DemoIndexSettings {
+        @Setting(description = "size", min = 1)
+        int demoIndexSize = 8;
     }
 
     private static Properties props(String... pairs) {
@@ -97,5 +104,17 @@ class SettingsBinderTest {
         var e = assertThrows(InvalidSettingException.class,
             () -> SettingsBinder.bind(DemoSettings.class, props("demoLimit", "101", "demoEnabled", "false")));
         assertEquals("demoLimit above 100 needs demoEnabled=true", e.getMessage());
+    }
+
+    @Test
+    void bindsGroupsWithNestedPrefixesTogether() {
+        var groups = SettingsBinder.bind(List.of(DemoSettings.class, DemoIndexSettings.class),
+            props("demoPort", "1", "demoIndexSize", "9"));
+        assertEquals(1, ((DemoSettings) groups.get(DemoSettings.class)).demoPort);
+        assertEquals(9, ((DemoIndexSettings) groups.get(DemoIndexSettings.class)).demoIndexSize);
+
+        var e = assertThrows(InvalidSettingException.class, () -> SettingsBinder.bind(
+            List.of(DemoSettings.class, DemoIndexSettings.class), props("demoIndexSzie", "9")));
+        assertTrue(e.getMessage().startsWith("unknown setting demoIndexSzie (did you mean demoIndexSize?)"), e.getMessage());
     }
 }
