@@ -25,7 +25,11 @@ public interface LightQueues {
      */
     CompletableFuture<Subscription> subscribe(String subscriberId, String filter, byte[] options);
 
-    /** Removes the pair; the queue is dropped when no subscriber references the filter anymore. */
+    /**
+     * Removes the pair (a no-op for an unknown pair). Completes after the dispatcher applied the
+     * event. When no subscriber references the filter anymore its queue stops growing; its
+     * entries go with commitlog retention, and a later subscription continues its offsets.
+     */
     CompletableFuture<Void> unsubscribe(String subscriberId, String filter);
 
     /**

@@ -2,7 +2,6 @@ package net.lightqueue.dispatch.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * How the dispatcher's derived state is laid out in the index's derived-state families. Each
@@ -44,33 +43,9 @@ final class StateLayout {
         return subscriberId + '\u0000' + filter;
     }
 
-    static byte[] subscriberPrefix(String subscriberId) {
-        return (subscriberId + '\u0000').getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The filter part of a subscription key. */
-    static String filterOfSubscriptionKey(byte[] key) {
-        int separator = 0;
-        while (key[separator] != 0) {
-            separator++;
-        }
-        return new String(key, separator + 1, key.length - separator - 1, StandardCharsets.UTF_8);
-    }
-
     static byte[] subscription(long startOffset, long eventOffset, byte[] options) {
         return ByteBuffer.allocate(2 * Long.BYTES + options.length)
             .putLong(startOffset).putLong(eventOffset).put(options).array();
     }
 
-    static long startOffsetOf(byte[] value) {
-        return ByteBuffer.wrap(value).getLong(0);
-    }
-
-    static long eventOffsetOf(byte[] value) {
-        return ByteBuffer.wrap(value).getLong(Long.BYTES);
-    }
-
-    static byte[] optionsOf(byte[] value) {
-        return Arrays.copyOfRange(value, 2 * Long.BYTES, value.length);
-    }
 }

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.host.spi.BrokerPlugin;
 import net.lightqueue.host.testing.InProcessBroker;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
@@ -33,13 +35,22 @@ final class BrokerFixture implements AutoCloseable {
     }
 
     static BrokerFixture start(Path storeRoot) throws Exception {
+        return start(storeRoot, new Properties());
+    }
+
+    /** @param settings broker.conf keys, e.g. the dispatcher's mqttIndex* settings */
+    static BrokerFixture start(Path storeRoot, Properties settings) throws Exception {
         DispatcherPlugin.INSTANCES.clear();
-        InProcessBroker broker = InProcessBroker.start(storeRoot);
+        InProcessBroker broker = InProcessBroker.start(storeRoot, settings);
         return new BrokerFixture(broker, DispatcherPlugin.INSTANCES.get(0));
     }
 
     LightQueueDispatcher queues() {
         return plugin.dispatcher;
+    }
+
+    List<String> plugins() {
+        return broker.host().plugins().stream().map(BrokerPlugin::name).toList();
     }
 
     /** Puts an MQTT publication: RocketMQ topic = first level, the MQTT topic in originMqttTopic. */
