@@ -31,30 +31,12 @@ final class Bytes {
                 && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** Unsigned LEB128, the encoding RocksDB itself uses: small numbers take few bytes. */
-    static final class VarintWriter {
-        private final byte[] buffer;
-        private int length;
-
-        VarintWriter(int capacity) {
-            this.buffer = new byte[capacity];
-        }
-
-        VarintWriter put(long value) {
-            while ((value & ~0x7FL) != 0) {
-                buffer[length++] = (byte) ((value & 0x7F) | 0x80);
-                value >>>= 7;
-            }
-            buffer[length++] = (byte) value;
-            return this;
-        }
-
-        byte[] toBytes() {
-            return java.util.Arrays.copyOf(buffer, length);
-        }
+    /** Bytes of {@code value} as an unsigned LEB128 varint, the encoding RocksDB itself uses. */
+    static int varintLength(long value) {
+        return (Long.SIZE - Long.numberOfLeadingZeros(value | 1) + 6) / 7;
     }
 
-    /** Reads what {@link VarintWriter} wrote, in the same order. */
+    /** Reads unsigned LEB128 varints one after the other: small numbers take few bytes. */
     static final class VarintReader {
         private final byte[] in;
         private int position;

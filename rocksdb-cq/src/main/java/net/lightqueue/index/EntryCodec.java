@@ -12,7 +12,6 @@ final class EntryCodec {
     static final int KEY_LENGTH = 16;
     /** Length of the key prefix that names the queue (the prefix extractor's length). */
     static final int QUEUE_PREFIX_LENGTH = 8;
-    private static final int MAX_VALUE_LENGTH = 10 + 5 + 10;
 
     private EntryCodec() {
     }
@@ -24,17 +23,26 @@ final class EntryCodec {
         return key;
     }
 
+    /** Adds the put of one entry to a batch, encoding key and value in place. */
+    static void put(WriteBatchEncoder batch, int family, long queueId, long queueOffset,
+                    long commitLogOffset, int size, long storeTimestamp) {
+        batch.beginPut(family);
+        batch.varint(KEY_LENGTH);
+        batch.bigEndianLong(queueId);
+        batch.bigEndianLong(queueOffset);
+        batch.varint(Bytes.varintLength(commitLogOffset) + Bytes.varintLength(size)
+                + Bytes.varintLength(storeTimestamp));
+        batch.varint(commitLogOffset);
+        batch.varint(size);
+        batch.varint(storeTimestamp);
+    }
+
     static long queueId(byte[] key) {
         return Bytes.getLong(key, 0);
     }
 
     static long queueOffset(byte[] key) {
         return Bytes.getLong(key, QUEUE_PREFIX_LENGTH);
-    }
-
-    static byte[] value(long commitLogOffset, int size, long storeTimestamp) {
-        return new Bytes.VarintWriter(MAX_VALUE_LENGTH)
-                .put(commitLogOffset).put(size).put(storeTimestamp).toBytes();
     }
 
     static long commitLogOffset(byte[] value) {

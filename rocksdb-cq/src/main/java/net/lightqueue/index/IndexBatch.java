@@ -7,10 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
-
 /**
  * Changes that {@link LightQueueIndex#write} applies as ONE atomic RocksDB write: index entries
  * appended to any number of queues, derived-state puts and deletes, queue deletions and the
@@ -27,7 +23,11 @@ public final class IndexBatch {
     private final QueueTable table;
     private final IndexState state;
     private final long generation;
-    private final List<BatchOp> ops = new ArrayList<>();
+    /** Encoded as appended: no per-entry objects, and one JNI call in {@link #write()}. */
+    private final WriteBatchEncoder ops = new WriteBatchEncoder(4096);
+    private final int entries;
+    private final int queues;
+    private final int queueNames;
     private final Map<String, PendingQueue> touched = new HashMap<>();
     private final List<PendingQueue> deleted = new ArrayList<>();
     private final Set<String> deletedNames = new HashSet<>();
@@ -44,6 +44,9 @@ public final class IndexBatch {
         this.state = state;
         this.generation = state.generation;
         this.nextQueueId = state.nextQueueId;
+        this.entries = store.id(RocksStore.ENTRIES);
+        this.queues = store.id(RocksStore.QUEUES);
+        this.queueNames = store.id(RocksStore.QUEUE_NAMES);
     }
 
     /**
@@ -62,8 +65,7 @@ public final class IndexBatch {
         }
         PendingQueue pending = pending(queue, true);
         long offset = pending.nextOffset++;
-        ops.add(new BatchOp.Put(store.handle(RocksStore.ENTRIES), EntryCodec.key(pending.id, offset),
-                EntryCodec.value(commitLogOffset, size, storeTimestamp)));
+        EntryCodec.put(ops, entries, pending.id, offset, commitLogOffset, size, storeTimestamp);
         entryDelta++;
         return offset;
     }
@@ -71,13 +73,13 @@ public final class IndexBatch {
     /** Puts a key in a derived-state family named in {@link IndexOptions#derivedFamilies()}. */
     public void put(String family, byte[] key, byte[] value) {
         requireUnwritten();
-        ops.add(new BatchOp.Put(store.family(family), key.clone(), value.clone()));
+        ops.put(store.familyId(family), key, value);
     }
 
     /** Deletes a key from a derived-state family; deleting a missing key is not an error. */
     public void delete(String family, byte[] key) {
         requireUnwritten();
-        ops.add(new BatchOp.Delete(store.family(family), key.clone()));
+        ops.delete(store.familyId(family), key);
     }
 
     /**
@@ -90,10 +92,9 @@ public final class IndexBatch {
         if (pending == null) {
             return;
         }
-        ops.add(new BatchOp.DeleteRange(store.handle(RocksStore.ENTRIES),
-                EntryCodec.key(pending.id, 0), EntryCodec.key(pending.id + 1, 0)));
-        ops.add(new BatchOp.Delete(store.handle(RocksStore.QUEUE_NAMES), Bytes.ofLong(pending.id)));
-        ops.add(new BatchOp.Delete(store.handle(RocksStore.QUEUES), pending.name));
+        ops.deleteRange(entries, EntryCodec.key(pending.id, 0), EntryCodec.key(pending.id + 1, 0));
+        ops.delete(queueNames, Bytes.ofLong(pending.id));
+        ops.delete(queues, pending.name);
         entryDelta -= pending.nextOffset - pending.minOffset;
         queueDelta--;
         touched.remove(queue);
@@ -109,7 +110,7 @@ public final class IndexBatch {
 
     /** Number of buffered operations, derived-state ones included. */
     public int size() {
-        return ops.size();
+        return ops.count();
     }
 
     private PendingQueue pending(String queue, boolean create) {
@@ -125,7 +126,7 @@ public final class IndexBatch {
                 return null;
             }
             record = new QueueRecord(nextQueueId++, 0, 0);
-            ops.add(new BatchOp.Put(store.handle(RocksStore.QUEUE_NAMES), Bytes.ofLong(record.id()), name));
+            ops.put(queueNames, Bytes.ofLong(record.id()), name);
             queueDelta++;
         }
         pending = new PendingQueue(name, hash, record);
@@ -149,23 +150,16 @@ public final class IndexBatch {
         long newCheckpoint = checkpoint == LightQueueIndex.NO_CHECKPOINT ? state.checkpoint : checkpoint;
         long newQueueCount = state.queueCount + queueDelta;
         long newEntryCount = state.entryCount + entryDelta;
-        try (WriteBatch batch = new WriteBatch()) {
-            for (BatchOp op : ops) {
-                op.applyTo(batch);
-            }
-            ColumnFamilyHandle queues = store.handle(RocksStore.QUEUES);
-            for (PendingQueue pending : touched.values()) {
-                batch.put(queues, pending.name, pending.record().encode());
-            }
-            state.putCounters(batch, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
-            store.write(batch);
-            owner.written(batch.getDataSize());
-        } catch (RocksDBException e) {
-            throw RocksStore.failure("cannot build write batch", e);
+        for (PendingQueue pending : touched.values()) {
+            ops.put(queues, pending.name, pending.record().encode());
         }
+        state.putCounters(ops, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
+        store.write(ops);
         deleted.forEach(pending -> table.deleted(pending.hash));
         touched.values().forEach(pending -> table.committed(pending.hash, pending.record()));
         state.apply(nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
+        // Only now: a flush it triggers must read this batch's checkpoint, not the previous one.
+        owner.written(ops.size());
     }
 
     boolean belongsTo(LightQueueIndex index) {

@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The index-wide values kept in the meta family (format marker, checkpoint, id sequence,
@@ -21,7 +19,7 @@ final class IndexState {
     private static final byte[] QUEUE_COUNT_KEY = key("queue-count");
     private static final byte[] ENTRY_COUNT_KEY = key("entry-count");
 
-    private final ColumnFamilyHandle meta;
+    private final int meta;
     long nextQueueId;
     volatile long queueCount;
     volatile long entryCount;
@@ -30,7 +28,7 @@ final class IndexState {
     /** Bumped by every write; a batch built before another write is stale. */
     long generation;
 
-    private IndexState(ColumnFamilyHandle meta, long nextQueueId, long queueCount, long entryCount,
+    private IndexState(int meta, long nextQueueId, long queueCount, long entryCount,
                        long checkpoint) {
         this.meta = meta;
         this.nextQueueId = nextQueueId;
@@ -54,21 +52,18 @@ final class IndexState {
                     + "', this version reads '" + FORMAT + "'");
         }
         if (format == null) {
-            return initialize(store, meta);
+            return initialize(store);
         }
-        return new IndexState(meta, readLong(store, NEXT_QUEUE_ID_KEY), readLong(store, QUEUE_COUNT_KEY),
+        return new IndexState(store.id(RocksStore.META), readLong(store, NEXT_QUEUE_ID_KEY), readLong(store, QUEUE_COUNT_KEY),
                 readLong(store, ENTRY_COUNT_KEY), readLong(store, CHECKPOINT_KEY));
     }
 
-    private static IndexState initialize(RocksStore store, ColumnFamilyHandle meta) {
-        IndexState state = new IndexState(meta, 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
-        try (WriteBatch batch = new WriteBatch()) {
-            batch.put(meta, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.UTF_8));
-            state.putCounters(batch, 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
-            store.write(batch);
-        } catch (RocksDBException e) {
-            throw RocksStore.failure("cannot initialize index", e);
-        }
+    private static IndexState initialize(RocksStore store) {
+        IndexState state = new IndexState(store.id(RocksStore.META), 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
+        WriteBatchEncoder batch = new WriteBatchEncoder(256);
+        batch.put(state.meta, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.UTF_8));
+        state.putCounters(batch, 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
+        store.write(batch);
         // Make the marker durable now, so a crash cannot leave an unmarked directory with data.
         store.flush();
         return state;
@@ -84,8 +79,8 @@ final class IndexState {
     }
 
     /** Adds the new counter values and checkpoint to a write. */
-    void putCounters(WriteBatch batch, long newNextQueueId, long newQueueCount, long newEntryCount,
-                     long newCheckpoint) throws RocksDBException {
+    void putCounters(WriteBatchEncoder batch, long newNextQueueId, long newQueueCount, long newEntryCount,
+                     long newCheckpoint) {
         batch.put(meta, NEXT_QUEUE_ID_KEY, Bytes.ofLong(newNextQueueId));
         batch.put(meta, QUEUE_COUNT_KEY, Bytes.ofLong(newQueueCount));
         batch.put(meta, ENTRY_COUNT_KEY, Bytes.ofLong(newEntryCount));

@@ -6,7 +6,6 @@ import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * Removes entries whose commitlog offset is below a bound. A queue's entries are in commitlog
@@ -52,8 +51,7 @@ final class RetentionSweep {
         return removed;
     }
 
-    private long trim(byte[] name, QueueRecord record, long commitLogOffset, RocksIterator entryIt)
-            throws RocksDBException {
+    private long trim(byte[] name, QueueRecord record, long commitLogOffset, RocksIterator entryIt) {
         long newMin = record.minOffset();
         long recordedMin = newMin;
         entryIt.seek(EntryCodec.key(record.id(), newMin));
@@ -76,21 +74,22 @@ final class RetentionSweep {
     }
 
     /** Writes the pending deletes with the new min offsets and entry count, atomically. */
-    private void writeChunk() throws RocksDBException {
+    private void writeChunk() {
         if (deletes.isEmpty()) {
             return;
         }
         long newEntryCount = state.entryCount - deletes.size();
-        try (WriteBatch batch = new WriteBatch()) {
-            for (byte[] key : deletes) {
-                batch.delete(entries, key);
-            }
-            for (Trimmed queue : trimmed) {
-                batch.put(queues, queue.name, queue.record.encode());
-            }
-            state.putCounters(batch, state.nextQueueId, state.queueCount, newEntryCount, state.checkpoint);
-            store.write(batch);
+        WriteBatchEncoder batch = new WriteBatchEncoder(deletes.size() * (EntryCodec.KEY_LENGTH + 3));
+        int entriesId = store.id(RocksStore.ENTRIES);
+        int queuesId = store.id(RocksStore.QUEUES);
+        for (byte[] key : deletes) {
+            batch.delete(entriesId, key);
         }
+        for (Trimmed queue : trimmed) {
+            batch.put(queuesId, queue.name, queue.record.encode());
+        }
+        state.putCounters(batch, state.nextQueueId, state.queueCount, newEntryCount, state.checkpoint);
+        store.write(batch);
         for (Trimmed queue : trimmed) {
             table.committed(NameHash.of(queue.name), queue.record);
         }

@@ -44,6 +44,8 @@ final class RocksStore implements AutoCloseable {
     private final RocksDB db;
     private final Cache cache;
     private final Map<String, ColumnFamilyHandle> handles;
+    /** Family ids for {@link WriteBatchEncoder}, read once: {@code getID()} is a JNI call. */
+    private final Map<String, Integer> ids = new HashMap<>();
     private final WriteOptions writeOptions;
     private final ReadOptions queueReads;
     private final ReadOptions scans;
@@ -56,6 +58,7 @@ final class RocksStore implements AutoCloseable {
         this.db = db;
         this.cache = cache;
         this.handles = handles;
+        handles.forEach((name, handle) -> ids.put(name, handle.getID()));
         // The commitlog is the log: the index is rebuilt from it after the checkpoint.
         this.writeOptions = resources.track(new WriteOptions().setDisableWAL(true));
         // Range reads stay inside one queue, which lets seeks use the prefix blooms.
@@ -133,13 +136,30 @@ final class RocksStore implements AutoCloseable {
         return handles.get(internalName);
     }
 
+    int id(String internalName) {
+        return ids.get(internalName);
+    }
+
     /** The handle of a caller's derived-state family. */
     ColumnFamilyHandle family(String name) {
         ColumnFamilyHandle handle = handles.get(STATE_PREFIX + name);
         if (handle == null) {
-            throw new IndexException("unknown family '" + name + "'; list it in IndexOptions.derivedFamilies");
+            throw unknownFamily(name);
         }
         return handle;
+    }
+
+    /** The id of a caller's derived-state family, for {@link WriteBatchEncoder}. */
+    int familyId(String name) {
+        Integer id = ids.get(STATE_PREFIX + name);
+        if (id == null) {
+            throw unknownFamily(name);
+        }
+        return id;
+    }
+
+    private static IndexException unknownFamily(String name) {
+        return new IndexException("unknown family '" + name + "'; list it in IndexOptions.derivedFamilies");
     }
 
     byte[] get(ColumnFamilyHandle family, byte[] key) {
@@ -158,9 +178,9 @@ final class RocksStore implements AutoCloseable {
         return db.newIterator(family, scans);
     }
 
-    void write(WriteBatch batch) {
-        try {
-            db.write(writeOptions, batch);
+    void write(WriteBatchEncoder batch) {
+        try (WriteBatch serialized = new WriteBatch(batch.toByteArray())) {
+            db.write(writeOptions, serialized);
         } catch (RocksDBException e) {
             throw failure("write failed in " + dir, e);
         }

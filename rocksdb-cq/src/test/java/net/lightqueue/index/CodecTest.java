@@ -23,19 +23,6 @@ class CodecTest {
     }
 
     @Test
-    void entryValuesRoundTripAtTheEdges() {
-        long[][] cases = {{0, 0, 0}, {Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE},
-            {1L << 40, 1024, 1_700_000_000_000L}, {5, 7, -1}};
-        for (long[] c : cases) {
-            byte[] value = EntryCodec.value(c[0], (int) c[1], c[2]);
-            IndexEntry entry = EntryCodec.entry(EntryCodec.key(3, 9), value);
-            assertEquals(new IndexEntry(9, c[0], (int) c[1], c[2]), entry);
-            assertEquals(c[0], EntryCodec.commitLogOffset(value));
-        }
-        assertTrue(EntryCodec.value(1L << 40, 1024, 1_700_000_000_000L).length <= 14);
-    }
-
-    @Test
     void queueRecordRoundTrips() {
         QueueRecord record = new QueueRecord(7, 3, 11);
         assertEquals(record, QueueRecord.decode(record.encode()));
