@@ -120,16 +120,17 @@ public final class IndexBatch {
         }
         byte[] name = QueueName.encode(queue);
         NameHash hash = NameHash.of(name);
-        QueueRecord record = deletedNames.contains(queue) ? null : table.find(name, hash);
-        if (record == null) {
+        QueueState committed = deletedNames.contains(queue) ? null : table.find(name, hash);
+        if (committed == null) {
             if (!create) {
                 return null;
             }
-            record = new QueueRecord(nextQueueId++, 0, 0);
-            ops.put(queueNames, Bytes.ofLong(record.id()), name);
+            committed = new QueueState(nextQueueId++, 0, 0);
+            ops.put(queueNames, Bytes.ofLong(committed.id()), name);
+            ops.put(queues, name, new QueueRecord(committed.id(), 0).encode());
             queueDelta++;
         }
-        pending = new PendingQueue(name, hash, record);
+        pending = new PendingQueue(name, hash, committed);
         touched.put(queue, pending);
         return pending;
     }
@@ -150,13 +151,10 @@ public final class IndexBatch {
         long newCheckpoint = checkpoint == LightQueueIndex.NO_CHECKPOINT ? state.checkpoint : checkpoint;
         long newQueueCount = state.queueCount + queueDelta;
         long newEntryCount = state.entryCount + entryDelta;
-        for (PendingQueue pending : touched.values()) {
-            ops.put(queues, pending.name, pending.record().encode());
-        }
         state.putCounters(ops, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         store.write(ops);
         deleted.forEach(pending -> table.deleted(pending.hash));
-        touched.values().forEach(pending -> table.committed(pending.hash, pending.record()));
+        touched.values().forEach(pending -> table.committed(pending.hash, pending.state()));
         state.apply(nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         // Only now: a flush it triggers must read this batch's checkpoint, not the previous one.
         owner.written(ops.size());
@@ -166,7 +164,7 @@ public final class IndexBatch {
         return owner == index;
     }
 
-    /** A queue touched by this batch: its committed record plus this batch's appends. */
+    /** A queue touched by this batch: its committed state plus this batch's appends. */
     private static final class PendingQueue {
         final byte[] name;
         final NameHash hash;
@@ -174,7 +172,7 @@ public final class IndexBatch {
         final long minOffset;
         long nextOffset;
 
-        PendingQueue(byte[] name, NameHash hash, QueueRecord committed) {
+        PendingQueue(byte[] name, NameHash hash, QueueState committed) {
             this.name = name;
             this.hash = hash;
             this.id = committed.id();
@@ -182,8 +180,8 @@ public final class IndexBatch {
             this.nextOffset = committed.nextOffset();
         }
 
-        QueueRecord record() {
-            return new QueueRecord(id, minOffset, nextOffset);
+        QueueState state() {
+            return new QueueState(id, minOffset, nextOffset);
         }
     }
 }

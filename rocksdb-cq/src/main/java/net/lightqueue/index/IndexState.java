@@ -12,7 +12,7 @@ import org.rocksdb.ColumnFamilyHandle;
  * count, so after a crash they match it. Fields other than the volatile ones belong to the writer.
  */
 final class IndexState {
-    static final String FORMAT = "net.lightqueue.index/1";
+    static final String FORMAT = "net.lightqueue.index/2";
     private static final byte[] FORMAT_KEY = key("format");
     private static final byte[] CHECKPOINT_KEY = key("checkpoint");
     private static final byte[] NEXT_QUEUE_ID_KEY = key("next-queue-id");

@@ -56,8 +56,8 @@ public final class LightQueueIndex implements AutoCloseable {
         this.dir = dir;
         this.store = store;
         this.state = state;
-        this.table = new QueueTable(store, options.queueCacheSize());
         this.reader = new QueueReader(store);
+        this.table = new QueueTable(store, reader, options.queueCacheSize());
         this.retention = new RetentionSweep(store, state, table);
         this.flusher = new BackgroundFlusher(this::flushNow, options.flushSizeBytes(),
                 options.flushIntervalMillis());
@@ -126,7 +126,7 @@ public final class LightQueueIndex implements AutoCloseable {
     public long maxOffset(String queue) {
         return guarded(() -> {
             QueueRecord record = reader.record(queue);
-            return record == null ? 0 : record.nextOffset();
+            return record == null ? 0 : reader.nextOffset(record);
         });
     }
 

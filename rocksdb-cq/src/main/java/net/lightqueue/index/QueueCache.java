@@ -21,22 +21,22 @@ final class QueueCache {
         this.setMask = sets - 1;
     }
 
-    QueueRecord get(NameHash hash) {
+    QueueState get(NameHash hash) {
         int slot = find(hash);
         return slot < 0 ? null
-                : new QueueRecord(slots[slot + 2] - 1, slots[slot + 3], slots[slot + 4]);
+                : new QueueState(slots[slot + 2] - 1, slots[slot + 3], slots[slot + 4]);
     }
 
-    void put(NameHash hash, QueueRecord record) {
+    void put(NameHash hash, QueueState state) {
         int slot = find(hash);
         if (slot < 0) {
             slot = freeOrVictim(hash);
         }
         slots[slot] = hash.high();
         slots[slot + 1] = hash.low();
-        slots[slot + 2] = record.id() + 1;
-        slots[slot + 3] = record.minOffset();
-        slots[slot + 4] = record.nextOffset();
+        slots[slot + 2] = state.id() + 1;
+        slots[slot + 3] = state.minOffset();
+        slots[slot + 4] = state.nextOffset();
     }
 
     void remove(NameHash hash) {

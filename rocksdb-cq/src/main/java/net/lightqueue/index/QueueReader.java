@@ -11,6 +11,9 @@ import org.rocksdb.RocksIterator;
 
 /** The read paths. Stateless apart from the store, so any number of threads may use it. */
 final class QueueReader {
+    /** Enough for the usual short range reads; a longer one grows the list. */
+    private static final int INITIAL_CAPACITY = 64;
+
     private final RocksStore store;
     private final ColumnFamilyHandle queues;
     private final ColumnFamilyHandle queueNames;
@@ -29,17 +32,27 @@ final class QueueReader {
         return value == null ? null : QueueRecord.decode(value);
     }
 
+    /** One past the queue's last entry; its min offset if retention left no entry. */
+    long nextOffset(QueueRecord record) {
+        try (RocksIterator it = store.queueIterator(entries)) {
+            // Keys are id then offset, big-endian: the last key at or before (id, max) is the last entry.
+            it.seekForPrev(EntryCodec.key(record.id(), Long.MAX_VALUE));
+            long afterLast = it.isValid() && EntryCodec.queueId(it.key()) == record.id()
+                    ? EntryCodec.queueOffset(it.key()) + 1 : 0;
+            it.status();
+            return Math.max(afterLast, record.minOffset());
+        } catch (RocksDBException e) {
+            throw RocksStore.failure("cannot find the last entry of queue " + record.id(), e);
+        }
+    }
+
     List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
         QueueRecord record = record(queue);
         if (record == null || maxCount <= 0) {
             return List.of();
         }
         long from = Math.max(fromOffset, record.minOffset());
-        if (from >= record.nextOffset()) {
-            return List.of();
-        }
-        List<IndexEntry> result = new ArrayList<>(Math.min(maxCount, (int) Math.min(Integer.MAX_VALUE,
-                record.nextOffset() - from)));
+        List<IndexEntry> result = new ArrayList<>(Math.min(maxCount, INITIAL_CAPACITY));
         try (RocksIterator it = store.queueIterator(entries)) {
             for (it.seek(EntryCodec.key(record.id(), from)); it.isValid() && result.size() < maxCount; it.next()) {
                 byte[] key = it.key();

@@ -1,26 +1,23 @@
 package net.lightqueue.index;
 
 /**
- * The state of one queue, stored in the {@code queues} family under the queue's UTF-8 name:
- * its id, its min offset (first entry still held) and its next offset (= max offset). The
- * value is 24 fixed bytes.
+ * A queue's row in the {@code queues} family, under the queue's UTF-8 name: its id and its min
+ * offset (first entry still held), 16 fixed bytes. It changes only when the queue is created,
+ * trimmed by retention or deleted. The next offset is not stored: it is one past the queue's
+ * last entry (or the min offset if none is left), see {@link QueueReader#nextOffset}, so an
+ * append writes nothing but its entry.
  */
-record QueueRecord(long id, long minOffset, long nextOffset) {
-    private static final int LENGTH = 3 * Long.BYTES;
+record QueueRecord(long id, long minOffset) {
+    private static final int LENGTH = 2 * Long.BYTES;
 
     QueueRecord withMinOffset(long newMin) {
-        return new QueueRecord(id, newMin, nextOffset);
-    }
-
-    long size() {
-        return nextOffset - minOffset;
+        return new QueueRecord(id, newMin);
     }
 
     byte[] encode() {
         byte[] out = new byte[LENGTH];
         Bytes.putLong(out, 0, id);
         Bytes.putLong(out, Long.BYTES, minOffset);
-        Bytes.putLong(out, 2 * Long.BYTES, nextOffset);
         return out;
     }
 
@@ -28,7 +25,6 @@ record QueueRecord(long id, long minOffset, long nextOffset) {
         if (value.length != LENGTH) {
             throw new IndexException("corrupt queue record: " + value.length + " bytes, expected " + LENGTH);
         }
-        return new QueueRecord(Bytes.getLong(value, 0), Bytes.getLong(value, Long.BYTES),
-                Bytes.getLong(value, 2 * Long.BYTES));
+        return new QueueRecord(Bytes.getLong(value, 0), Bytes.getLong(value, Long.BYTES));
     }
 }

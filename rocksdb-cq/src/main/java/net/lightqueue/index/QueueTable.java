@@ -3,23 +3,25 @@ package net.lightqueue.index;
 import org.rocksdb.ColumnFamilyHandle;
 
 /**
- * The writer's view of committed queue records: the bounded {@link QueueCache} in front of the
- * {@code queues} family. Writer thread only.
+ * The writer's view of committed queue state: the bounded {@link QueueCache} in front of the
+ * {@code queues} family and the queues' last entries. Writer thread only.
  */
 final class QueueTable {
     private final RocksStore store;
+    private final QueueReader reader;
     private final ColumnFamilyHandle queues;
     private final QueueCache cache;
 
-    QueueTable(RocksStore store, int cacheSize) {
+    QueueTable(RocksStore store, QueueReader reader, int cacheSize) {
         this.store = store;
+        this.reader = reader;
         this.queues = store.handle(RocksStore.QUEUES);
         this.cache = new QueueCache(cacheSize);
     }
 
-    /** @return the committed record of the queue, or {@code null} if it does not exist */
-    QueueRecord find(byte[] name, NameHash hash) {
-        QueueRecord cached = cache.get(hash);
+    /** @return the committed state of the queue, or {@code null} if it does not exist */
+    QueueState find(byte[] name, NameHash hash) {
+        QueueState cached = cache.get(hash);
         if (cached != null) {
             return cached;
         }
@@ -28,13 +30,22 @@ final class QueueTable {
             return null;
         }
         QueueRecord record = QueueRecord.decode(value);
-        cache.put(hash, record);
-        return record;
+        QueueState state = new QueueState(record.id(), record.minOffset(), reader.nextOffset(record));
+        cache.put(hash, state);
+        return state;
     }
 
     /** Records the outcome of a successful write. */
-    void committed(NameHash hash, QueueRecord record) {
-        cache.put(hash, record);
+    void committed(NameHash hash, QueueState state) {
+        cache.put(hash, state);
+    }
+
+    /** Records a new min offset written by retention; the next offset is unchanged. */
+    void trimmed(NameHash hash, long minOffset) {
+        QueueState cached = cache.get(hash);
+        if (cached != null) {
+            cache.put(hash, cached.withMinOffset(minOffset));
+        }
     }
 
     void deleted(NameHash hash) {

@@ -55,7 +55,7 @@ final class RetentionSweep {
         long newMin = record.minOffset();
         long recordedMin = newMin;
         entryIt.seek(EntryCodec.key(record.id(), newMin));
-        while (newMin < record.nextOffset() && entryIt.isValid()
+        while (entryIt.isValid()
                 && EntryCodec.queueId(entryIt.key()) == record.id()
                 && EntryCodec.commitLogOffset(entryIt.value()) < commitLogOffset) {
             deletes.add(entryIt.key());
@@ -91,7 +91,7 @@ final class RetentionSweep {
         state.putCounters(batch, state.nextQueueId, state.queueCount, newEntryCount, state.checkpoint);
         store.write(batch);
         for (Trimmed queue : trimmed) {
-            table.committed(NameHash.of(queue.name), queue.record);
+            table.trimmed(NameHash.of(queue.name), queue.record.minOffset());
         }
         state.apply(state.nextQueueId, state.queueCount, newEntryCount, state.checkpoint);
         deletes.clear();

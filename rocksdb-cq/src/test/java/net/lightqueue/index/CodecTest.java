@@ -24,9 +24,9 @@ class CodecTest {
 
     @Test
     void queueRecordRoundTrips() {
-        QueueRecord record = new QueueRecord(7, 3, 11);
+        QueueRecord record = new QueueRecord(7, 3);
         assertEquals(record, QueueRecord.decode(record.encode()));
-        assertEquals(8, record.size());
+        assertEquals(16, record.encode().length);
     }
 
     /** Reference values of MurmurHash3 x64 128, seed 0. */
@@ -43,19 +43,19 @@ class CodecTest {
     void queueCacheEvictsWithinItsBound() {
         QueueCache cache = new QueueCache(8);
         for (int i = 0; i < 1000; i++) {
-            cache.put(hash(i), new QueueRecord(i, 0, i + 1));
+            cache.put(hash(i), new QueueState(i, 0, i + 1));
         }
         int hits = 0;
         for (int i = 0; i < 1000; i++) {
-            QueueRecord record = cache.get(hash(i));
-            if (record != null) {
-                assertEquals(new QueueRecord(i, 0, i + 1), record);
+            QueueState state = cache.get(hash(i));
+            if (state != null) {
+                assertEquals(new QueueState(i, 0, i + 1), state);
                 hits++;
             }
         }
         assertTrue(hits > 0 && hits <= 8, "hits " + hits);
-        cache.put(hash(5000), new QueueRecord(0, 1, 2));
-        assertEquals(new QueueRecord(0, 1, 2), cache.get(hash(5000)));
+        cache.put(hash(5000), new QueueState(0, 1, 2));
+        assertEquals(new QueueState(0, 1, 2), cache.get(hash(5000)));
         cache.remove(hash(5000));
         assertNull(cache.get(hash(5000)));
     }
