@@ -2,6 +2,7 @@ package net.lightqueue.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetSocketAddress;
 
@@ -31,6 +34,25 @@ class PluginHostTest {
     void forgetInstances() {
         RecordingPlugin.INSTANCES.clear();
         RecordingPlugin.dispatchFrom = null;
+        RecordingPlugin.failIn = null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"load", "start"})
+    void aFailingPluginFailsTheBrokerStartNamingPluginPhaseAndCause(String phase) {
+        RecordingPlugin.failIn = phase;
+        Exception e = assertThrows(Exception.class, () -> InProcessBroker.start(storeRoot).close());
+        assertEquals("plugin 'recording' failed to " + phase + ": cannot open the recording for " + phase,
+            rootPluginFailure(e).getMessage());
+    }
+
+    private static Throwable rootPluginFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PluginFailure) {
+                return t;
+            }
+        }
+        throw new AssertionError("no PluginFailure in the chain", e);
     }
 
     @Test

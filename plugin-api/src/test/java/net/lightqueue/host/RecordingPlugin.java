@@ -24,6 +24,8 @@ public class RecordingPlugin implements BrokerPlugin {
     final List<String> dispatchedTopics = new CopyOnWriteArrayList<>();
     volatile PluginContext context;
     static volatile Long dispatchFrom;
+    /** The lifecycle phase ("load" or "start") in which the next instance fails, if any. */
+    static volatile String failIn;
 
     public RecordingPlugin() {
         INSTANCES.add(this);
@@ -42,6 +44,7 @@ public class RecordingPlugin implements BrokerPlugin {
     @Override
     public void load(PluginContext context) {
         this.context = context;
+        failIfAsked("load");
         events.add("load:maxPhyOffset=" + storeMaxOffset());
         context.addDispatcher(this::dispatch);
         context.registerDispatchStore(new CommitLogDispatchStore() {
@@ -68,7 +71,14 @@ public class RecordingPlugin implements BrokerPlugin {
 
     @Override
     public void start() {
+        failIfAsked("start");
         events.add("start:maxPhyOffset=" + storeMaxOffset());
+    }
+
+    private static void failIfAsked(String phase) {
+        if (phase.equals(failIn)) {
+            throw new IllegalStateException("cannot open the recording for " + phase);
+        }
     }
 
     @Override

@@ -42,11 +42,15 @@ public final class InProcessBroker implements AutoCloseable {
 
         BrokerController controller = new BrokerController(brokerConfig, serverConfig, new NettyClientConfig(), storeConfig);
         controller.getConfiguration().registerConfig(settings);
-        if (!controller.initialize()) {
+        try {
+            if (!controller.initialize()) {
+                throw new IllegalStateException("broker failed to initialize in " + storeRoot);
+            }
+            controller.start();
+        } catch (Exception | Error e) {
             controller.shutdown();
-            throw new IllegalStateException("broker failed to initialize in " + storeRoot);
+            throw e;
         }
-        controller.start();
         return new InProcessBroker(controller);
     }
 
