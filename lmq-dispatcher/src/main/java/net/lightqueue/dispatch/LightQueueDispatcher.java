@@ -1,11 +1,14 @@
 package net.lightqueue.dispatch;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import net.lightqueue.dispatch.engine.AppliedEvent;
 import net.lightqueue.dispatch.engine.ArrivalSignals;
 import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.dispatch.engine.EventWriter;
@@ -13,6 +16,7 @@ import net.lightqueue.dispatch.engine.QueueReader;
 import net.lightqueue.dispatch.engine.SubscribeBarrier;
 import net.lightqueue.dispatch.event.EventTopic;
 import net.lightqueue.dispatch.event.FilterEvent;
+import net.lightqueue.dispatch.event.StateEvent;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.host.spi.PluginContext;
 import net.lightqueue.index.LightQueueIndex;
@@ -141,7 +145,8 @@ public final class LightQueueDispatcher implements LightQueues {
             return CompletableFuture.failedFuture(new IllegalArgumentException(invalid.get()));
         }
         byte[] opaque = options == null ? new byte[0] : options.clone();
-        return writer().write(id -> new FilterEvent.Subscribe(id, subscriberId, filter, opaque));
+        return writer().write(id -> new FilterEvent.Subscribe(id, subscriberId, filter, opaque))
+            .thenApply(AppliedEvent::subscription);
     }
 
     @Override
@@ -153,6 +158,45 @@ public final class LightQueueDispatcher implements LightQueues {
         return writer().write(id -> new FilterEvent.Unsubscribe(id, subscriberId, filter)).thenApply(applied -> null);
     }
 
+    @Override
+    public CompletableFuture<Void> unsubscribeAll(String subscriberId) {
+        Optional<String> invalid = invalidSubscriber(subscriberId);
+        if (invalid.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(invalid.get()));
+        }
+        return writer().write(id -> new FilterEvent.UnsubscribeAll(id, subscriberId)).thenApply(applied -> null);
+    }
+
+    @Override
+    public List<SubscriptionRecord> subscriptionsOf(String subscriberId) {
+        return applier.subscriptions().committed(subscriberId);
+    }
+
+    @Override
+    public CompletableFuture<Long> writeState(List<StateChange> changes) {
+        try {
+            if (changes.isEmpty()) {
+                throw new IllegalArgumentException("a state event needs at least one change");
+            }
+            changes.forEach(change -> StateFamilies.require(change.family()));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer().write(id -> new StateEvent(id, changes)).thenApply(AppliedEvent::commitLogOffset);
+    }
+
+    @Override
+    public byte[] readState(String family, byte[] key) {
+        StateFamilies.require(family);
+        return index.get(family, key);
+    }
+
+    @Override
+    public void scanState(String family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        StateFamilies.require(family);
+        index.scan(family, prefix, visitor::test);
+    }
+
     private EventWriter writer() {
         EventWriter current = writer;
         if (current == null) {
@@ -161,9 +205,17 @@ public final class LightQueueDispatcher implements LightQueues {
         return current;
     }
 
-    private static Optional<String> invalid(String subscriberId, String filter) {
+    private static Optional<String> invalidSubscriber(String subscriberId) {
         if (subscriberId == null || subscriberId.indexOf('\u0000') >= 0) {
             return Optional.of("subscriber id must be present and must not contain U+0000");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> invalid(String subscriberId, String filter) {
+        Optional<String> invalidSubscriber = invalidSubscriber(subscriberId);
+        if (invalidSubscriber.isPresent()) {
+            return invalidSubscriber;
         }
         Optional<String> invalidFilter = Topics.validateFilter(filter);
         if (invalidFilter.isPresent()) {

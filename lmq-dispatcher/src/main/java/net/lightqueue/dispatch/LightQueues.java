@@ -1,6 +1,8 @@
 package net.lightqueue.dispatch;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiPredicate;
 
 /**
  * What a protocol plugin sees of the light queues: one queue per subscribed topic filter,
@@ -31,6 +33,55 @@ public interface LightQueues {
      * entries go with commitlog retention, and a later subscription continues its offsets.
      */
     CompletableFuture<Void> unsubscribe(String subscriberId, String filter);
+
+    /**
+     * Removes every subscription of {@code subscriberId} in one event (a no-op if it has none),
+     * releasing each filter once, as {@link #unsubscribe} would. For a clean start, a session
+     * that expired, or a session whose connection was cut off by a crash. Completes after the
+     * dispatcher applied the event; fails like {@link #subscribe}.
+     */
+    CompletableFuture<Void> unsubscribeAll(String subscriberId);
+
+    /**
+     * The subscriptions of {@code subscriberId} as of the last applied event whose future has
+     * completed (events in flight may or may not show), ordered by filter in UTF-8 byte order.
+     * Reads the index: cost proportional to the subscriber's subscriptions.
+     */
+    List<SubscriptionRecord> subscriptionsOf(String subscriberId);
+
+    /**
+     * Changes protocol state (keys of the families in {@link StateFamilies}) through the
+     * commitlog: writes ONE event into the plugin's event topic; the dispatcher applies all of
+     * its changes at the event's commitlog position, in the same atomic index write as the
+     * index entries and subscriptions around it, so after any crash either all or none of them
+     * are visible and a slave replicating the commitlog applies the same. Changes apply in list
+     * order (a later change of the same key wins).
+     *
+     * @param changes at least one; the encoded event must fit the broker's
+     *                {@code maxMessageSize}
+     * @return completes after the index write that applied the event, with the event's commitlog
+     *         offset (from then on {@link #readState} sees the changes); fails with
+     *         {@link IllegalArgumentException} for an unknown family or no changes, and like
+     *         {@link #subscribe} if the event could not be written (a slave, a refused put)
+     */
+    CompletableFuture<Long> writeState(List<StateChange> changes);
+
+    /**
+     * The value of {@code key} in a protocol state family, or {@code null} if absent, as of the
+     * last index write.
+     *
+     * @throws IllegalArgumentException for a family not in {@link StateFamilies#ALL}
+     */
+    byte[] readState(String family, byte[] key);
+
+    /**
+     * Visits, in unsigned byte order of the keys, the pairs of a protocol state family whose key
+     * starts with {@code prefix} (empty: all), as of the last index write when the scan began,
+     * until the visitor returns {@code false}. The arrays passed belong to the visitor.
+     *
+     * @throws IllegalArgumentException for a family not in {@link StateFamilies#ALL}
+     */
+    void scanState(String family, byte[] prefix, BiPredicate<byte[], byte[]> visitor);
 
     /**
      * Reads at most {@code maxCount} messages of the filter's queue from {@code fromOffset}.

@@ -3,12 +3,17 @@ package net.lightqueue.dispatch.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import net.lightqueue.dispatch.MqttMessageProperties;
+import net.lightqueue.dispatch.StateChange;
+import net.lightqueue.dispatch.StateFamilies;
 import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.dispatch.event.Event;
 import net.lightqueue.dispatch.event.EventCodec;
 import net.lightqueue.dispatch.event.EventTopic;
 import net.lightqueue.dispatch.event.FilterEvent;
 import net.lightqueue.dispatch.event.MalformedEventException;
+import net.lightqueue.dispatch.event.StateEvent;
 import net.lightqueue.dispatch.topic.FilterSet;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.index.LightQueueIndex;
@@ -41,7 +46,8 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     /** The derived-state families the index must hold for this dispatcher. */
     public static String[] families() {
-        return new String[] {StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS};
+        return Stream.concat(Stream.of(StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS), StateFamilies.ALL.stream())
+            .toArray(String[]::new);
     }
 
     private final LightQueueIndex index;
@@ -49,6 +55,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private final CommitLog commitLog;
     private final CommitLogScanner scanner;
     private final FilterSet filters = new FilterSet();
+    private final Subscriptions subscriptions;
     private final ArrivalSignals signals;
     private final SubscribeBarrier barrier;
     private final int batchMaxMessages;
@@ -72,6 +79,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         this.signals = signals;
         this.barrier = barrier;
         this.batchMaxMessages = batchMaxMessages;
+        this.subscriptions = new Subscriptions(index, filters);
         reloadFromIndex();
     }
 
@@ -79,7 +87,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private void reloadFromIndex() {
         filters.clear();
         index.scan(StateLayout.FILTERS, new byte[0], (key, value) -> {
-            filters.restore(StateLayout.filterOf(key), StateLayout.countOf(value));
+            filters.restore(StateLayout.string(key), StateLayout.countOf(value));
             return true;
         });
         checkpoint = Math.max(0, index.checkpoint());
@@ -209,14 +217,14 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         }
     }
 
-    private Optional<FilterEvent> readEvent(DispatchRequest request) {
+    private Optional<Event> readEvent(DispatchRequest request) {
         MessageExt message = store.lookMessageByOffset(request.getCommitLogOffset(), request.getMsgSize());
         if (message == null) {
             LOG.error("event at commitlog offset {} is unreadable; skipped", request.getCommitLogOffset());
             return Optional.empty();
         }
         try {
-            Optional<FilterEvent> event = EventCodec.decode(message.getBody());
+            Optional<Event> event = EventCodec.decode(message.getBody());
             if (event.isEmpty()) {
                 LOG.warn("event at commitlog offset {} has a version or type this broker does not know; skipped",
                     request.getCommitLogOffset());
@@ -228,24 +236,31 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         }
     }
 
-    private void applyEvent(FilterEvent event, long eventOffset) {
-        String filter = event.filter();
-        String key = StateLayout.subscriptionKey(event.subscriberId(), filter);
-        boolean present = batch.subscriptionPresent(key)
-            .orElseGet(() -> index.get(StateLayout.SUBSCRIPTIONS, StateLayout.utf8(key)) != null);
-        Subscription applied = null;
+    private void applyEvent(Event event, long eventOffset) {
+        Subscription subscription = null;
         if (event instanceof FilterEvent.Subscribe subscribe) {
-            long start = batch.queueEnd(filter).orElseGet(() -> index.maxOffset(filter));
-            batch.putSubscription(key, StateLayout.subscription(start, eventOffset, subscribe.options()));
-            if (!present) {
-                batch.putFilterCount(filter, filters.retain(filter));
-            }
-            applied = new Subscription(event.subscriberId(), filter, start, eventOffset);
-        } else if (present) {
-            batch.deleteSubscription(key);
-            batch.putFilterCount(filter, filters.release(filter));
+            subscription = subscriptions.subscribe(batch, subscribe.subscriberId(), subscribe.filter(),
+                subscribe.options(), eventOffset);
+        } else if (event instanceof FilterEvent.Unsubscribe unsubscribe) {
+            subscriptions.unsubscribe(batch, unsubscribe.subscriberId(), unsubscribe.filter());
+        } else if (event instanceof FilterEvent.UnsubscribeAll all) {
+            subscriptions.unsubscribeAll(batch, all.subscriberId());
+        } else {
+            applyState((StateEvent) event, eventOffset);
         }
-        batch.applied(event.requestId(), applied);
+        batch.applied(event.requestId(), new AppliedEvent(eventOffset, subscription));
+    }
+
+    private void applyState(StateEvent event, long eventOffset) {
+        for (StateChange change : event.changes()) {
+            if (StateFamilies.ALL.contains(change.family())) {
+                batch.putState(change);
+            } else {
+                // Only a newer plugin version writes other families; applying the rest keeps ours consistent.
+                LOG.warn("state event at commitlog offset {} changes unknown family '{}'; change skipped",
+                    eventOffset, change.family());
+            }
+        }
     }
 
     @Override
@@ -263,6 +278,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     /** The live filters; read by tests and benchmarks on the dispatcher's own terms (under its lock). */
     public synchronized int filterCount() {
         return filters.size();
+    }
+
+    /** The subscriptions, for reads of committed ones from any thread. */
+    public Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** The commitlog offset after the last applied message. */

@@ -3,7 +3,8 @@ package net.lightqueue.dispatch.engine;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import net.lightqueue.dispatch.Subscription;
+import java.util.Set;
+import net.lightqueue.dispatch.StateChange;
 import net.lightqueue.index.IndexBatch;
 
 /**
@@ -16,7 +17,7 @@ final class DispatchBatch {
 
     private final IndexBatch writes;
     private final Map<String, Long> queueEnds = new HashMap<>();
-    private final Map<Long, Subscription> appliedRequests = new HashMap<>();
+    private final Map<Long, AppliedEvent> appliedRequests = new HashMap<>();
     /** Subscription values written in this batch; {@code null} values are deletions. */
     private final Map<String, byte[]> subscriptions = new HashMap<>();
     private int messages;
@@ -61,7 +62,31 @@ final class DispatchBatch {
         return subscriptions.containsKey(key) ? Optional.of(subscriptions.get(key) != null) : Optional.empty();
     }
 
-    void applied(long requestId, Subscription result) {
+    /**
+     * Brings a set of committed subscription keys with {@code prefix} up to date with this
+     * batch: adds the keys it put, removes those it deleted.
+     */
+    void overlaySubscriptions(String prefix, Set<String> keys) {
+        subscriptions.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                if (value == null) {
+                    keys.remove(key);
+                } else {
+                    keys.add(key);
+                }
+            }
+        });
+    }
+
+    void putState(StateChange change) {
+        if (change.isDelete()) {
+            writes.delete(change.family(), change.key());
+        } else {
+            writes.put(change.family(), change.key(), change.value());
+        }
+    }
+
+    void applied(long requestId, AppliedEvent result) {
         if (requestId != 0) {
             appliedRequests.put(requestId, result);
         }
@@ -84,7 +109,7 @@ final class DispatchBatch {
         return queueEnds;
     }
 
-    Map<Long, Subscription> appliedRequests() {
+    Map<Long, AppliedEvent> appliedRequests() {
         return appliedRequests;
     }
 }

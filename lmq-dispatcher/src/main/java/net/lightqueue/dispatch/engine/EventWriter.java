@@ -4,13 +4,12 @@ import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.dispatch.event.Event;
 import net.lightqueue.dispatch.event.EventCodec;
 import net.lightqueue.dispatch.event.EventTopic;
-import net.lightqueue.dispatch.event.FilterEvent;
 import org.apache.rocketmq.store.MessageStore;
 
-/** Writes filter events through the broker's store and waits until the dispatcher applied them. */
+/** Writes events through the broker's store and waits until the dispatcher applied them. */
 public final class EventWriter {
 
     private final Supplier<MessageStore> store;
@@ -26,10 +25,9 @@ public final class EventWriter {
 
     /**
      * @param event builds the event from the request id its waiter is known by
-     * @return completes when the event is applied (with the subscription for a subscribe, null
-     *         for an unsubscribe), or fails if the broker refused the write
+     * @return completes when the event is applied, or fails if the broker refused the write
      */
-    public CompletableFuture<Subscription> write(LongFunction<FilterEvent> event) {
+    public CompletableFuture<AppliedEvent> write(LongFunction<? extends Event> event) {
         SubscribeBarrier.Waiter waiter = barrier.register();
         long id = waiter.requestId();
         try {
@@ -38,7 +36,7 @@ public final class EventWriter {
                 if (error != null) {
                     barrier.abandon(id, error);
                 } else if (result == null || !result.isOk()) {
-                    barrier.abandon(id, new EventWriteException("the broker refused the filter event: "
+                    barrier.abandon(id, new EventWriteException("the broker refused the event: "
                         + (result == null ? "no result" : result.getPutMessageStatus())));
                 }
             });

@@ -2,6 +2,7 @@ package net.lightqueue.dispatch.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * How the dispatcher's derived state is laid out in the index's derived-state families. Each
@@ -27,7 +28,7 @@ final class StateLayout {
         return key.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String filterOf(byte[] key) {
+    static String string(byte[] key) {
         return new String(key, StandardCharsets.UTF_8);
     }
 
@@ -40,12 +41,25 @@ final class StateLayout {
     }
 
     static String subscriptionKey(String subscriberId, String filter) {
-        return subscriberId + '\u0000' + filter;
+        return subscriberPrefix(subscriberId) + filter;
+    }
+
+    /** The prefix of every subscription key of one subscriber. */
+    static String subscriberPrefix(String subscriberId) {
+        return subscriberId + '\u0000';
     }
 
     static byte[] subscription(long startOffset, long eventOffset, byte[] options) {
         return ByteBuffer.allocate(2 * Long.BYTES + options.length)
             .putLong(startOffset).putLong(eventOffset).put(options).array();
+    }
+
+    static long startOffsetOf(byte[] subscription) {
+        return ByteBuffer.wrap(subscription).getLong();
+    }
+
+    static byte[] optionsOf(byte[] subscription) {
+        return Arrays.copyOfRange(subscription, 2 * Long.BYTES, subscription.length);
     }
 
 }

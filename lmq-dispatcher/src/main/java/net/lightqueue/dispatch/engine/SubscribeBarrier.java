@@ -5,10 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.lightqueue.dispatch.Subscription;
 
 /**
- * Callers waiting for their filter events to be applied. Each event carries a request id drawn
+ * Callers waiting for their events to be applied. Each event carries a request id drawn
  * here; the dispatcher reports the ids of the events a committed batch applied. Ids start at a
  * random point per process, so an event replayed from an earlier run never completes a waiter
  * of this one.
@@ -16,34 +15,34 @@ import net.lightqueue.dispatch.Subscription;
 public final class SubscribeBarrier {
 
     /** A registered wait: the id to write into the event, and the future it completes. */
-    public record Waiter(long requestId, CompletableFuture<Subscription> applied) {
+    public record Waiter(long requestId, CompletableFuture<AppliedEvent> applied) {
     }
 
     private final AtomicLong nextId = new AtomicLong(new SecureRandom().nextLong() | 1L);
-    private final Map<Long, CompletableFuture<Subscription>> waiting = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<AppliedEvent>> waiting = new ConcurrentHashMap<>();
 
     public Waiter register() {
         long id;
         do {
             id = nextId.getAndIncrement();
         } while (id == 0);
-        CompletableFuture<Subscription> future = new CompletableFuture<>();
+        CompletableFuture<AppliedEvent> future = new CompletableFuture<>();
         waiting.put(id, future);
         return new Waiter(id, future);
     }
 
     /** The event was not written: fail the wait. */
     public void abandon(long requestId, Throwable cause) {
-        CompletableFuture<Subscription> future = waiting.remove(requestId);
+        CompletableFuture<AppliedEvent> future = waiting.remove(requestId);
         if (future != null) {
             future.completeExceptionally(cause);
         }
     }
 
     /** Completes the waiters of events applied by a committed batch; unknown ids are ignored. */
-    void applied(Map<Long, Subscription> results) {
+    void applied(Map<Long, AppliedEvent> results) {
         results.forEach((id, result) -> {
-            CompletableFuture<Subscription> future = waiting.remove(id);
+            CompletableFuture<AppliedEvent> future = waiting.remove(id);
             if (future != null) {
                 future.complete(result);
             }

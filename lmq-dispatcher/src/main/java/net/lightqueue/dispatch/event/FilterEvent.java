@@ -1,20 +1,9 @@
 package net.lightqueue.dispatch.event;
 
-/**
- * A change of the live filter set, written to the plugin's event topic and applied by the
- * dispatcher at its commitlog position.
- */
-public sealed interface FilterEvent {
-
-    /**
-     * Matches the {@link #requestId()} of an event with the local caller waiting for it; 0 when
-     * nobody waits. Only meaningful inside the process that wrote the event.
-     */
-    long requestId();
+/** A change of the live filter set: what one subscriber subscribes to. */
+public sealed interface FilterEvent extends Event {
 
     String subscriberId();
-
-    String filter();
 
     /** A subscriber adds a filter, with opaque options the protocol plugin reads back later. */
     record Subscribe(long requestId, String subscriberId, String filter, byte[] options) implements FilterEvent {
@@ -22,5 +11,9 @@ public sealed interface FilterEvent {
 
     /** A subscriber removes a filter. */
     record Unsubscribe(long requestId, String subscriberId, String filter) implements FilterEvent {
+    }
+
+    /** A subscriber removes every filter it holds (clean start, session expiry, cleanup after a crash). */
+    record UnsubscribeAll(long requestId, String subscriberId) implements FilterEvent {
     }
 }
