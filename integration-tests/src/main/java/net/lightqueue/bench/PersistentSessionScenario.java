@@ -41,13 +41,15 @@ final class PersistentSessionScenario implements Scenario {
         broker.reportPerItem(result, "offline", "queued", backlog, "queued_msg");
 
         long reconnect = System.nanoTime();
+        long receivedBefore = meters.uniqueReceived.sum();
         ResourceWindow catchingUp = ResourceWindow.start(broker);
         List<BenchClient> returned = fleet.open(subscribers, true, false);
         boolean drained = fleet.awaitDrained(options.drainNanos());
         double seconds = (System.nanoTime() - reconnect) / 1e9;
+        long caughtUp = meters.uniqueReceived.sum() - receivedBefore;
         catchingUp.finish(result, "catchup");
         result.put("backlog", backlog).put("drained", drained).put("catchup_s", seconds)
-                .put("catchup_per_s", Throughput.perSecond(backlog, seconds))
+                .put("catchup_per_s", Throughput.perSecond(caughtUp, seconds))
                 .put("sent_per_s", Throughput.perSecond(meters.sentInWindow.sum(), meters.window.seconds()));
         fleet.disconnect(returned);
         fleet.disconnect(publishers);

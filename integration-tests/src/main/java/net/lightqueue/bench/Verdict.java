@@ -11,7 +11,7 @@ final class Verdict {
     static List<String> failures(BenchOptions options, Result result) {
         List<String> failures = new ArrayList<>();
         if (options.lossForbidden()) {
-            check(failures, result, "lost", "messages lost at QoS >= 1");
+            check(failures, result, "lost", "messages lost at QoS >= 1 (not delivered by the end of the drain)");
             check(failures, result, "out_of_order", "messages out of order at QoS >= 1 (MQTT 4.6)");
             if (result.getLong("sent") > result.getLong("acked")) {
                 failures.add((result.getLong("sent") - result.getLong("acked")) + " publishes never acknowledged");

@@ -151,6 +151,7 @@ class RunnerAccountingTest {
 
         assertCounts(outcome, 2, 0, 0);
         assertEquals(2 * MESSAGES, outcome.number("backlog"));
+        assertEquals(2 * MESSAGES - 2, outcome.number("received"));
         assertEquals(BenchMain.EXIT_BROKEN_GUARANTEE, outcome.exitCode());
     }
 
