@@ -13,6 +13,7 @@ import net.lightqueue.dispatch.engine.ArrivalSignals;
 import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.dispatch.engine.EventWriter;
 import net.lightqueue.dispatch.engine.QueueReader;
+import net.lightqueue.dispatch.engine.RetainedLookup;
 import net.lightqueue.dispatch.engine.SubscribeBarrier;
 import net.lightqueue.dispatch.event.EventTopic;
 import net.lightqueue.dispatch.event.FilterEvent;
@@ -51,6 +52,7 @@ public final class LightQueueDispatcher implements LightQueues {
     private final SubscribeBarrier barrier = new SubscribeBarrier();
     private final CommitLogApplier applier;
     private final QueueReader reader;
+    private final RetainedLookup retained;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "lmq-index-maintenance");
         thread.setDaemon(true);
@@ -67,6 +69,7 @@ public final class LightQueueDispatcher implements LightQueues {
         this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
             options.mqttIndexBatchMaxMessages);
         this.reader = new QueueReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize);
+        this.retained = new RetainedLookup(index);
     }
 
     /**
@@ -85,6 +88,7 @@ public final class LightQueueDispatcher implements LightQueues {
     /** Catches up with the recovered commitlog and starts signalling. Call from the plugin's {@code start}. */
     public void start() {
         EventTopic.ensureExists(context.brokerController().getTopicConfigManager());
+        PublicationTopic.ensureExists(context.brokerController().getTopicConfigManager());
         writer = new EventWriter(context::messageStore, context.brokerController().getStoreHost(), barrier);
         applier.catchUpToEnd();
         retainedFrom = context.defaultMessageStore().getMinPhyOffset();
@@ -227,6 +231,20 @@ public final class LightQueueDispatcher implements LightQueues {
                 + LightQueueIndex.MAX_QUEUE_NAME_BYTES);
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<StoredMessage> retained(String filter) {
+        Optional<String> invalid = Topics.validateFilter(filter);
+        if (invalid.isPresent()) {
+            throw new IllegalArgumentException(invalid.get());
+        }
+        return retained.matching(filter);
+    }
+
+    @Override
+    public long retainedCount() {
+        return retained.count();
     }
 
     @Override

@@ -30,7 +30,8 @@ import org.apache.rocketmq.store.DispatchRequest;
  * The deterministic state machine over the commitlog. The broker's reput thread (and, at
  * startup, its recovery) hands it every message in commitlog order; it applies filter events to
  * the live {@link FilterSet}, appends an index entry for every publication to the queue of
- * every matching filter, and commits what it applied, together with the checkpoint (the
+ * every matching filter, keeps the retained message of each MQTT topic, applies protocol state
+ * events, and commits what it applied, together with the checkpoint (the
  * commitlog offset after the last applied message), in one atomic index write: when the broker
  * has no more messages to dispatch, or after a bounded number of messages.
  *
@@ -46,8 +47,8 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     /** The derived-state families the index must hold for this dispatcher. */
     public static String[] families() {
-        return Stream.concat(Stream.of(StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS), StateFamilies.ALL.stream())
-            .toArray(String[]::new);
+        return Stream.concat(Stream.of(StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS, StateLayout.RETAINED,
+            StateLayout.COUNTERS), StateFamilies.ALL.stream()).toArray(String[]::new);
     }
 
     private final LightQueueIndex index;
@@ -56,6 +57,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private final CommitLogScanner scanner;
     private final FilterSet filters = new FilterSet();
     private final Subscriptions subscriptions;
+    private final RetainedUpdates retained;
     private final ArrivalSignals signals;
     private final SubscribeBarrier barrier;
     private final int batchMaxMessages;
@@ -80,6 +82,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         this.barrier = barrier;
         this.batchMaxMessages = batchMaxMessages;
         this.subscriptions = new Subscriptions(index, filters);
+        this.retained = new RetainedUpdates(index, commitLog);
         reloadFromIndex();
     }
 
@@ -90,6 +93,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             filters.restore(StateLayout.string(key), StateLayout.countOf(value));
             return true;
         });
+        retained.reloadFromIndex();
         checkpoint = Math.max(0, index.checkpoint());
         batch = null;
     }
@@ -203,12 +207,16 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     }
 
     private void applyPublication(DispatchRequest request) {
-        if (filters.size() == 0) {
+        boolean retain = MqttMessageProperties.retained(request.getPropertiesMap());
+        if (filters.size() == 0 && !retain) {
             return;
         }
         String topic = MqttMessageProperties.mqttTopic(request.getTopic(), request.getPropertiesMap());
         if (Topics.validateName(topic).isPresent()) {
             return;
+        }
+        if (retain) {
+            retained.apply(batch, request, topic);
         }
         matched.clear();
         filters.match(topic, matched);

@@ -20,6 +20,8 @@ final class DispatchBatch {
     private final Map<Long, AppliedEvent> appliedRequests = new HashMap<>();
     /** Subscription values written in this batch; {@code null} values are deletions. */
     private final Map<String, byte[]> subscriptions = new HashMap<>();
+    /** Whether each MQTT topic this batch changed has a retained message after it. */
+    private final Map<String, Boolean> retained = new HashMap<>();
     private int messages;
 
     DispatchBatch(IndexBatch writes) {
@@ -76,6 +78,25 @@ final class DispatchBatch {
                 }
             }
         });
+    }
+
+    void putRetained(String topic, byte[] message) {
+        retained.put(topic, true);
+        writes.put(StateLayout.RETAINED, StateLayout.utf8(topic), message);
+    }
+
+    void deleteRetained(String topic) {
+        retained.put(topic, false);
+        writes.delete(StateLayout.RETAINED, StateLayout.utf8(topic));
+    }
+
+    /** Like {@link #subscriptionPresent}, for the retained message of a topic. */
+    Optional<Boolean> retainedPresent(String topic) {
+        return Optional.ofNullable(retained.get(topic));
+    }
+
+    void putRetainedCount(long count) {
+        writes.put(StateLayout.COUNTERS, StateLayout.RETAINED_COUNT, StateLayout.longCount(count));
     }
 
     void putState(StateChange change) {

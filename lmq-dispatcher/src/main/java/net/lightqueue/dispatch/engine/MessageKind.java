@@ -1,5 +1,6 @@
 package net.lightqueue.dispatch.engine;
 
+import net.lightqueue.dispatch.PublicationTopic;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
 import org.apache.rocketmq.common.topic.TopicValidator;
@@ -9,7 +10,7 @@ import org.apache.rocketmq.store.DispatchRequest;
 enum MessageKind {
     /** A filter event in the plugin's own event topic. */
     EVENT,
-    /** A message for subscribers: matched against the live filters. */
+    /** A message for subscribers, also the plugin's own in its publication topic: matched against the live filters. */
     PUBLICATION,
     /**
      * Not for subscribers: transaction halves and rollbacks (the commit is dispatched separately),
@@ -22,6 +23,9 @@ enum MessageKind {
         String topic = request.getTopic();
         if (topic.equals(eventTopic)) {
             return EVENT;
+        }
+        if (topic.equals(PublicationTopic.NAME)) {
+            return PUBLICATION;
         }
         int transaction = MessageSysFlag.getTransactionValue(request.getSysFlag());
         if (transaction == MessageSysFlag.TRANSACTION_PREPARED_TYPE

@@ -9,10 +9,8 @@ import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.index.IndexEntry;
 import net.lightqueue.index.LightQueueIndex;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.store.DefaultMessageStore;
-import org.apache.rocketmq.store.SelectMappedBufferResult;
 
 /** Reads a light queue: entries from the index, bodies from the commitlog, through the cache. */
 public final class QueueReader {
@@ -64,17 +62,8 @@ public final class QueueReader {
 
     /** Null if the commitlog no longer holds the message (deleted by retention meanwhile). */
     private DecodedMessage decode(IndexEntry entry) {
-        SelectMappedBufferResult data = store.getCommitLog().getMessage(entry.commitLogOffset(), entry.size());
-        if (data == null) {
-            return null;
-        }
-        MessageExt message;
-        try {
-            message = MessageDecoder.decode(data.getByteBuffer(), true, true);
-        } finally {
-            data.release();
-        }
-        if (message == null || message.getCommitLogOffset() != entry.commitLogOffset()) {
+        MessageExt message = CommitLogMessages.read(store.getCommitLog(), entry.commitLogOffset(), entry.size());
+        if (message == null) {
             return null;
         }
         Map<String, String> properties = Collections.unmodifiableMap(message.getProperties());

@@ -12,6 +12,8 @@ import java.util.Arrays;
  * family "filters":       key = filter (UTF-8)                    value = subscription count:i32
  * family "subscriptions": key = subscriberId 0x00 filter (UTF-8)  value = startOffset:i64
  *                                                                         eventOffset:i64 options
+ * family "retained":      key = MQTT topic (UTF-8)                value = the message, see {@link RetainedCodec}
+ * family "counters":      key = "retained"                        value = retained message count:i64
  * </pre>
  * MQTT strings never contain U+0000 [MQTT-1.5.4-2], so the separator is unambiguous and a
  * prefix scan on {@code subscriberId 0x00} lists one subscriber's filters.
@@ -20,6 +22,9 @@ final class StateLayout {
 
     static final String FILTERS = "filters";
     static final String SUBSCRIPTIONS = "subscriptions";
+    static final String RETAINED = "retained";
+    static final String COUNTERS = "counters";
+    static final byte[] RETAINED_COUNT = utf8("retained");
 
     private StateLayout() {
     }
@@ -38,6 +43,14 @@ final class StateLayout {
 
     static int countOf(byte[] value) {
         return ByteBuffer.wrap(value).getInt();
+    }
+
+    static byte[] longCount(long count) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(count).array();
+    }
+
+    static long longCountOf(byte[] value) {
+        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
     }
 
     static String subscriptionKey(String subscriberId, String filter) {

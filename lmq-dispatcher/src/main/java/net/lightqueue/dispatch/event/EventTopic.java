@@ -2,8 +2,6 @@ package net.lightqueue.dispatch.event;
 
 import java.net.SocketAddress;
 import org.apache.rocketmq.broker.topic.TopicConfigManager;
-import org.apache.rocketmq.common.TopicConfig;
-import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.apache.rocketmq.common.topic.TopicValidator;
@@ -23,10 +21,7 @@ public final class EventTopic {
 
     /** Creates the topic's config on this broker if it has none (it then shows in mqadmin). */
     public static void ensureExists(TopicConfigManager topics) {
-        if (topics.selectTopicConfig(NAME) == null) {
-            TopicConfig config = new TopicConfig(NAME, 1, 1, PermName.PERM_READ | PermName.PERM_WRITE);
-            topics.createTopicIfAbsent(config, false);
-        }
+        SystemTopics.ensureExists(topics, NAME);
     }
 
     /** A message carrying one encoded event, ready for {@code MessageStore.asyncPutMessage}. */
