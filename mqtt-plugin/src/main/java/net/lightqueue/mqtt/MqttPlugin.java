@@ -3,6 +3,7 @@ package net.lightqueue.mqtt;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import net.lightqueue.dispatch.DispatcherOptions;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.host.spi.BrokerPlugin;
@@ -12,14 +13,17 @@ import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.auth.BrokerAccessControl;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
+import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
 import net.lightqueue.mqtt.publish.RocketTopics;
 import net.lightqueue.mqtt.server.ConnectionServices;
 import net.lightqueue.mqtt.server.MqttServer;
 import net.lightqueue.mqtt.session.ArrivalRouter;
-import net.lightqueue.mqtt.session.Session;
+import net.lightqueue.mqtt.session.SessionLifecycle;
 import net.lightqueue.mqtt.session.SessionRegistry;
+import net.lightqueue.mqtt.session.SessionServices;
+import net.lightqueue.mqtt.session.WillPublisher;
 import net.lightqueue.mqtt.subscribe.SubscriptionRequests;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
@@ -32,10 +36,15 @@ import org.apache.rocketmq.store.config.BrokerRole;
  */
 public final class MqttPlugin implements BrokerPlugin {
 
+    /** How long stopping waits for the sessions of the closed connections to be written. */
+    private static final long STOP_STATE_MILLIS = 5_000;
+
     private PluginContext context;
     private MqttSettings settings;
     private LightQueueDispatcher dispatcher;
     private ExecutorService topicRegistration;
+    private ScheduledExecutorService sessionTimers;
+    private SessionLifecycle sessions;
     private MqttServer server;
     private volatile boolean master;
 
@@ -72,10 +81,20 @@ public final class MqttPlugin implements BrokerPlugin {
             new MessageWriter(context::messageStore, broker.getStoreHost()));
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
+        sessionTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "mqtt-sessions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sessions = new SessionLifecycle(
+            new SessionServices(settings, dispatcher, new SessionStore(dispatcher), router, sessionTimers),
+            new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
+        if (master) {
+            sessions.recover();
+        }
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, dispatcher), new SessionRegistry(),
-            clientId -> new Session(clientId, dispatcher, router, settings.deliveryBatchSize()));
+            publishing, new SubscriptionRequests(settings, access, dispatcher), new SessionRegistry(), sessions);
         server = new MqttServer(settings, services);
         server.start();
     }
@@ -89,9 +108,13 @@ public final class MqttPlugin implements BrokerPlugin {
 
     @Override
     public void roleChanged(boolean nowMaster) {
+        boolean promoted = nowMaster && !master;
         master = nowMaster;
         if (!nowMaster && server != null) {
             server.disconnectAll();
+        }
+        if (promoted && sessions != null) {
+            sessions.recover(); // the sessions the old master wrote, replicated with its commitlog
         }
     }
 
@@ -99,6 +122,10 @@ public final class MqttPlugin implements BrokerPlugin {
     public void stop() {
         if (server != null) {
             server.stop();
+        }
+        if (sessions != null) {
+            sessions.awaitIdle(STOP_STATE_MILLIS);
+            sessionTimers.shutdownNow();
         }
         if (topicRegistration != null) {
             topicRegistration.shutdownNow();

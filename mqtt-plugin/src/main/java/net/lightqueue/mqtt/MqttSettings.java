@@ -64,6 +64,26 @@ public class MqttSettings implements ValidatedSettings {
     @Setting(description = "messages a subscription reads from its light queue per batch", min = 1, max = 4096)
     int mqttDeliveryBatchSize = 64;
 
+    @Setting(description = "longest session expiry a client gets, in seconds; longer requests are capped and v5 "
+        + "clients are told; 4294967295 = sessions may never expire", min = 0, max = 4_294_967_295L)
+    long mqttMaxSessionExpirySeconds = 172_800;
+
+    @Setting(description = "session expiry of v3 clients that connect with clean session 0, in seconds "
+        + "(capped by mqttMaxSessionExpirySeconds)", min = 0, max = 4_294_967_295L)
+    long mqttV3SessionExpirySeconds = 172_800;
+
+    @Setting(description = "most sessions (connected or waiting for their client) the broker keeps; a new client id "
+        + "beyond it is refused (v5 0x97, v3 0x03)", min = 1, max = Integer.MAX_VALUE)
+    int mqttMaxSessions = 1_000_000;
+
+    @Setting(description = "a persistent session records its progress after this many completed deliveries",
+        min = 1, max = 65535)
+    int mqttProgressBatchSize = 100;
+
+    @Setting(description = "a persistent session records its progress at the latest this many ms after a delivery",
+        min = 10, max = 60_000)
+    long mqttProgressIntervalMs = 1_000;
+
     @Override
     public void validate() {
         if (mqttListenHost.isBlank()) {
@@ -129,5 +149,30 @@ public class MqttSettings implements ValidatedSettings {
 
     public int deliveryBatchSize() {
         return mqttDeliveryBatchSize;
+    }
+
+    public long maxSessionExpirySeconds() {
+        return mqttMaxSessionExpirySeconds;
+    }
+
+    /** The session expiry a client gets for the one it asked for. */
+    public long cappedSessionExpiry(long requestedSeconds) {
+        return Math.min(requestedSeconds, mqttMaxSessionExpirySeconds);
+    }
+
+    public long v3SessionExpirySeconds() {
+        return cappedSessionExpiry(mqttV3SessionExpirySeconds);
+    }
+
+    public int maxSessions() {
+        return mqttMaxSessions;
+    }
+
+    public int progressBatchSize() {
+        return mqttProgressBatchSize;
+    }
+
+    public long progressIntervalMs() {
+        return mqttProgressIntervalMs;
     }
 }

@@ -18,10 +18,10 @@ final class ConnAckProperties {
     /**
      * @param assignedClientId the identifier the server chose, or null
      * @param serverKeepAlive the keep alive the server imposes, or -1 to accept the client's
-     * @param sessionExpiryCapped whether the client asked for a session that outlives the connection
+     * @param cappedSessionExpiry the session expiry the server uses when it is below the client's, or -1
      */
     static MqttProperties of(MqttSettings settings, String assignedClientId,
-                             int serverKeepAlive, boolean sessionExpiryCapped) {
+                             int serverKeepAlive, long cappedSessionExpiry) {
         MqttProperties properties = new MqttProperties();
         integer(properties, MqttPropertyType.RECEIVE_MAXIMUM, settings.receiveMaximum());
         integer(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, settings.maxPacketSize());
@@ -36,10 +36,9 @@ final class ConnAckProperties {
         if (serverKeepAlive >= 0) {
             integer(properties, MqttPropertyType.SERVER_KEEP_ALIVE, serverKeepAlive);
         }
-        if (sessionExpiryCapped) {
-            // Sessions end with their connection until persistent sessions exist:
-            // the client is told the interval actually used.
-            integer(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
+        if (cappedSessionExpiry >= 0) {
+            // The client is told the interval actually used (MQTT 5 section 3.2.2.3.2).
+            integer(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) cappedSessionExpiry);
         }
         return properties;
     }

@@ -23,10 +23,14 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.message.StoredProperties;
+import net.lightqueue.mqtt.persistence.WillRecord;
+import net.lightqueue.mqtt.session.SessionRequest;
 import net.lightqueue.mqtt.topic.TopicNames;
 
 /**
@@ -40,9 +44,9 @@ public final class ConnectProcessor {
      * An accepted connection; the caller registers it, settles its session and sends the CONNACK.
      *
      * @param keepAliveSeconds the keep alive the server holds the client to (0 = none)
-     * @param cleanStart whether an existing session of the client id must be discarded
+     * @param session what the session must become
      */
-    public record Accepted(int keepAliveSeconds, boolean cleanStart, MqttProperties connAckProperties) {
+    public record Accepted(int keepAliveSeconds, SessionRequest session, MqttProperties connAckProperties) {
 
         public MqttMessage connAck(boolean sessionPresent) {
             return MqttMessageBuilders.connAck().returnCode(CONNECTION_ACCEPTED).sessionPresent(sessionPresent)
@@ -120,18 +124,39 @@ public final class ConnectProcessor {
             return null;
         }
 
+        if (header.isWillFlag() && !services.access().mayPublish(username, Topics.firstLevel(payload.willTopic()),
+            connection.remoteIp())) {
+            connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
+                "not authorized to publish the will to " + payload.willTopic());
+            return null;
+        }
+
         int requestedKeepAlive = header.keepAliveTimeSeconds();
         int keepAlive = effectiveKeepAlive(v5, requestedKeepAlive);
         ClientLimits limits = v5
             ? new ClientLimits(receiveMaximum, maximumPacketSize, intProperty(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0))
             : new ClientLimits(settings.inflightWindowV3(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
         connection.accepted(version, clientId, username, limits);
+        long requestedExpiry = Integer.toUnsignedLong(intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0));
+        long expiry = v5 ? settings.cappedSessionExpiry(requestedExpiry)
+            : header.isCleanSession() ? 0 : settings.v3SessionExpirySeconds();
         MqttProperties ackProperties = v5
             ? ConnAckProperties.of(settings, assignedClientId,
                 keepAlive != requestedKeepAlive ? keepAlive : -1,
-                intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0) != 0)
+                expiry != requestedExpiry ? expiry : -1)
             : MqttProperties.NO_PROPERTIES;
-        return new Accepted(keepAlive, header.isCleanSession(), ackProperties);
+        WillRecord will = header.isWillFlag() ? will(clientId, header, payload) : null;
+        return new Accepted(keepAlive,
+            new SessionRequest(clientId, header.version(), header.isCleanSession(), expiry, will), ackProperties);
+    }
+
+    /** The will in the form it is stored and published in (MQTT 5 will properties included). */
+    private static WillRecord will(String clientId, MqttConnectVariableHeader header, MqttConnectPayload payload) {
+        MqttProperties willProperties = payload.willProperties();
+        long delay = Integer.toUnsignedLong(intProperty(willProperties, MqttPropertyType.WILL_DELAY_INTERVAL, 0));
+        return new WillRecord(payload.willTopic(), payload.willMessageInBytes(),
+            StoredProperties.of(payload.willTopic(), header.willQos(), header.isWillRetain(), clientId, willProperties),
+            delay);
     }
 
     /** The client's keep alive, replaced by the Server Keep Alive (v5) and capped by the maximum. */

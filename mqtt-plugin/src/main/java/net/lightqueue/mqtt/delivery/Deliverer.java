@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.Objects;
 import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ReadResult;
@@ -31,22 +32,27 @@ public final class Deliverer {
     private final LightQueues queues;
     private final int batchSize;
     private final OutboundTopicAliases aliases;
+    private final DeliveryProgress progress;
 
-    public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize) {
+    public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize,
+                     DeliveryProgress progress) {
         this.connection = connection;
         this.inflight = inflight;
         this.queues = queues;
         this.batchSize = batchSize;
+        this.progress = progress;
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
     /** Resends what the previous connection left unacknowledged, with DUP set [MQTT-4.4.0-1]. */
     public void resendInflight() {
-        for (Inflight.Entry entry : inflight.inOrder()) {
+        for (Iterator<Inflight.Entry> entries = inflight.inOrder().iterator(); entries.hasNext(); ) {
+            Inflight.Entry entry = entries.next();
             if (entry.released) {
                 connection.channel().write(Replies.pubReply(MqttMessageType.PUBREL, entry.packetId, (byte) 0));
-            } else {
-                write(entry.message, entry.qos, entry.retain, entry.subscriptionId, entry.packetId, true);
+            } else if (!write(entry.message, entry.qos, entry.retain, entry.subscriptionId, entry.packetId, true)) {
+                entries.remove(); // expired meanwhile, or too large for this connection's client
+                progress.advanced(entry.cursor, 1);
             }
         }
         connection.channel().flush();
@@ -76,39 +82,46 @@ public final class Deliverer {
         }
         ReadResult result = queues.read(cursor.filter(), cursor.nextOffset(), count);
         boolean nothing = result.messages().isEmpty() && result.nextOffset() == cursor.nextOffset();
+        int completed = 0;
         for (StoredMessage message : result.messages()) {
-            offer(cursor.options(), message);
+            completed += offer(cursor, message);
         }
         cursor.advance(result.nextOffset(), nothing);
+        if (!nothing) {
+            progress.advanced(cursor, completed);
+        }
         return !nothing;
     }
 
-    private void offer(SubscriptionOptions options, StoredMessage message) {
+    /** @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement */
+    private int offer(Cursor cursor, StoredMessage message) {
+        SubscriptionOptions options = cursor.options();
         if (options.noLocal() && Objects.equals(connection.clientId(), StoredProperties.clientId(message.properties()))) {
-            return; // [MQTT-3.8.3-3]
+            return 1; // [MQTT-3.8.3-3]
         }
         int qos = Math.min(StoredProperties.qos(message.properties()), options.qos());
         boolean retain = options.retainAsPublished() && StoredProperties.retain(message.properties());
         if (qos == 0) {
             write(message, 0, retain, options.subscriptionId(), 0, false);
-        } else {
-            Inflight.Entry entry = inflight.add(message, qos, retain, options.subscriptionId());
-            if (!write(message, qos, retain, options.subscriptionId(), entry.packetId, false)) {
-                inflight.remove(entry.packetId);
-            }
+            return 1;
         }
+        Inflight.Entry entry = inflight.add(cursor, message, qos, retain, options.subscriptionId());
+        if (!write(message, qos, retain, options.subscriptionId(), entry.packetId, false)) {
+            inflight.remove(entry.packetId);
+            return 1;
+        }
+        return 0;
     }
 
     /** @return false when the message is not sent because it is too large for the client or expired */
     private boolean write(StoredMessage message, int qos, boolean retain, int subscriptionId, int packetId, boolean dup) {
         String topic = message.mqttTopic();
-        MqttProperties properties = MqttProperties.NO_PROPERTIES;
-        if (connection.isV5()) {
-            properties = OutboundPublish.properties(message, subscriptionId, System.currentTimeMillis());
-            if (properties == null) {
-                return false; // expired [MQTT-3.3.2-5]
-            }
+        long now = System.currentTimeMillis();
+        if (OutboundPublish.expired(message, now)) {
+            return false; // [MQTT-3.3.2-5], for v3 subscribers too
         }
+        MqttProperties properties = connection.isV5()
+            ? OutboundPublish.properties(message, subscriptionId, now) : MqttProperties.NO_PROPERTIES;
         // Counted with the full topic and room for an alias property: never below the real size.
         int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
             + (connection.isV5() ? 3 : 0);
@@ -133,6 +146,7 @@ public final class Deliverer {
         Inflight.Entry entry = inflight.get(packetId);
         if (entry != null && entry.qos == 1) {
             inflight.remove(packetId);
+            progress.advanced(entry.cursor, 1);
         }
     }
 
@@ -145,16 +159,29 @@ public final class Deliverer {
         }
         if ((reasonCode & 0xFF) >= 0x80) {
             inflight.remove(packetId); // the client refused it: the flow ends here
+            progress.advanced(entry.cursor, 1);
             return;
         }
+        if (entry.released) {
+            return; // a repeated PUBREC: PUBREL is on its way
+        }
         entry.released = true;
-        connection.send(Replies.pubReply(MqttMessageType.PUBREL, packetId, (byte) 0));
+        // Recorded before PUBREL, so the message is never sent again, even after a crash.
+        progress.released(entry.cursor).whenComplete((recorded, failure) -> connection.channel().eventLoop().execute(() -> {
+            if (failure != null) {
+                connection.disconnect(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR.byteValue(),
+                    "could not record PUBREC: " + failure);
+            } else if (!connection.closing()) {
+                connection.send(Replies.pubReply(MqttMessageType.PUBREL, packetId, (byte) 0));
+            }
+        }));
     }
 
     public void onPubComp(int packetId) {
         Inflight.Entry entry = inflight.get(packetId);
         if (entry != null && entry.released) {
             inflight.remove(packetId);
+            progress.advanced(entry.cursor, 1);
         }
     }
 }

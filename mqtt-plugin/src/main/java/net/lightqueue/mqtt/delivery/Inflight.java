@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.mqtt.session.Cursor;
 
 /**
  * The QoS 1/2 messages sent to a client and not yet acknowledged, by packet id, in sending
@@ -12,21 +13,35 @@ import net.lightqueue.dispatch.StoredMessage;
  */
 public final class Inflight {
 
-    /** One unacknowledged delivery; {@code released} once PUBREC came and PUBREL was sent. */
-    static final class Entry {
-        final int packetId;
+    /**
+     * One unacknowledged delivery from a cursor's queue; {@code released} once PUBREC came and
+     * PUBREL was sent. A released delivery restored after a restart has no message: only its
+     * PUBREL is ever sent again.
+     */
+    public static final class Entry {
+        public final int packetId;
+        public final Cursor cursor;
+        public final long offset;
+        public final int qos;
         final StoredMessage message;
-        final int qos;
         final boolean retain;
         final int subscriptionId;
         boolean released;
 
-        Entry(int packetId, StoredMessage message, int qos, boolean retain, int subscriptionId) {
+        Entry(int packetId, Cursor cursor, long offset, StoredMessage message, int qos, boolean retain,
+              int subscriptionId, boolean released) {
             this.packetId = packetId;
+            this.cursor = cursor;
+            this.offset = offset;
             this.message = message;
             this.qos = qos;
             this.retain = retain;
             this.subscriptionId = subscriptionId;
+            this.released = released;
+        }
+
+        public boolean released() {
+            return released;
         }
     }
 
@@ -45,19 +60,30 @@ public final class Inflight {
         return byPacketId.remove(packetId);
     }
 
-    Collection<Entry> inOrder() {
+    public Collection<Entry> inOrder() {
         return byPacketId.values();
     }
 
     /** Adds a delivery under the next free packet id (ids are per session, 1..65535). */
-    Entry add(StoredMessage message, int qos, boolean retain, int subscriptionId) {
+    Entry add(Cursor cursor, StoredMessage message, int qos, boolean retain, int subscriptionId) {
         int packetId = lastPacketId;
         do {
             packetId = packetId == 65535 ? 1 : packetId + 1;
         } while (byPacketId.containsKey(packetId));
         lastPacketId = packetId;
-        Entry entry = new Entry(packetId, message, qos, retain, subscriptionId);
+        Entry entry = new Entry(packetId, cursor, message.queueOffset(), message, qos, retain, subscriptionId, false);
         byPacketId.put(packetId, entry);
         return entry;
+    }
+
+    /**
+     * Puts back a delivery a previous run of the session sent under {@code packetId}, to be
+     * resent with that id.
+     *
+     * @param message null for a released delivery
+     */
+    public void restore(int packetId, Cursor cursor, long offset, StoredMessage message, int qos, boolean retain,
+                        int subscriptionId, boolean released) {
+        byPacketId.put(packetId, new Entry(packetId, cursor, offset, message, qos, retain, subscriptionId, released));
     }
 }

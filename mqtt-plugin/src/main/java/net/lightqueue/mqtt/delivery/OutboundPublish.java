@@ -32,12 +32,11 @@ final class OutboundPublish {
      */
     static MqttProperties properties(StoredMessage message, int subscriptionId, long nowMillis) {
         MqttProperties properties = StoredProperties.toMqtt(message.properties());
-        long interval = StoredProperties.expiryIntervalSeconds(message.properties());
-        if (interval >= 0) {
-            long remaining = interval - (nowMillis - message.storeTimestamp()) / 1000;
-            if (remaining <= 0) {
-                return null;
-            }
+        long remaining = remainingSeconds(message, nowMillis);
+        if (remaining == 0) {
+            return null;
+        }
+        if (remaining > 0) {
             // The client is told what is left, not what was published [MQTT-3.3.2-6].
             properties.add(new IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), (int) remaining));
         }
@@ -45,6 +44,17 @@ final class OutboundPublish {
             properties.add(new IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), subscriptionId));
         }
         return properties;
+    }
+
+    /** Whether the message's expiry interval, counted from when it was stored, has passed. */
+    static boolean expired(StoredMessage message, long nowMillis) {
+        return remainingSeconds(message, nowMillis) == 0;
+    }
+
+    /** Seconds left of the message's expiry interval, 0 once expired, -1 when it never expires. */
+    private static long remainingSeconds(StoredMessage message, long nowMillis) {
+        long interval = StoredProperties.expiryIntervalSeconds(message.properties());
+        return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);
     }
 
     /** The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24]. */

@@ -10,7 +10,11 @@ import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes.Disconnect;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
@@ -20,6 +24,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.codec.DecodeFailure;
 import net.lightqueue.mqtt.codec.PacketSize;
@@ -27,7 +33,9 @@ import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.publish.InboundPublishes;
+import net.lightqueue.mqtt.session.Ending;
 import net.lightqueue.mqtt.session.Session;
+import net.lightqueue.mqtt.session.SessionLifecycle;
 
 /**
  * The MQTT side of one channel: checks what the decoder produced, enforces "CONNECT first and
@@ -40,8 +48,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionServices services;
     private MqttConnection connection;
     private InboundPublishes publishes;
-    /** Packets that arrived while a taken-over session was on its way to this connection. */
+    /** Packets that arrived while the session was being settled, before CONNACK. */
     private List<MqttMessage> early;
+    /** How the connection ends for its session: abnormally unless the client says DISCONNECT. */
+    private Ending ending = Ending.ABNORMAL;
 
     MqttConnectionHandler(ConnectionServices services) {
         this.services = services;
@@ -106,7 +116,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             case UNSUBSCRIBE -> services.subscriptions().unsubscribe(connection, session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> connection.send(new MqttMessage(
                 new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
-            case DISCONNECT -> connection.closeQuietly();
+            case DISCONNECT -> onDisconnect(message);
             case CONNECT -> connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "second CONNECT [MQTT-3.1.0-2]");
             default -> connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "unexpected " + type + " from a client");
         }
@@ -126,43 +136,84 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER, keepAlive);
         }
         publishes = new InboundPublishes(connection, services.publishing());
-        MqttConnection previous = services.registry().register(connection);
-        if (previous == null) {
-            start(accepted, null);
-            return;
-        }
-        // Settle the old connection on its own event loop, then continue here with what it left.
         early = new ArrayList<>();
         ctx.channel().config().setAutoRead(false);
-        previous.channel().eventLoop().execute(() -> {
-            Session inherited = accepted.cleanStart() ? null : previous.takeSession();
-            if (inherited != null) {
-                inherited.detach();
-            }
-            previous.disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
-            ctx.channel().eventLoop().execute(() -> {
-                start(accepted, inherited);
+        MqttConnection previous = services.registry().register(connection);
+        takeOver(previous)
+            .thenCompose(inherited -> services.sessions().open(connection, accepted.session(), inherited))
+            .whenCompleteAsync((opened, failure) -> {
+                start(ctx, accepted, opened, failure);
                 replayEarly(ctx);
-            });
-        });
+            }, ctx.channel().eventLoop());
     }
 
-    private void start(ConnectProcessor.Accepted accepted, Session inherited) {
-        if (connection.closing()) {
-            if (inherited != null) {
-                inherited.end();
-            }
-            return;
+    /** Ends the previous connection of the client id on its own event loop and takes its session [MQTT-3.1.4-3]. */
+    private static CompletableFuture<Session> takeOver(MqttConnection previous) {
+        CompletableFuture<Session> taken = new CompletableFuture<>();
+        if (previous == null) {
+            taken.complete(null);
+            return taken;
         }
-        Session session = inherited != null ? inherited : services.newSession().apply(connection.clientId());
-        connection.session(session);
-        connection.send(accepted.connAck(inherited != null));
-        session.attach(connection);
+        try {
+            previous.channel().eventLoop().execute(() -> {
+                Session session = previous.takeSession();
+                if (session != null) {
+                    session.detach();
+                }
+                previous.disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
+                taken.complete(session);
+            });
+        } catch (RejectedExecutionException stopping) {
+            taken.complete(null); // its event loop is gone, and its session was ended with it
+        }
+        return taken;
+    }
+
+    private void start(ChannelHandlerContext ctx, ConnectProcessor.Accepted accepted, SessionLifecycle.Opened opened,
+                       Throwable failure) {
+        boolean v5 = connection.isV5();
+        if (failure != null) {
+            connection.refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "session state not written: " + failure);
+        } else if (opened.refused()) {
+            connection.refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "mqttMaxSessions reached");
+        } else if (!ctx.channel().isActive()) {
+            services.sessions().closed(opened.session(), Ending.ABNORMAL); // gone while its session was settled
+        } else {
+            connection.session(opened.session());
+            connection.send(accepted.connAck(opened.sessionPresent()));
+            opened.session().attach(connection);
+        }
+    }
+
+    /** A normal DISCONNECT deletes the will, unless a v5 client asks for it with 0x04 [MQTT-3.14.4-3]. */
+    private void onDisconnect(MqttMessage message) {
+        int reason = 0;
+        MqttProperties properties = MqttProperties.NO_PROPERTIES;
+        if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header) {
+            reason = header.reasonCode() & 0xFF;
+            properties = header.properties();
+        }
+        long expiry = -1;
+        if (properties.getProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value()) instanceof IntegerProperty requested) {
+            if (connection.session().expirySeconds() == 0 && requested.value() != 0) {
+                connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(),
+                    "DISCONNECT sets a session expiry after CONNECT set none [MQTT-3.14.2-2]");
+                return;
+            }
+            expiry = services.settings().cappedSessionExpiry(Integer.toUnsignedLong(requested.value()));
+        }
+        ending = new Ending(reason == 0x04, expiry);
+        connection.closeQuietly();
     }
 
     private void replayEarly(ChannelHandlerContext ctx) {
         List<MqttMessage> pending = early;
         early = null;
+        if (pending == null) {
+            return; // the channel closed meanwhile and released them
+        }
         for (MqttMessage message : pending) {
             try {
                 handle(ctx, message);
@@ -222,11 +273,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        services.registry().remove(connection);
         Session session = connection.takeSession();
         if (session != null) {
-            session.end();
+            // Queued before the client id is free, so a reconnect finds what this end writes.
+            services.sessions().closed(session, ending);
         }
+        services.registry().remove(connection);
         if (early != null) {
             early.forEach(ReferenceCountUtil::release);
             early = null;

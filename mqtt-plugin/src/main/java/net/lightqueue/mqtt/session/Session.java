@@ -1,61 +1,120 @@
 package net.lightqueue.mqtt.session;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.delivery.Deliverer;
+import net.lightqueue.mqtt.delivery.DeliveryProgress;
 import net.lightqueue.mqtt.delivery.Inflight;
-import org.apache.rocketmq.logging.org.slf4j.Logger;
-import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+import net.lightqueue.mqtt.message.StoredProperties;
+import net.lightqueue.mqtt.persistence.ProgressRecord;
+import net.lightqueue.mqtt.persistence.SessionRecord;
+import net.lightqueue.mqtt.persistence.StateChanges;
+import net.lightqueue.mqtt.persistence.WillRecord;
 
 /**
- * A client's session: a set of cursors over light queues plus the deliveries awaiting
- * acknowledgement. It is attached to one connection at a time and runs on that connection's
- * event loop; a connection that takes over the client id without a clean start takes the
- * session with it.
+ * A client's session while a connection holds it: a set of cursors over light queues plus the
+ * deliveries awaiting acknowledgement. It runs on its connection's event loop; a connection
+ * that takes over the client id without a clean start takes the session with it. Between
+ * connections a session exists only as state in the commitlog (subscriptions, progress, will),
+ * from which {@link #restore} rebuilds it: an offline session costs no heap.
  *
- * <p>Its subscriber id towards the dispatcher is the client id plus a per-session suffix, so
- * the asynchronous unsubscribes of an ended session can never remove the subscriptions of a
- * newer session of the same client.
+ * <p>Its subscriber id towards the dispatcher is its client id. Steps that change a client's
+ * state run in order ({@link ClientOrder}), so an ended session's unsubscribes can never
+ * overtake a newer session's subscribes.
  */
-public final class Session {
+public final class Session implements DeliveryProgress {
 
-    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
-
-    private final String subscriberId;
-    private final LightQueues queues;
-    private final ArrivalRouter router;
-    private final int batchSize;
+    private final String clientId;
+    private final SessionServices services;
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Inflight inflight = new Inflight();
+    private final ProgressRecorder recorder;
     private final ConcurrentMap<String, Long> arrivals = new ConcurrentHashMap<>();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private volatile MqttConnection connection;
     private Deliverer deliverer;
+    private SessionRecord record;
+    private WillRecord will;
 
-    public Session(String clientId, LightQueues queues, ArrivalRouter router, int batchSize) {
-        this.subscriberId = clientId + "#" + UUID.randomUUID();
-        this.queues = queues;
-        this.router = router;
-        this.batchSize = batchSize;
+    Session(String clientId, SessionServices services) {
+        this.clientId = clientId;
+        this.services = services;
+        this.recorder = new ProgressRecorder(this, services, this::progressOf);
+    }
+
+    public String clientId() {
+        return clientId;
     }
 
     public String subscriberId() {
-        return subscriberId;
+        return clientId;
+    }
+
+    /** The record written for the connection that holds the session, and the will it holds. */
+    void connected(SessionRecord current, WillRecord currentWill) {
+        record = current;
+        will = currentWill;
+        recorder.enabled(current.expirySeconds() > 0, cursors.values());
+    }
+
+    SessionRecord record() {
+        return record;
+    }
+
+    WillRecord will() {
+        return will;
+    }
+
+    public long expirySeconds() {
+        return record.expirySeconds();
+    }
+
+    /** Rebuilds the session from its state, on the connection's event loop, before it is attached. */
+    void restore(List<SubscriptionRecord> subscriptions, Map<String, ProgressRecord> progress) {
+        for (SubscriptionRecord subscription : subscriptions) {
+            SubscriptionOptions options = SubscriptionOptions.decode(subscription.options());
+            ProgressRecord recorded = progress.get(subscription.filter());
+            Cursor cursor = listen(subscription.filter(), options,
+                recorded == null ? subscription.startOffset() : recorded.sentUpTo());
+            if (recorded != null) {
+                recorded.unacknowledged().forEach(delivery -> restoreDelivery(cursor, delivery));
+            }
+        }
+    }
+
+    private void restoreDelivery(Cursor cursor, ProgressRecord.Unacknowledged delivery) {
+        SubscriptionOptions options = cursor.options();
+        if (delivery.released()) {
+            inflight.restore(delivery.packetId(), cursor, delivery.offset(), null, delivery.qos(), false,
+                options.subscriptionId(), true);
+            return;
+        }
+        ReadResult read = services.queues().read(cursor.filter(), delivery.offset(), 1);
+        if (read.messages().isEmpty() || read.messages().get(0).queueOffset() != delivery.offset()) {
+            return; // deleted by commitlog retention meanwhile
+        }
+        StoredMessage message = read.messages().get(0);
+        boolean retain = options.retainAsPublished() && StoredProperties.retain(message.properties());
+        inflight.restore(delivery.packetId(), cursor, delivery.offset(), message, delivery.qos(), retain,
+            options.subscriptionId(), false);
     }
 
     /** Binds the session to a connection, on that connection's event loop; resends what is unacknowledged. */
     public void attach(MqttConnection attached) {
         connection = attached;
-        deliverer = new Deliverer(attached, inflight, queues, batchSize);
+        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this);
         deliverer.resendInflight();
         wake();
     }
@@ -64,6 +123,20 @@ public final class Session {
     public void detach() {
         connection = null;
         deliverer = null;
+    }
+
+    /** The session leaves memory: it stops listening for arrivals. Its state is settled by {@link SessionLifecycle}. */
+    void release() {
+        detach();
+        for (String filter : List.copyOf(cursors.keySet())) {
+            services.router().remove(filter, this);
+        }
+        cursors.clear();
+    }
+
+    /** The progress of every cursor plus unrecorded removals, for the write that ends the connection. */
+    void finalProgress(StateChanges changes) {
+        recorder.drainInto(changes, cursors.values());
     }
 
     public Deliverer deliverer() {
@@ -81,9 +154,15 @@ public final class Session {
             existing.options(options);
             return;
         }
+        recorder.advanced(listen(filter, options, applied.startOffset()), 0);
+    }
+
+    private Cursor listen(String filter, SubscriptionOptions options, long startOffset) {
         // Listen first, then read the end: an arrival in between is seen either way.
-        router.add(filter, this);
-        cursors.put(filter, new Cursor(filter, options, applied.startOffset(), queues.maxOffset(filter)));
+        services.router().add(filter, this);
+        Cursor cursor = new Cursor(filter, options, startOffset, services.queues().maxOffset(filter));
+        cursors.put(filter, cursor);
+        return cursor;
     }
 
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
@@ -91,26 +170,47 @@ public final class Session {
         if (cursors.remove(filter) == null) {
             return false;
         }
-        router.remove(filter, this);
+        services.router().remove(filter, this);
+        recorder.removed(filter);
         return true;
     }
 
-    /** The session ends with its connection: its subscriptions are withdrawn from the dispatcher. */
-    public void end() {
-        connection = null;
-        for (String filter : List.copyOf(cursors.keySet())) {
-            removeCursor(filter);
-            queues.unsubscribe(subscriberId, filter).exceptionally(failure -> {
-                LOG.warn("could not withdraw subscription '{}' of ended session {}: {}", filter, subscriberId, failure.toString());
-                return null;
-            });
+    @Override
+    public void advanced(Cursor cursor, int completed) {
+        recorder.advanced(cursor, completed);
+    }
+
+    @Override
+    public CompletableFuture<?> released(Cursor cursor) {
+        return recorder.recordNow(cursor);
+    }
+
+    private ProgressRecord progressOf(Cursor cursor) {
+        List<ProgressRecord.Unacknowledged> unacknowledged = new ArrayList<>();
+        for (Inflight.Entry entry : inflight.inOrder()) {
+            if (entry.cursor == cursor) {
+                unacknowledged.add(new ProgressRecord.Unacknowledged(entry.offset, entry.packetId, entry.qos, entry.released()));
+            }
         }
+        return new ProgressRecord(cursor.nextOffset(), unacknowledged);
     }
 
     /** From the dispatcher's signal thread: the filter's queue now ends at {@code queueEnd}. */
     void arrived(String filter, long queueEnd) {
         arrivals.merge(filter, queueEnd, Math::max);
         wake();
+    }
+
+    /** Runs the task on the event loop of the connection holding the session; dropped while none does. */
+    void onLoop(Runnable task) {
+        MqttConnection current = connection;
+        if (current != null) {
+            current.channel().eventLoop().execute(() -> {
+                if (connection == current) {
+                    task.run();
+                }
+            });
+        }
     }
 
     /** Schedules one delivery pass on the attached connection's event loop (coalesced). */

@@ -18,6 +18,16 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
             option.retainHandling().value(), subscriptionId);
     }
 
+    public static SubscriptionOptions decode(byte[] encoded) {
+        int flags = encoded[0];
+        int subscriptionId = 0;
+        for (int i = 1, shift = 0; i < encoded.length; i++, shift += 7) {
+            subscriptionId |= (encoded[i] & 0x7F) << shift;
+        }
+        return new SubscriptionOptions(flags & 0x03, (flags & 0x04) != 0, (flags & 0x08) != 0, (flags >> 4) & 0x03,
+            subscriptionId);
+    }
+
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(5);
         out.write(qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4);

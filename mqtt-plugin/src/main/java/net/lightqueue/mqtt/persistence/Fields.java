@@ -1,0 +1,71 @@
+package net.lightqueue.mqtt.persistence;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The field encoding shared by the state records: big-endian numbers, and length-prefixed
+ * byte strings (a 32-bit length, so user properties of any size fit). Each record starts
+ * with a version byte so its format can grow.
+ */
+final class Fields {
+
+    /** Writes one record. */
+    interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads one record. */
+    interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private Fields() {
+    }
+
+    static byte[] encode(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T> T decode(byte[] value, int version, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            int found = in.readUnsignedByte();
+            if (found != version) {
+                throw new IllegalStateException("state record of version " + found + ", this broker reads " + version);
+            }
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("truncated state record", e);
+        }
+    }
+
+    static void putBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static byte[] getBytes(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    static void putString(DataOutputStream out, String text) throws IOException {
+        putBytes(out, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String getString(DataInputStream in) throws IOException {
+        return new String(getBytes(in), StandardCharsets.UTF_8);
+    }
+}

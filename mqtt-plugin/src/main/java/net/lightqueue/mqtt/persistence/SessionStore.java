@@ -1,0 +1,73 @@
+package net.lightqueue.mqtt.persistence;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.StateFamilies;
+import net.lightqueue.dispatch.SubscriptionRecord;
+
+/**
+ * The sessions as the commitlog made them: reads come from the dispatcher's derived state,
+ * every change is a commitlog event ({@link #write}) that completes once it can be read back.
+ * A session's subscriber id towards the dispatcher is its client id, stable across restarts.
+ */
+public final class SessionStore {
+
+    private final LightQueues queues;
+
+    public SessionStore(LightQueues queues) {
+        this.queues = queues;
+    }
+
+    public SessionRecord session(String clientId) {
+        byte[] value = queues.readState(StateFamilies.SESSIONS, StateKeys.client(clientId));
+        return value == null ? null : SessionRecord.decode(value);
+    }
+
+    public WillRecord will(String clientId) {
+        byte[] value = queues.readState(StateFamilies.WILLS, StateKeys.client(clientId));
+        return value == null ? null : WillRecord.decode(value);
+    }
+
+    /** The session's progress records by filter. */
+    public Map<String, ProgressRecord> progress(String clientId) {
+        byte[] prefix = StateKeys.progressPrefix(clientId);
+        Map<String, ProgressRecord> progress = new HashMap<>();
+        queues.scanState(StateFamilies.PROGRESS, prefix, (key, value) -> {
+            progress.put(StateKeys.text(key, prefix.length), ProgressRecord.decode(value));
+            return true;
+        });
+        return progress;
+    }
+
+    public List<SubscriptionRecord> subscriptions(String clientId) {
+        return queues.subscriptionsOf(clientId);
+    }
+
+    public void forEachSession(BiConsumer<String, SessionRecord> visitor) {
+        queues.scanState(StateFamilies.SESSIONS, new byte[0], (key, value) -> {
+            visitor.accept(StateKeys.text(key, 0), SessionRecord.decode(value));
+            return true;
+        });
+    }
+
+    public CompletableFuture<Long> write(StateChanges changes) {
+        return changes.isEmpty() ? CompletableFuture.completedFuture(0L) : queues.writeState(changes.list());
+    }
+
+    /**
+     * Withdraws all of a session's subscriptions; the returned changes remove its will and
+     * progress, and the caller adds what becomes of the session record. Subscriptions go first:
+     * a crash in between leaves a session record that the next start discards again.
+     */
+    public CompletableFuture<StateChanges> discard(String clientId) {
+        return queues.unsubscribeAll(clientId).thenApply(done -> {
+            StateChanges changes = new StateChanges().will(clientId, null);
+            progress(clientId).keySet().forEach(filter -> changes.progress(clientId, filter, null));
+            return changes;
+        });
+    }
+}

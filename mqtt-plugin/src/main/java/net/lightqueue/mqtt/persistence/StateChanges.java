@@ -1,0 +1,45 @@
+package net.lightqueue.mqtt.persistence;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.lightqueue.dispatch.StateChange;
+import net.lightqueue.dispatch.StateFamilies;
+
+/** Changes to the session state families that must be applied together, in one commitlog event. */
+public final class StateChanges {
+
+    private final List<StateChange> changes = new ArrayList<>();
+
+    public StateChanges session(String clientId, SessionRecord record) {
+        changes.add(StateChange.put(StateFamilies.SESSIONS, StateKeys.client(clientId), record.encode()));
+        return this;
+    }
+
+    public StateChanges deleteSession(String clientId) {
+        changes.add(StateChange.delete(StateFamilies.SESSIONS, StateKeys.client(clientId)));
+        return this;
+    }
+
+    public StateChanges will(String clientId, WillRecord will) {
+        byte[] key = StateKeys.client(clientId);
+        changes.add(will == null ? StateChange.delete(StateFamilies.WILLS, key)
+            : StateChange.put(StateFamilies.WILLS, key, will.encode()));
+        return this;
+    }
+
+    /** Records the progress in a filter's queue; null forgets it (the filter was unsubscribed). */
+    public StateChanges progress(String clientId, String filter, ProgressRecord progress) {
+        byte[] key = StateKeys.progress(clientId, filter);
+        changes.add(progress == null ? StateChange.delete(StateFamilies.PROGRESS, key)
+            : StateChange.put(StateFamilies.PROGRESS, key, progress.encode()));
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return changes.isEmpty();
+    }
+
+    List<StateChange> list() {
+        return changes;
+    }
+}

@@ -1,0 +1,108 @@
+package net.lightqueue.mqtt.session;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import net.lightqueue.mqtt.persistence.ProgressRecord;
+import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.persistence.StateChanges;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * Writes a persistent session's progress in its queues to the commitlog in batches: after
+ * {@code mqttProgressBatchSize} completed deliveries, or {@code mqttProgressIntervalMs} after
+ * the first unrecorded change, whichever comes first. Confined to the session's event loop.
+ * What a crash can lose is the last unrecorded batch, which is then delivered again.
+ */
+final class ProgressRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
+
+    private final Session session;
+    private final SessionServices services;
+    private final Function<Cursor, ProgressRecord> snapshot;
+    /** Cursors changed since the last write, by filter; null for a filter that was unsubscribed. */
+    private final Map<String, Cursor> changed = new HashMap<>();
+    private int completed;
+    private boolean timerSet;
+    private boolean enabled;
+
+    ProgressRecorder(Session session, SessionServices services, Function<Cursor, ProgressRecord> snapshot) {
+        this.session = session;
+        this.services = services;
+        this.snapshot = snapshot;
+    }
+
+    /** Only sessions that outlive their connection record progress; enabling records every cursor. */
+    void enabled(boolean persistent, Iterable<Cursor> cursors) {
+        if (persistent && !enabled) {
+            cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
+        }
+        enabled = persistent;
+        timerSet = false; // a timer of a previous connection finds no loop to run on
+    }
+
+    void advanced(Cursor cursor, int deliveriesCompleted) {
+        if (!enabled) {
+            return;
+        }
+        changed.put(cursor.filter(), cursor);
+        completed += deliveriesCompleted;
+        if (completed >= services.settings().progressBatchSize()) {
+            write();
+        } else if (!timerSet) {
+            timerSet = true;
+            services.timers().schedule(() -> session.onLoop(this::onTimer),
+                services.settings().progressIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void removed(String filter) {
+        if (enabled) {
+            changed.put(filter, null);
+        }
+    }
+
+    /** Records the cursor now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
+    CompletableFuture<?> recordNow(Cursor cursor) {
+        if (!enabled) {
+            return CompletableFuture.completedFuture(null);
+        }
+        changed.put(cursor.filter(), cursor);
+        return write();
+    }
+
+    /** Adds every cursor and the unrecorded removals to the session's final write, and stops batching. */
+    void drainInto(StateChanges changes, Iterable<Cursor> cursors) {
+        cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
+        addChanged(changes);
+        enabled = false;
+    }
+
+    private void onTimer() {
+        timerSet = false;
+        if (enabled && !changed.isEmpty()) {
+            write();
+        }
+    }
+
+    private CompletableFuture<Long> write() {
+        StateChanges changes = new StateChanges();
+        addChanged(changes);
+        return services.store().write(changes).whenComplete((applied, failure) -> {
+            if (failure != null) {
+                LOG.warn("progress of session '{}' was not recorded: {}", session.clientId(), failure.toString());
+            }
+        });
+    }
+
+    private void addChanged(StateChanges changes) {
+        changed.forEach((filter, cursor) ->
+            changes.progress(session.clientId(), filter, cursor == null ? null : snapshot.apply(cursor)));
+        changed.clear();
+        completed = 0;
+    }
+}
