@@ -234,7 +234,7 @@ class PahoConformanceTest {
         V5Client client = new V5Client("");
         MqttProperties connAck = client.connectToken.getResponseProperties();
         assertNotNull(connAck.getAssignedClientIdentifier());
-        assertFalse(connAck.isRetainAvailable());
+        assertTrue(connAck.isRetainAvailable());
         assertFalse(connAck.isSharedSubscriptionAvailable());
         assertTrue(connAck.isWildcardSubscriptionsAvailable());
         assertTrue(connAck.isSubscriptionIdentifiersAvailable());

@@ -6,8 +6,10 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ReadResult;
@@ -33,6 +35,11 @@ public final class Deliverer {
     private final int batchSize;
     private final OutboundTopicAliases aliases;
     private final DeliveryProgress progress;
+    /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
+    private final ArrayDeque<Owed> retained = new ArrayDeque<>();
+
+    private record Owed(Cursor cursor, StoredMessage message) {
+    }
 
     public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize,
                      DeliveryProgress progress) {
@@ -58,10 +65,19 @@ public final class Deliverer {
         connection.channel().flush();
     }
 
-    /** Sends from the cursors, one batch per cursor in turn, as long as the client can take it. */
+    /**
+     * Owes the subscription of {@code cursor} its retained messages, sent by the next
+     * {@link #deliver} with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
+     */
+    public void owe(Cursor cursor, List<StoredMessage> messages) {
+        messages.forEach(message -> retained.add(new Owed(cursor, message)));
+    }
+
+    /** Sends owed retained messages, then from the cursors, one batch per cursor in turn, as long as the client can take it. */
     public void deliver(Collection<Cursor> cursors) {
         Channel channel = connection.channel();
-        boolean progressed = true;
+        deliverRetained(channel);
+        boolean progressed = retained.isEmpty();
         while (progressed && channel.isWritable() && !connection.closing()) {
             progressed = false;
             for (Cursor cursor : cursors) {
@@ -71,6 +87,19 @@ public final class Deliverer {
             }
             channel.flush();
         }
+    }
+
+    private void deliverRetained(Channel channel) {
+        while (!retained.isEmpty() && channel.isWritable() && !connection.closing()) {
+            Owed next = retained.peek();
+            int qos = Math.min(StoredProperties.qos(next.message().properties()), next.cursor().options().qos());
+            if (qos > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
+                break;
+            }
+            retained.poll();
+            offer(next.cursor(), next.message(), true);
+        }
+        channel.flush();
     }
 
     private boolean deliverBatch(Cursor cursor) {
@@ -84,7 +113,8 @@ public final class Deliverer {
         boolean nothing = result.messages().isEmpty() && result.nextOffset() == cursor.nextOffset();
         int completed = 0;
         for (StoredMessage message : result.messages()) {
-            completed += offer(cursor, message);
+            completed += offer(cursor, message, cursor.options().retainAsPublished()
+                && StoredProperties.retain(message.properties()));
         }
         cursor.advance(result.nextOffset(), nothing);
         if (!nothing) {
@@ -93,14 +123,17 @@ public final class Deliverer {
         return !nothing;
     }
 
-    /** @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement */
-    private int offer(Cursor cursor, StoredMessage message) {
+    /**
+     * @param retain the RETAIN flag: set for a retained message sent on subscribe; for a live
+     *               one as published with Retain As Published, else cleared [MQTT-3.3.1-12, MQTT-3.3.1-13]
+     * @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement
+     */
+    private int offer(Cursor cursor, StoredMessage message, boolean retain) {
         SubscriptionOptions options = cursor.options();
         if (options.noLocal() && Objects.equals(connection.clientId(), StoredProperties.clientId(message.properties()))) {
             return 1; // [MQTT-3.8.3-3]
         }
         int qos = Math.min(StoredProperties.qos(message.properties()), options.qos());
-        boolean retain = options.retainAsPublished() && StoredProperties.retain(message.properties());
         if (qos == 0) {
             write(message, 0, retain, options.subscriptionId(), 0, false);
             return 1;

@@ -24,8 +24,8 @@ public final class StoredProperties {
     public static final String MQTT_TOPIC = MqttMessageProperties.ORIGIN_MQTT_TOPIC;
     /** "0", "1" or "2": the QoS the publisher used. */
     public static final String QOS = "mqttQos";
-    /** "true" when the publisher set RETAIN; absent otherwise. */
-    public static final String RETAIN = "mqttRetain";
+    /** "true" when the publisher set RETAIN (the dispatcher then retains the message); absent otherwise. */
+    public static final String RETAIN = MqttMessageProperties.RETAIN;
     /** The publishing client's identifier (No Local needs it). */
     public static final String CLIENT_ID = "mqttClientId";
     /** User properties in order, duplicates kept: {@code k1=v1&k2=v2}, with '%', '=', '&' escaped as %XX. */
@@ -99,7 +99,7 @@ public final class StoredProperties {
     }
 
     public static boolean retain(Map<String, String> properties) {
-        return "true".equals(properties.get(RETAIN));
+        return MqttMessageProperties.retained(properties);
     }
 
     /** The publishing MQTT client, or null for a message from a RocketMQ producer. */

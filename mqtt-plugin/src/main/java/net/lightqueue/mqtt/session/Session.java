@@ -147,14 +147,19 @@ public final class Session implements DeliveryProgress {
         return cursors.containsKey(filter);
     }
 
-    /** Adds an applied subscription, or replaces the options of an existing one keeping its position [MQTT-3.8.4-3]. */
-    public void addCursor(String filter, SubscriptionOptions options, Subscription applied) {
+    /**
+     * Adds an applied subscription, or replaces the options of an existing one keeping its
+     * position [MQTT-3.8.4-3]; returns its cursor.
+     */
+    public Cursor addCursor(String filter, SubscriptionOptions options, Subscription applied) {
         Cursor existing = cursors.get(filter);
         if (existing != null) {
             existing.options(options);
-            return;
+            return existing;
         }
-        recorder.advanced(listen(filter, options, applied.startOffset()), 0);
+        Cursor added = listen(filter, options, applied.startOffset());
+        recorder.advanced(added, 0);
+        return added;
     }
 
     private Cursor listen(String filter, SubscriptionOptions options, long startOffset) {

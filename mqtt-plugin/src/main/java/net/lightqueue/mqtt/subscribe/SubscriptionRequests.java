@@ -25,6 +25,8 @@ import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.delivery.Deliverer;
+import net.lightqueue.mqtt.session.Cursor;
 import net.lightqueue.mqtt.session.Session;
 import net.lightqueue.mqtt.session.SubscriptionOptions;
 import net.lightqueue.mqtt.topic.TopicNames;
@@ -34,7 +36,8 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 /**
  * SUBSCRIBE and UNSUBSCRIBE (MQTT 5 sections 3.8 to 3.11). A subscription takes effect where
  * the dispatcher applied it in the commitlog; SUBACK is sent after that, so every message
- * published after the SUBACK reaches the subscriber.
+ * published after the SUBACK reaches the subscriber. The retained messages a subscription is owed
+ * are looked up after SUBACK and sent before its queued messages.
  */
 public final class SubscriptionRequests {
 
@@ -67,6 +70,7 @@ public final class SubscriptionRequests {
         }
         EventLoop loop = connection.channel().eventLoop();
         List<CompletableFuture<Integer>> codes = new ArrayList<>(subscriptions.size());
+        List<Cursor> owedRetained = new ArrayList<>(); // touched on the event loop only
         for (MqttTopicSubscription subscription : subscriptions) {
             String filter = subscription.topicFilter();
             String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
@@ -83,7 +87,11 @@ public final class SubscriptionRequests {
             SubscriptionOptions options = SubscriptionOptions.of(subscription.option(), granted, subscriptionId);
             codes.add(queues.subscribe(session.subscriberId(), filter, options.encode())
                 .thenApplyAsync(applied -> {
-                    session.addCursor(filter, options, applied);
+                    boolean isNew = !session.hasCursor(filter);
+                    Cursor cursor = session.addCursor(filter, options, applied);
+                    if (RetainHandling.sendsRetained(options, isNew)) {
+                        owedRetained.add(cursor);
+                    }
                     return granted;
                 }, loop)
                 .exceptionally(failure -> {
@@ -96,8 +104,19 @@ public final class SubscriptionRequests {
             connection.send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(reasonCodes)));
+            oweRetained(session, owedRetained);
             session.wake();
         }, loop);
+    }
+
+    private void oweRetained(Session session, List<Cursor> cursors) {
+        Deliverer deliverer = session.deliverer();
+        if (deliverer == null) {
+            return; // the session moved to another connection meanwhile
+        }
+        for (Cursor cursor : cursors) {
+            deliverer.owe(cursor, queues.retained(cursor.filter()));
+        }
     }
 
     /** The v5 reason code refusing a filter, or 0 when it may be subscribed. */
