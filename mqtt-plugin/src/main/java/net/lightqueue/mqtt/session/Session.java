@@ -193,7 +193,9 @@ public final class Session implements DeliveryProgress {
     private ProgressRecord progressOf(Cursor cursor) {
         List<ProgressRecord.Unacknowledged> unacknowledged = new ArrayList<>();
         for (Inflight.Entry entry : inflight.inOrder()) {
-            if (entry.cursor == cursor) {
+            // A retained message sent on subscribe has no place in the queue (offset -1): it is
+            // resent by a takeover, not after the session was stored.
+            if (entry.cursor == cursor && entry.offset >= 0) {
                 unacknowledged.add(new ProgressRecord.Unacknowledged(entry.offset, entry.packetId, entry.qos, entry.released()));
             }
         }
