@@ -15,6 +15,7 @@ import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.it.BrokerNode;
 import net.lightqueue.it.FreePorts;
 import net.lightqueue.it.LocalCluster;
+import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.it.LocalCluster;
+import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -18,14 +19,10 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.Test;
@@ -41,7 +38,7 @@ class MqttSmokeTest {
     @Test
     void rocketMqConsumerReceivesMqttPublishesWithTheirMqttTopic() throws Exception {
         LocalCluster cluster = TestBrokers.shared();
-        MqttClient publisher = connect(cluster, "smoke-publisher", null);
+        MqttClient publisher = MqttClients.connect(cluster, "smoke-publisher");
         List<String> published = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
@@ -85,9 +82,11 @@ class MqttSmokeTest {
     void mqttSubscriberReceivesWhatRocketMqProducersSend() throws Exception {
         LocalCluster cluster = TestBrokers.shared();
         BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
-        MqttClient subscriber = connect(cluster, "smoke-subscriber", arrivals);
+        MqttClient subscriber = MqttClients.connect(cluster, "smoke-subscriber");
         try {
-            subscriber.subscribe("smokefeed/#", 1);
+            subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("smokefeed/#", 1)},
+                new IMqttMessageListener[] {(topic, message) ->
+                    arrivals.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8))});
             DefaultMQProducer producer = new DefaultMQProducer("smoke-producer");
             producer.setNamesrvAddr(cluster.namesrvAddress());
             producer.start();
@@ -112,43 +111,5 @@ class MqttSmokeTest {
             subscriber.disconnect();
             subscriber.close();
         }
-    }
-
-    private static MqttClient connect(LocalCluster cluster, String clientId, BlockingQueue<String> arrivals)
-        throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
-            new MemoryPersistence());
-        if (arrivals != null) {
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    arrivals.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void disconnected(MqttDisconnectResponse response) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException exception) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                }
-            });
-        }
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        client.connect(options);
-        return client;
     }
 }

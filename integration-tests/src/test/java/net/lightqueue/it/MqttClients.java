@@ -1,8 +1,6 @@
-package net.lightqueue.it.dispatch;
+package net.lightqueue.it;
 
 import java.nio.charset.StandardCharsets;
-import net.lightqueue.it.LocalCluster;
-import net.lightqueue.it.TestBrokers;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -10,12 +8,13 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /** Paho v5 clients against a cluster's master, for tests that only need to drive traffic. */
-final class MqttClients {
+public final class MqttClients {
 
     private MqttClients() {
     }
 
-    static MqttClient connect(LocalCluster cluster, String clientId) throws MqttException {
+    /** A connected clean-start client of the cluster's master. */
+    public static MqttClient connect(LocalCluster cluster, String clientId) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
             new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -25,13 +24,13 @@ final class MqttClients {
         return client;
     }
 
-    static MqttMessage qos1(String body) {
+    public static MqttMessage qos1(String body) {
         MqttMessage message = new MqttMessage(body.getBytes(StandardCharsets.UTF_8));
         message.setQos(1);
         return message;
     }
 
-    static void closeQuietly(MqttClient client) {
+    public static void closeQuietly(MqttClient client) {
         try {
             if (client.isConnected()) {
                 client.disconnect(1000);
