@@ -177,6 +177,11 @@ public final class LightQueueDispatcher implements LightQueues {
     }
 
     @Override
+    public long subscriptionCount() {
+        return applier.subscriptions().committedCount();
+    }
+
+    @Override
     public CompletableFuture<Long> writeState(List<StateChange> changes) {
         try {
             if (changes.isEmpty()) {

@@ -49,6 +49,9 @@ public interface LightQueues {
      */
     List<SubscriptionRecord> subscriptionsOf(String subscriberId);
 
+    /** The number of (subscriber, filter) subscriptions, as of the last index write. */
+    long subscriptionCount();
+
     /**
      * Changes protocol state (keys of the families in {@link StateFamilies}) through the
      * commitlog: writes ONE event into the plugin's event topic; the dispatcher applies all of

@@ -93,6 +93,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             filters.restore(StateLayout.string(key), StateLayout.countOf(value));
             return true;
         });
+        subscriptions.reloadFromIndex();
         retained.reloadFromIndex();
         checkpoint = Math.max(0, index.checkpoint());
         batch = null;

@@ -95,8 +95,8 @@ final class DispatchBatch {
         return Optional.ofNullable(retained.get(topic));
     }
 
-    void putRetainedCount(long count) {
-        writes.put(StateLayout.COUNTERS, StateLayout.RETAINED_COUNT, StateLayout.longCount(count));
+    void putCounter(byte[] key, long count) {
+        writes.put(StateLayout.COUNTERS, key, StateLayout.longCount(count));
     }
 
     void putState(StateChange change) {

@@ -43,11 +43,11 @@ final class RetainedUpdates {
         if (message.getBody() != null && message.getBody().length > 0) {
             batch.putRetained(topic, RetainedCodec.encode(message));
             if (!present) {
-                batch.putRetainedCount(++count);
+                batch.putCounter(StateLayout.RETAINED_COUNT, ++count);
             }
         } else if (present) {
             batch.deleteRetained(topic);
-            batch.putRetainedCount(--count);
+            batch.putCounter(StateLayout.RETAINED_COUNT, --count);
         }
     }
 }

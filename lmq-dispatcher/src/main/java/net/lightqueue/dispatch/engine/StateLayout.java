@@ -13,7 +13,7 @@ import java.util.Arrays;
  * family "subscriptions": key = subscriberId 0x00 filter (UTF-8)  value = startOffset:i64
  *                                                                         eventOffset:i64 options
  * family "retained":      key = MQTT topic (UTF-8)                value = the message, see {@link RetainedCodec}
- * family "counters":      key = "retained"                        value = retained message count:i64
+ * family "counters":      key = "retained" / "subscriptions"      value = count:i64
  * </pre>
  * MQTT strings never contain U+0000 [MQTT-1.5.4-2], so the separator is unambiguous and a
  * prefix scan on {@code subscriberId 0x00} lists one subscriber's filters.
@@ -25,6 +25,7 @@ final class StateLayout {
     static final String RETAINED = "retained";
     static final String COUNTERS = "counters";
     static final byte[] RETAINED_COUNT = utf8("retained");
+    static final byte[] SUBSCRIPTION_COUNT = utf8("subscriptions");
 
     private StateLayout() {
     }

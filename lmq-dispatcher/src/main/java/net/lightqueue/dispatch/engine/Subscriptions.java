@@ -11,17 +11,24 @@ import net.lightqueue.index.LightQueueIndex;
 
 /**
  * Applies filter events to the subscriptions family and keeps the filter set's reference counts
- * in step: one reference per (subscriber, filter) pair. Also reads a subscriber's committed
- * subscriptions for any thread.
+ * in step: one reference per (subscriber, filter) pair, and counts the pairs. Also reads a
+ * subscriber's committed subscriptions and the count for any thread.
  */
 public final class Subscriptions {
 
     private final LightQueueIndex index;
     private final FilterSet filters;
+    /** The number of pairs as of what was applied, committed or not. */
+    private long count;
 
     Subscriptions(LightQueueIndex index, FilterSet filters) {
         this.index = index;
         this.filters = filters;
+    }
+
+    /** Forgets what was applied but not committed. */
+    void reloadFromIndex() {
+        count = committedCount();
     }
 
     /** Adds or refreshes the pair; the subscriber reads from the queue's current end. Dispatcher thread. */
@@ -32,6 +39,7 @@ public final class Subscriptions {
         batch.putSubscription(key, StateLayout.subscription(start, eventOffset, options));
         if (!present) {
             batch.putFilterCount(filter, filters.retain(filter));
+            batch.putCounter(StateLayout.SUBSCRIPTION_COUNT, ++count);
         }
         return new Subscription(subscriberId, filter, start, eventOffset);
     }
@@ -42,6 +50,7 @@ public final class Subscriptions {
         if (present(batch, key)) {
             batch.deleteSubscription(key);
             batch.putFilterCount(filter, filters.release(filter));
+            batch.putCounter(StateLayout.SUBSCRIPTION_COUNT, --count);
         }
     }
 
@@ -74,5 +83,10 @@ public final class Subscriptions {
             return true;
         });
         return records;
+    }
+
+    /** The number of (subscriber, filter) pairs as of the last committed batch. Any thread. */
+    public long committedCount() {
+        return StateLayout.longCountOf(index.get(StateLayout.COUNTERS, StateLayout.SUBSCRIPTION_COUNT));
     }
 }

@@ -107,6 +107,7 @@ class StateEventsTest {
             assertEquals(List.of("a/#"), queues.subscriptionsOf("c2").stream().map(SubscriptionRecord::filter).toList());
             assertEquals(1, queues.subscriptionsOf("c10").size(), "a subscriber whose id extends c1 keeps its own");
             assertEquals(2, queues.filterCount(), "a/# is still held by c2, c by c10");
+            assertEquals(2, queues.subscriptionCount());
 
             // Events written back to back likely share a batch: the removal must see the pending subscription.
             CompletableFuture<?> subscribed = queues.subscribe("c3", "d/+", null);
@@ -118,9 +119,11 @@ class StateEventsTest {
         }
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             assertEquals(2, broker.queues().filterCount());
+            assertEquals(2, broker.queues().subscriptionCount());
             broker.queues().unsubscribeAll("c2").get(10, TimeUnit.SECONDS);
             broker.queues().unsubscribeAll("c10").get(10, TimeUnit.SECONDS);
             assertEquals(0, broker.queues().filterCount());
+            assertEquals(0, broker.queues().subscriptionCount());
         }
     }
 
