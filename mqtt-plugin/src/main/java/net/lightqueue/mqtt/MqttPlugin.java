@@ -25,6 +25,9 @@ import net.lightqueue.mqtt.session.SessionRegistry;
 import net.lightqueue.mqtt.session.SessionServices;
 import net.lightqueue.mqtt.session.WillPublisher;
 import net.lightqueue.mqtt.subscribe.SubscriptionRequests;
+import net.lightqueue.mqtt.sys.SysPublisher;
+import net.lightqueue.mqtt.sys.SysTopics;
+import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.store.config.BrokerRole;
@@ -46,6 +49,7 @@ public final class MqttPlugin implements BrokerPlugin {
     private ScheduledExecutorService sessionTimers;
     private SessionLifecycle sessions;
     private MqttServer server;
+    private SysPublisher sys;
     private volatile boolean master;
 
     @Override
@@ -92,11 +96,17 @@ public final class MqttPlugin implements BrokerPlugin {
         if (master) {
             sessions.recover();
         }
+        SessionRegistry registry = new SessionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, dispatcher), new SessionRegistry(), sessions);
-        server = new MqttServer(settings, services);
+            publishing, new SubscriptionRequests(settings, access, dispatcher), registry, sessions);
+        TrafficCounters traffic = new TrafficCounters();
+        server = new MqttServer(settings, services, traffic);
         server.start();
+        SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.connections().size(),
+            traffic, dispatcher);
+        sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
+            settings.sysIntervalSeconds(), () -> master);
     }
 
     private AccessControl accessControl(AuthConfig authConfig) {
@@ -118,8 +128,16 @@ public final class MqttPlugin implements BrokerPlugin {
         }
     }
 
+    private static String version() {
+        String version = MqttPlugin.class.getPackage().getImplementationVersion();
+        return "lightqueue-mqtt " + (version == null ? "development build" : version);
+    }
+
     @Override
     public void stop() {
+        if (sys != null) {
+            sys.stop();
+        }
         if (server != null) {
             server.stop();
         }

@@ -84,6 +84,10 @@ public class MqttSettings implements ValidatedSettings {
         min = 10, max = 60_000)
     long mqttProgressIntervalMs = 1_000;
 
+    @Setting(description = "publish the $SYS/broker/... topics every this many seconds; 0 = never", min = 0,
+        max = 86_400)
+    int mqttSysIntervalSeconds = 10;
+
     @Override
     public void validate() {
         if (mqttListenHost.isBlank()) {
@@ -174,5 +178,9 @@ public class MqttSettings implements ValidatedSettings {
 
     public long progressIntervalMs() {
         return mqttProgressIntervalMs;
+    }
+
+    public int sysIntervalSeconds() {
+        return mqttSysIntervalSeconds;
     }
 }

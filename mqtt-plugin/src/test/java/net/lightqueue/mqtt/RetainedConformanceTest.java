@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Retained messages with Paho v5 and v3 clients: storage, retain handling, Retain As Published. */
+/** Retained messages with Paho v5 and v3 clients: storage, retain handling, Retain As Published, $SYS. */
 class RetainedConformanceTest {
 
     private static final long WAIT_SECONDS = 20;
@@ -38,7 +40,7 @@ class RetainedConformanceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = MqttBroker.start(store);
+        broker = MqttBroker.start(store, "mqttSysIntervalSeconds=1");
     }
 
     @AfterAll
@@ -173,6 +175,29 @@ class RetainedConformanceTest {
             assertEquals(new Received("v3/t", "after", false), received.poll(WAIT_SECONDS, TimeUnit.SECONDS));
             subscriber.disconnect();
             subscriber.close();
+        }
+    }
+
+    @Test
+    void sysTopicsArePublishedRetainedAndFirstLevelWildcardsDoNotMatchThem_MQTT_4_7_2_1() throws Exception {
+        try (Client everything = new Client("rs6a"); Client sys = new Client("rs6b")) {
+            everything.subscribe("#", 0, false);
+            everything.subscribe("+/broker/uptime", 0, false);
+            sys.subscribe("$SYS/broker/#", 0, false);
+            Set<String> expected = Set.of("$SYS/broker/clients/connected", "$SYS/broker/messages/received",
+                "$SYS/broker/messages/sent", "$SYS/broker/subscriptions/count", "$SYS/broker/retained messages/count",
+                "$SYS/broker/uptime", "$SYS/broker/version");
+            Set<String> seen = new TreeSet<>();
+            int uptimes = 0;
+            while (!seen.containsAll(expected) || uptimes < 2) { // retained on subscribe, then a live round
+                Received next = sys.next();
+                seen.add(next.topic());
+                uptimes += next.topic().equals("$SYS/broker/uptime") ? 1 : 0;
+            }
+            everything.publish("marker", "m", false);
+            for (Received next = everything.next(); !next.topic().equals("marker"); next = everything.next()) {
+                assertFalse(next.topic().startsWith("$"), "matched by a first-level wildcard: " + next);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package net.lightqueue.mqtt.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -36,14 +37,17 @@ public final class MqttServer {
 
     private final MqttSettings settings;
     private final ConnectionServices services;
+    private final ChannelHandler traffic;
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
-    public MqttServer(MqttSettings settings, ConnectionServices services) {
+    /** @param traffic a shared handler placed after the codec, seeing every MQTT packet in and out */
+    public MqttServer(MqttSettings settings, ConnectionServices services, ChannelHandler traffic) {
         this.settings = settings;
         this.services = services;
+        this.traffic = traffic;
     }
 
     public void start() throws InterruptedException {
@@ -67,6 +71,7 @@ public final class MqttServer {
                         // Bounds what is read into memory: larger packets fail before their body is read.
                         .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
                         .addLast("encoder", MqttEncoder.INSTANCE)
+                        .addLast("traffic", traffic)
                         .addLast("mqtt", new MqttConnectionHandler(services));
                 }
             });

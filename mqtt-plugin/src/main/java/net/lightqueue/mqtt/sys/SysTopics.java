@@ -1,0 +1,38 @@
+package net.lightqueue.mqtt.sys;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import net.lightqueue.dispatch.LightQueues;
+
+/** The values published under {@code $SYS/broker/}, with Mosquitto's topic names. */
+public final class SysTopics {
+
+    private final String version;
+    private final long startedMillis;
+    private final IntSupplier clientsConnected;
+    private final TrafficCounters traffic;
+    private final LightQueues queues;
+
+    public SysTopics(String version, long startedMillis, IntSupplier clientsConnected, TrafficCounters traffic,
+              LightQueues queues) {
+        this.version = version;
+        this.startedMillis = startedMillis;
+        this.clientsConnected = clientsConnected;
+        this.traffic = traffic;
+        this.queues = queues;
+    }
+
+    /** MQTT topic to payload, as of now. */
+    Map<String, String> values(long nowMillis) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("$SYS/broker/version", version);
+        values.put("$SYS/broker/uptime", (nowMillis - startedMillis) / 1000 + " seconds");
+        values.put("$SYS/broker/clients/connected", Integer.toString(clientsConnected.getAsInt()));
+        values.put("$SYS/broker/messages/received", Long.toString(traffic.received()));
+        values.put("$SYS/broker/messages/sent", Long.toString(traffic.sent()));
+        values.put("$SYS/broker/subscriptions/count", Long.toString(queues.subscriptionCount()));
+        values.put("$SYS/broker/retained messages/count", Long.toString(queues.retainedCount()));
+        return values;
+    }
+}
