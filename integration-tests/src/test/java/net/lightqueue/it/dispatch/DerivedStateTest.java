@@ -18,6 +18,9 @@ import net.lightqueue.it.LocalCluster;
 import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,23 +72,35 @@ class DerivedStateTest {
             cluster.start();
             slave.start();
             List<MqttClient> subscribers = subscribeAll(cluster);
+            MqttClient persistent = persistentSessionWithWill(cluster);
             MqttClient publisher = MqttClients.connect(cluster, "ha-publisher");
             try {
                 for (int i = 0; i < 200; i++) {
                     // SYNC_MASTER: the PUBACK means the slave holds the message too.
                     publisher.publish(TOPICS.get(i % TOPICS.size()), MqttClients.qos1("ha-" + i));
                 }
+                MqttMessage retained = MqttClients.qos1("last value");
+                retained.setRetained(true);
+                publisher.publish("k9/retained", retained);
             } finally {
+                MqttClients.closeQuietly(persistent);
                 MqttClients.closeQuietly(publisher);
                 subscribers.forEach(MqttClients::closeQuietly);
             }
-            slave.stop();
+            // The master first: with SYNC_MASTER everything it wrote, $SYS updates included,
+            // reached the slave before the master stops writing.
             cluster.stopBroker();
+            slave.stop();
 
             Map<String, List<Long>> expected = expectedQueues(mqttMessages(cluster.master()));
-            assertEquals(200, expected.get("#").size(), cluster.diagnostics());
+            assertEquals(200 + 1, expected.get("#").size(), "200 publishes and the retained one\n" + cluster.diagnostics());
             assertEquals(expected, IndexSnapshot.read(cluster.master().home().store(), FILTERS), "master index");
             assertEquals(expected, IndexSnapshot.read(slave.home().store(), FILTERS), "slave index");
+            Map<String, List<String>> masterState = IndexSnapshot.derivedState(cluster.master().home().store());
+            assertFalse(masterState.get("sessions").isEmpty(), "the persistent session is recorded");
+            assertFalse(masterState.get("retained").isEmpty(), "the retained message is recorded");
+            assertEquals(masterState, IndexSnapshot.derivedState(slave.home().store()),
+                "sessions, subscriptions, progress, wills and retained messages are identical on the slave");
         }
     }
 
@@ -97,6 +112,20 @@ class DerivedStateTest {
             subscribers.add(subscriber);
         }
         return subscribers;
+    }
+
+    /** A persistent v5 session with a subscription and a will, acknowledging what it receives. */
+    private static MqttClient persistentSessionWithWill(LocalCluster cluster) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), "ha-persistent",
+            new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        options.setWill("k9/will", MqttClients.qos1("gone"));
+        options.getWillMessageProperties().setWillDelayInterval(600L);
+        client.connect(options);
+        client.subscribe("k9/a/#", 1);
+        return client;
     }
 
     private static void publishUntilBrokerDies(LocalCluster cluster, List<String> acknowledged) {
