@@ -12,7 +12,7 @@ import net.lightqueue.index.IndexOptions;
 import net.lightqueue.index.LightQueueIndex;
 
 /** What a stopped broker's light-queue index holds, read offline. */
-final class IndexSnapshot {
+public final class IndexSnapshot {
 
     private IndexSnapshot() {
     }
@@ -36,7 +36,7 @@ final class IndexSnapshot {
     }
 
     /** Every record of every derived-state family (filters, subscriptions, sessions, ...), as text. */
-    static Map<String, List<String>> derivedState(Path storeRoot) {
+    public static Map<String, List<String>> derivedState(Path storeRoot) {
         Map<String, List<String>> state = new LinkedHashMap<>();
         try (LightQueueIndex index = open(storeRoot)) {
             for (String family : CommitLogApplier.families()) {

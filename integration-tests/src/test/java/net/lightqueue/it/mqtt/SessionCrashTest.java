@@ -1,10 +1,12 @@
 package net.lightqueue.it.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -12,6 +14,8 @@ import net.lightqueue.it.Arrivals;
 import net.lightqueue.it.LocalCluster;
 import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
+import net.lightqueue.it.dispatch.IndexSnapshot;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -29,7 +33,7 @@ class SessionCrashTest {
     private static final int OFFLINE_MESSAGES = 300;
 
     @Test
-    void offlineBacklogAndWillsSurviveKillDashNine() throws Exception {
+    void sessionsWillsAndExpirySurviveKillDashNine() throws Exception {
         try (LocalCluster cluster = TestBrokers.newCluster("session-kill9", Map.of())) {
             cluster.start();
             // A persistent subscriber goes offline [MQTT-3.1.2-4, MQTT-3.1.2-5].
@@ -38,16 +42,27 @@ class SessionCrashTest {
             subscriber.disconnect();
             subscriber.close();
 
-            // A client with a will is connected when the broker dies [MQTT-3.1.2-8].
+            // A session that will expire while the broker is down [MQTT-3.1.2-23].
+            MqttClient expiring = persistentClient(cluster, "crash-expiring", new Arrivals(), 2L);
+            expiring.subscribe("crash-expiring/#", 1);
+
+            // A client with a will is connected when the broker dies [MQTT-3.1.2-8], and a
+            // clean-session subscriber whose subscription must not outlive the crash.
             MqttClient willClient = clientWithWill(cluster);
+            MqttClient cleanSubscriber = MqttClients.connect(cluster, "crash-clean");
+            cleanSubscriber.subscribe("crash-clean/#", 1);
 
             MqttClient publisher = MqttClients.connect(cluster, "crash-publisher");
             for (int i = 0; i < OFFLINE_MESSAGES; i++) {
                 publisher.publish("crash/data", MqttClients.qos1("m-" + i));
             }
+            expiring.disconnect();
+            expiring.close();
             cluster.killBroker();
             MqttClients.closeQuietly(publisher);
             MqttClients.closeQuietly(willClient);
+            MqttClients.closeQuietly(cleanSubscriber);
+            Thread.sleep(2_500);
 
             cluster.startBroker();
             Arrivals arrivals = new Arrivals();
@@ -60,20 +75,49 @@ class SessionCrashTest {
                 assertTrue(got.stream().anyMatch(a -> a.topic().equals("crash/will") && a.body().equals("gone")),
                     "the will of the connection cut off by the crash is published after the restart");
                 assertEquals(List.of(), arrivals.drain(Duration.ofSeconds(2)), "nothing delivered twice");
+                assertFalse(connectPersistent(cluster, "crash-expiring").getSessionPresent(),
+                    "the session whose expiry passed while the broker was down is gone [MQTT-3.2.2-2]");
             } finally {
                 MqttClients.closeQuietly(resumed);
             }
+            cluster.stopBroker();
+            List<String> filters = IndexSnapshot.derivedState(cluster.master().home().store()).get("filters");
+            String crashed = HexFormat.of().formatHex("crash/#".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1, filters.stream().filter(f -> f.startsWith(crashed + "=")).count(), filters.toString());
+            for (String released : List.of("crash-clean/#", "crash-expiring/#")) {
+                String hex = HexFormat.of().formatHex(released.getBytes(StandardCharsets.UTF_8));
+                assertTrue(filters.stream().noneMatch(f -> f.startsWith(hex + "=")),
+                    released + " is released: its sessions ended with the crash or expired");
+            }
+        }
+    }
+
+    private static IMqttToken connectPersistent(LocalCluster cluster, String clientId) throws MqttException {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
+            new MemoryPersistence());
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(0L);
+        try {
+            return client.connectWithResult(options);
+        } finally {
+            MqttClients.closeQuietly(client);
         }
     }
 
     private static MqttClient persistentClient(LocalCluster cluster, String clientId, Arrivals arrivals)
         throws MqttException {
+        return persistentClient(cluster, clientId, arrivals, 3600L);
+    }
+
+    private static MqttClient persistentClient(LocalCluster cluster, String clientId, Arrivals arrivals,
+        long expirySeconds) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
             new MemoryPersistence());
         client.setCallback(arrivals);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
-        options.setSessionExpiryInterval(3600L);
+        options.setSessionExpiryInterval(expirySeconds);
         options.setConnectionTimeout(30);
         client.connect(options);
         return client;
