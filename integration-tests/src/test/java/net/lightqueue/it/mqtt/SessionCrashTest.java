@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,58 @@ class SessionCrashTest {
         }
     }
 
+    @Test
+    void killDashNineDuringDeliveryRedeliversOnlyWithinTheDocumentedBound() throws Exception {
+        int progressBatch = 100;
+        int receiveMaximum = 20;
+        try (LocalCluster cluster = TestBrokers.newCluster("delivery-kill9",
+            Map.of("mqttProgressBatchSize", String.valueOf(progressBatch)))) {
+            cluster.start();
+            Arrivals before = new Arrivals();
+            MqttClient subscriber = persistentClient(cluster, "stream-subscriber", before, 3600L, receiveMaximum);
+            subscriber.subscribe("stream/#", 1);
+            MqttClient publisher = MqttClients.connect(cluster, "stream-publisher");
+            List<String> acknowledged = new ArrayList<>();
+            List<Arrivals.Arrival> received = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2000; i++) {
+                    publisher.publish("stream/x", MqttClients.qos1("s-" + i));
+                    acknowledged.add("s-" + i);
+                    if (i == 1500) {
+                        received.addAll(before.await(1000, WAIT));
+                        break;
+                    }
+                }
+                cluster.killBroker();
+            } finally {
+                MqttClients.closeQuietly(publisher);
+                MqttClients.closeQuietly(subscriber);
+            }
+            received.addAll(before.drain(Duration.ofMillis(200)));
+            cluster.startBroker();
+            Arrivals after = new Arrivals();
+            MqttClient resumed = persistentClient(cluster, "stream-subscriber", after, 3600L, receiveMaximum);
+            try {
+                List<String> missing = new ArrayList<>(acknowledged);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    received.addAll(after.await(1, Duration.ofSeconds(1)));
+                    missing.removeAll(received.stream().map(Arrivals.Arrival::body).toList());
+                    if (missing.isEmpty()) {
+                        break;
+                    }
+                }
+                received.addAll(after.drain(Duration.ofSeconds(2)));
+                assertEquals(List.of(), missing, "acknowledged publishes never delivered\n" + cluster.diagnostics());
+                long duplicates = received.size() - received.stream().map(Arrivals.Arrival::body).distinct().count();
+                assertTrue(duplicates <= progressBatch + receiveMaximum,
+                    duplicates + " redeliveries exceed mqttProgressBatchSize plus the inflight window");
+            } finally {
+                MqttClients.closeQuietly(resumed);
+            }
+        }
+    }
+
     private static IMqttToken connectPersistent(LocalCluster cluster, String clientId) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
             new MemoryPersistence());
@@ -112,12 +165,18 @@ class SessionCrashTest {
 
     private static MqttClient persistentClient(LocalCluster cluster, String clientId, Arrivals arrivals,
         long expirySeconds) throws MqttException {
+        return persistentClient(cluster, clientId, arrivals, expirySeconds, 65535);
+    }
+
+    private static MqttClient persistentClient(LocalCluster cluster, String clientId, Arrivals arrivals,
+        long expirySeconds, int receiveMaximum) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
             new MemoryPersistence());
         client.setCallback(arrivals);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(expirySeconds);
+        options.setReceiveMaximum(receiveMaximum);
         options.setConnectionTimeout(30);
         client.connect(options);
         return client;
