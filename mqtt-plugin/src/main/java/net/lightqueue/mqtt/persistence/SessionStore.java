@@ -47,6 +47,32 @@ public final class SessionStore {
         return queues.subscriptionsOf(clientId);
     }
 
+    /** The client's shared subscriptions: share name to options. */
+    public Map<String, byte[]> memberships(String clientId) {
+        byte[] prefix = StateKeys.membershipPrefix(clientId);
+        Map<String, byte[]> memberships = new HashMap<>();
+        queues.scanState(StateFamilies.SHARED, prefix, (key, value) -> {
+            memberships.put(StateKeys.text(key, prefix.length), value);
+            return true;
+        });
+        return memberships;
+    }
+
+    /** Whether any session, connected or not, is a member of the group. */
+    public boolean hasMembers(String shareName) {
+        boolean[] found = {false};
+        queues.scanState(StateFamilies.SHARED, StateKeys.memberPrefix(shareName), (key, value) -> {
+            found[0] = true;
+            return false;
+        });
+        return found[0];
+    }
+
+    public GroupCursorRecord groupCursor(String shareName) {
+        byte[] value = queues.readState(StateFamilies.SHARED, StateKeys.groupCursor(shareName));
+        return value == null ? null : GroupCursorRecord.decode(value);
+    }
+
     public void forEachSession(BiConsumer<String, SessionRecord> visitor) {
         queues.scanState(StateFamilies.SESSIONS, new byte[0], (key, value) -> {
             visitor.accept(StateKeys.text(key, 0), SessionRecord.decode(value));
@@ -59,14 +85,15 @@ public final class SessionStore {
     }
 
     /**
-     * Withdraws all of a session's subscriptions; the returned changes remove its will and
-     * progress, and the caller adds what becomes of the session record. Subscriptions go first:
+     * Withdraws all of a session's subscriptions; the returned changes remove its will,
+     * progress and shared subscriptions, and the caller adds what becomes of the session record. Subscriptions go first:
      * a crash in between leaves a session record that the next start discards again.
      */
     public CompletableFuture<StateChanges> discard(String clientId) {
         return queues.unsubscribeAll(clientId).thenApply(done -> {
             StateChanges changes = new StateChanges().will(clientId, null);
             progress(clientId).keySet().forEach(filter -> changes.progress(clientId, filter, null));
+            memberships(clientId).keySet().forEach(shareName -> changes.membership(clientId, shareName, null));
             return changes;
         });
     }

@@ -35,6 +35,27 @@ public final class StateChanges {
         return this;
     }
 
+    public StateChanges groupCursor(String shareName, GroupCursorRecord cursor) {
+        byte[] key = StateKeys.groupCursor(shareName);
+        changes.add(cursor == null ? StateChange.delete(StateFamilies.SHARED, key)
+            : StateChange.put(StateFamilies.SHARED, key, cursor.encode()));
+        return this;
+    }
+
+    /** Records a client's shared subscription with its options; null options remove it. */
+    public StateChanges membership(String clientId, String shareName, byte[] options) {
+        byte[] byClient = StateKeys.membership(clientId, shareName);
+        byte[] byGroup = StateKeys.member(shareName, clientId);
+        if (options == null) {
+            changes.add(StateChange.delete(StateFamilies.SHARED, byClient));
+            changes.add(StateChange.delete(StateFamilies.SHARED, byGroup));
+        } else {
+            changes.add(StateChange.put(StateFamilies.SHARED, byClient, options));
+            changes.add(StateChange.put(StateFamilies.SHARED, byGroup, new byte[0]));
+        }
+        return this;
+    }
+
     public boolean isEmpty() {
         return changes.isEmpty();
     }

@@ -30,6 +30,33 @@ final class StateKeys {
         return key;
     }
 
+    /** A group's cursor in the "shared" family. */
+    static byte[] groupCursor(String shareName) {
+        return concat("c", shareName);
+    }
+
+    /** A member's shared subscription, found by its client: {@code s clientId 0x00 shareName}. */
+    static byte[] membership(String clientId, String shareName) {
+        return concat("s", clientId + '\u0000' + shareName);
+    }
+
+    static byte[] membershipPrefix(String clientId) {
+        return concat("s", clientId + '\u0000');
+    }
+
+    /** The same membership, found by its group: {@code g shareName 0x00 clientId}. */
+    static byte[] member(String shareName, String clientId) {
+        return concat("g", shareName + '\u0000' + clientId);
+    }
+
+    static byte[] memberPrefix(String shareName) {
+        return concat("g", shareName + '\u0000');
+    }
+
+    private static byte[] concat(String kind, String text) {
+        return (kind + text).getBytes(StandardCharsets.UTF_8);
+    }
+
     static String text(byte[] key, int from) {
         return new String(key, from, key.length - from, StandardCharsets.UTF_8);
     }
