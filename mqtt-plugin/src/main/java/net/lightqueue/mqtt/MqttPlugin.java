@@ -23,6 +23,7 @@ import net.lightqueue.mqtt.session.ArrivalRouter;
 import net.lightqueue.mqtt.session.SessionLifecycle;
 import net.lightqueue.mqtt.session.SessionRegistry;
 import net.lightqueue.mqtt.session.SessionServices;
+import net.lightqueue.mqtt.session.SharedGroups;
 import net.lightqueue.mqtt.session.WillPublisher;
 import net.lightqueue.mqtt.subscribe.SubscriptionRequests;
 import net.lightqueue.mqtt.sys.SysPublisher;
@@ -90,8 +91,9 @@ public final class MqttPlugin implements BrokerPlugin {
             thread.setDaemon(true);
             return thread;
         });
-        sessions = new SessionLifecycle(
-            new SessionServices(settings, dispatcher, new SessionStore(dispatcher), router, sessionTimers),
+        SessionStore store = new SessionStore(dispatcher);
+        SharedGroups shared = new SharedGroups(settings, dispatcher, store, router, sessionTimers);
+        sessions = new SessionLifecycle(new SessionServices(settings, dispatcher, store, router, shared, sessionTimers),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
@@ -99,7 +101,7 @@ public final class MqttPlugin implements BrokerPlugin {
         SessionRegistry registry = new SessionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, dispatcher), registry, sessions);
+            publishing, new SubscriptionRequests(settings, access, dispatcher, shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         server.start();

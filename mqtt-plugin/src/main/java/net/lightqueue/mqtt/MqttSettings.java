@@ -4,6 +4,7 @@ import net.lightqueue.host.config.InvalidSettingException;
 import net.lightqueue.host.config.Setting;
 import net.lightqueue.host.config.SettingsPrefix;
 import net.lightqueue.host.config.ValidatedSettings;
+import net.lightqueue.mqtt.session.ShareStrategy;
 
 /** The MQTT server's broker.conf keys; each field name is the key, its initial value the default. */
 @SettingsPrefix("mqtt")
@@ -87,6 +88,10 @@ public class MqttSettings implements ValidatedSettings {
     @Setting(description = "publish the $SYS/broker/... topics every this many seconds; 0 = never", min = 0,
         max = 86_400)
     int mqttSysIntervalSeconds = 10;
+
+    @Setting(description = "how a shared subscription's group ($share/{group}/{filter}) spreads messages over its "
+        + "members: round_robin, or sticky (all to one member while it stays)")
+    ShareStrategy mqttSharedSubscriptionStrategy = ShareStrategy.ROUND_ROBIN;
 
     @Override
     public void validate() {
@@ -178,6 +183,10 @@ public class MqttSettings implements ValidatedSettings {
 
     public long progressIntervalMs() {
         return mqttProgressIntervalMs;
+    }
+
+    public ShareStrategy sharedSubscriptionStrategy() {
+        return mqttSharedSubscriptionStrategy;
     }
 
     public int sysIntervalSeconds() {

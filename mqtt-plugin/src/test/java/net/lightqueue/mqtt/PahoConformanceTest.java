@@ -235,7 +235,7 @@ class PahoConformanceTest {
         MqttProperties connAck = client.connectToken.getResponseProperties();
         assertNotNull(connAck.getAssignedClientIdentifier());
         assertTrue(connAck.isRetainAvailable());
-        assertFalse(connAck.isSharedSubscriptionAvailable());
+        assertTrue(connAck.isSharedSubscriptionAvailable());
         assertTrue(connAck.isWildcardSubscriptionsAvailable());
         assertTrue(connAck.isSubscriptionIdentifiersAvailable());
         assertEquals(100, connAck.getReceiveMaximum());

@@ -7,8 +7,7 @@ import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
 import net.lightqueue.mqtt.MqttSettings;
 
 /**
- * The capabilities a v5 CONNACK announces. They must be true: shared subscriptions are not
- * served yet, so they are announced as unavailable.
+ * The capabilities a v5 CONNACK announces; they must be true.
  */
 final class ConnAckProperties {
 
@@ -27,7 +26,7 @@ final class ConnAckProperties {
         integer(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, settings.maxPacketSize());
         integer(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
         integer(properties, MqttPropertyType.RETAIN_AVAILABLE, 1);
-        integer(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+        integer(properties, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1);
         integer(properties, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
         integer(properties, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
         if (assignedClientId != null) {

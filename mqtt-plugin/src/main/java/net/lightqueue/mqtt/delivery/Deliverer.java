@@ -109,7 +109,7 @@ public final class Deliverer {
         if (count <= 0) {
             return false;
         }
-        ReadResult result = queues.read(cursor.filter(), cursor.nextOffset(), count);
+        ReadResult result = cursor.read(queues, count);
         boolean nothing = result.messages().isEmpty() && result.nextOffset() == cursor.nextOffset();
         int completed = 0;
         for (StoredMessage message : result.messages()) {

@@ -1,11 +1,14 @@
 package net.lightqueue.mqtt.session;
 
+import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.ReadResult;
+
 /**
  * One subscription of a session: a position in its filter's light queue. The queue holds the
  * messages; the cursor holds only where this session is, so a subscriber that falls behind
  * costs no memory.
  */
-public final class Cursor {
+public class Cursor {
 
     private final String filter;
     private SubscriptionOptions options;
@@ -33,6 +36,11 @@ public final class Cursor {
 
     public long nextOffset() {
         return nextOffset;
+    }
+
+    /** The next messages of this subscription, at most {@code count}. */
+    public ReadResult read(LightQueues queues, int count) {
+        return queues.read(filter, nextOffset, count);
     }
 
     /** Moves past what was read; a read that found nothing means the cursor is at the end. */

@@ -2,9 +2,11 @@ package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -22,6 +24,7 @@ import net.lightqueue.mqtt.persistence.ProgressRecord;
 import net.lightqueue.mqtt.persistence.SessionRecord;
 import net.lightqueue.mqtt.persistence.StateChanges;
 import net.lightqueue.mqtt.persistence.WillRecord;
+import net.lightqueue.mqtt.topic.ShareName;
 
 /**
  * A client's session while a connection holds it: a set of cursors over light queues plus the
@@ -34,7 +37,7 @@ import net.lightqueue.mqtt.persistence.WillRecord;
  * state run in order ({@link ClientOrder}), so an ended session's unsubscribes can never
  * overtake a newer session's subscribes.
  */
-public final class Session implements DeliveryProgress {
+public final class Session implements DeliveryProgress, QueueWatcher {
 
     private final String clientId;
     private final SessionServices services;
@@ -66,7 +69,7 @@ public final class Session implements DeliveryProgress {
     void connected(SessionRecord current, WillRecord currentWill) {
         record = current;
         will = currentWill;
-        recorder.enabled(current.expirySeconds() > 0, cursors.values());
+        recorder.enabled(current.expirySeconds() > 0, ownCursors());
     }
 
     SessionRecord record() {
@@ -82,7 +85,10 @@ public final class Session implements DeliveryProgress {
     }
 
     /** Rebuilds the session from its state, on the connection's event loop, before it is attached. */
-    void restore(List<SubscriptionRecord> subscriptions, Map<String, ProgressRecord> progress) {
+    void restore(List<SubscriptionRecord> subscriptions, Map<String, ProgressRecord> progress,
+                 Map<String, byte[]> memberships) {
+        memberships.forEach((shareName, options) ->
+            addShared(ShareName.parse(shareName), SubscriptionOptions.decode(options)));
         for (SubscriptionRecord subscription : subscriptions) {
             SubscriptionOptions options = SubscriptionOptions.decode(subscription.options());
             ProgressRecord recorded = progress.get(subscription.filter());
@@ -115,6 +121,7 @@ public final class Session implements DeliveryProgress {
     public void attach(MqttConnection attached) {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this);
+        sharedCursors().forEach(member -> member.group.window(member, attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
     }
@@ -128,15 +135,15 @@ public final class Session implements DeliveryProgress {
     /** The session leaves memory: it stops listening for arrivals. Its state is settled by {@link SessionLifecycle}. */
     void release() {
         detach();
-        for (String filter : List.copyOf(cursors.keySet())) {
-            services.router().remove(filter, this);
+        for (Cursor cursor : List.copyOf(cursors.values())) {
+            forget(cursor);
         }
         cursors.clear();
     }
 
     /** The progress of every cursor plus unrecorded removals, for the write that ends the connection. */
     void finalProgress(StateChanges changes) {
-        recorder.drainInto(changes, cursors.values());
+        recorder.drainInto(changes, ownCursors());
     }
 
     public Deliverer deliverer() {
@@ -162,6 +169,25 @@ public final class Session implements DeliveryProgress {
         return added;
     }
 
+    /**
+     * Joins a shared subscription's group, or replaces the options of the membership; returns
+     * its cursor. Its messages come from the group.
+     */
+    public Cursor addShared(ShareName share, SubscriptionOptions options) {
+        Cursor existing = cursors.get(share.name());
+        if (existing != null) {
+            existing.options(options);
+            return existing;
+        }
+        SharedCursor member = services.shared().join(this, share, options);
+        MqttConnection current = connection;
+        if (current != null) {
+            member.group.window(member, current.limits().receiveMaximum());
+        }
+        cursors.put(share.name(), member);
+        return member;
+    }
+
     private Cursor listen(String filter, SubscriptionOptions options, long startOffset) {
         // Listen first, then read the end: an arrival in between is seen either way.
         services.router().add(filter, this);
@@ -172,22 +198,61 @@ public final class Session implements DeliveryProgress {
 
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
     public boolean removeCursor(String filter) {
-        if (cursors.remove(filter) == null) {
+        Cursor removed = cursors.remove(filter);
+        if (removed == null) {
             return false;
         }
-        services.router().remove(filter, this);
-        recorder.removed(filter);
+        forget(removed);
+        if (!(removed instanceof SharedCursor)) {
+            recorder.removed(filter);
+        }
         return true;
+    }
+
+    /**
+     * Stops listening for the cursor's messages. A membership gives its unacknowledged
+     * messages back to the group, which sends them to another member; a delivery the client
+     * already answered with PUBREC stays, as only its PUBREL may be sent again.
+     */
+    private void forget(Cursor cursor) {
+        if (cursor instanceof SharedCursor member) {
+            inflight.inOrder().removeIf(entry -> entry.cursor == member && !entry.released());
+            services.shared().leave(member);
+        } else {
+            services.router().remove(cursor.filter(), this);
+        }
     }
 
     @Override
     public void advanced(Cursor cursor, int completed) {
-        recorder.advanced(cursor, completed);
+        if (cursor instanceof SharedCursor member) {
+            if (member.group.settle(member, unacknowledged(member)) > 0) {
+                services.shared().completed(member.group);
+            }
+        } else {
+            recorder.advanced(cursor, completed);
+        }
     }
 
+    /** For a shared message, PUBREC completes it for the group: it is never given to another member. */
     @Override
     public CompletableFuture<?> released(Cursor cursor) {
+        if (cursor instanceof SharedCursor member) {
+            member.group.settle(member, unacknowledged(member));
+            return services.shared().record(member.group);
+        }
         return recorder.recordNow(cursor);
+    }
+
+    /** The offsets of the membership's deliveries that await PUBACK or PUBREC. */
+    private Set<Long> unacknowledged(SharedCursor member) {
+        Set<Long> offsets = new HashSet<>();
+        for (Inflight.Entry entry : inflight.inOrder()) {
+            if (entry.cursor == member && !entry.released()) {
+                offsets.add(entry.offset);
+            }
+        }
+        return offsets;
     }
 
     private ProgressRecord progressOf(Cursor cursor) {
@@ -202,8 +267,8 @@ public final class Session implements DeliveryProgress {
         return new ProgressRecord(cursor.nextOffset(), unacknowledged);
     }
 
-    /** From the dispatcher's signal thread: the filter's queue now ends at {@code queueEnd}. */
-    void arrived(String filter, long queueEnd) {
+    @Override
+    public void arrived(String filter, long queueEnd) {
         arrivals.merge(filter, queueEnd, Math::max);
         wake();
     }
@@ -246,5 +311,14 @@ public final class Session implements DeliveryProgress {
 
     Collection<Cursor> cursors() {
         return cursors.values();
+    }
+
+    /** The cursors whose progress the session records itself: all but its shared subscriptions. */
+    private List<Cursor> ownCursors() {
+        return cursors.values().stream().filter(cursor -> !(cursor instanceof SharedCursor)).toList();
+    }
+
+    private List<SharedCursor> sharedCursors() {
+        return cursors.values().stream().filter(SharedCursor.class::isInstance).map(SharedCursor.class::cast).toList();
     }
 }

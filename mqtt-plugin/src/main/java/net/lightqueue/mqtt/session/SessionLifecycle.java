@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,7 @@ public final class SessionLifecycle {
             existing == null ? 1 : existing.epoch() + 1);
         Session session;
         CompletableFuture<StateChanges> changes;
+        Set<String> discardedShares = Set.of();
         if (resume) {
             session = previous != null ? previous : restored(clientId);
             changes = CompletableFuture.completedFuture(new StateChanges());
@@ -92,21 +94,28 @@ public final class SessionLifecycle {
                 return willsDue.thenApply(done -> new Opened(null, false));
             }
             session = new Session(clientId, services);
+            if (existing != null) {
+                discardedShares = store.memberships(clientId).keySet();
+            }
             changes = existing == null ? CompletableFuture.completedFuture(new StateChanges()) : store.discard(clientId);
             if (existing == null) {
                 sessions.incrementAndGet();
             }
         }
         session.connected(record, request.will());
+        Set<String> shares = discardedShares;
         return willsDue
             .thenCompose(done -> changes)
             .thenCompose(pending -> store.write(pending.session(clientId, record).will(clientId, request.will())))
-            .thenApply(applied -> new Opened(session, resume));
+            .thenApply(applied -> {
+                services.shared().membershipsDiscarded(shares);
+                return new Opened(session, resume);
+            });
     }
 
     private Session restored(String clientId) {
         Session session = new Session(clientId, services);
-        session.restore(store.subscriptions(clientId), store.progress(clientId));
+        session.restore(store.subscriptions(clientId), store.progress(clientId), store.memberships(clientId));
         return session;
     }
 
@@ -222,10 +231,14 @@ public final class SessionLifecycle {
     /** The session ends: its will (if due) is published, then all its state goes. */
     private CompletableFuture<Void> end(String clientId, WillRecord will) {
         CompletableFuture<Void> willDone = will == null ? CompletableFuture.completedFuture(null) : wills.publish(clientId, will);
+        Set<String> shares = store.memberships(clientId).keySet();
         return willDone
             .thenCompose(done -> store.discard(clientId))
             .thenCompose(changes -> store.write(changes.deleteSession(clientId)))
-            .thenRun(sessions::decrementAndGet);
+            .thenRun(() -> {
+                sessions.decrementAndGet();
+                services.shared().membershipsDiscarded(shares);
+            });
     }
 
     /** Publishes the stored will, then deletes it: a crash in between publishes it again, never loses it. */

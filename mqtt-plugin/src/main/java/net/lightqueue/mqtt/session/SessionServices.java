@@ -11,5 +11,5 @@ import net.lightqueue.mqtt.persistence.SessionStore;
  * @param timers the one thread of session timers (progress batches, expiry, will delays) and state steps
  */
 public record SessionServices(MqttSettings settings, LightQueues queues, SessionStore store, ArrivalRouter router,
-                              ScheduledExecutorService timers) {
+                              SharedGroups shared, ScheduledExecutorService timers) {
 }

@@ -28,7 +28,9 @@ import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.delivery.Deliverer;
 import net.lightqueue.mqtt.session.Cursor;
 import net.lightqueue.mqtt.session.Session;
+import net.lightqueue.mqtt.session.SharedGroups;
 import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.topic.ShareName;
 import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -47,11 +49,13 @@ public final class SubscriptionRequests {
     private final MqttSettings settings;
     private final AccessControl access;
     private final LightQueues queues;
+    private final SharedGroups shared;
 
-    public SubscriptionRequests(MqttSettings settings, AccessControl access, LightQueues queues) {
+    public SubscriptionRequests(MqttSettings settings, AccessControl access, LightQueues queues, SharedGroups shared) {
         this.settings = settings;
         this.access = access;
         this.queues = queues;
+        this.shared = shared;
     }
 
     public void subscribe(MqttConnection connection, Session session, MqttSubscribeMessage message) {
@@ -78,13 +82,36 @@ public final class SubscriptionRequests {
                 connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), "SUBSCRIBE " + problem);
                 return;
             }
-            int refusal = refusal(connection, filter, problem);
+            ShareName share = null;
+            if (ShareName.isShared(filter)) {
+                if (subscription.option().isNoLocal()) {
+                    connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "No Local on a shared subscription [MQTT-3.8.3-4]");
+                    return;
+                }
+                String shareProblem = ShareName.problem(filter);
+                if (shareProblem != null) {
+                    codes.add(CompletableFuture.completedFuture(refusedShare(connection, filter, shareProblem)));
+                    continue;
+                }
+                share = ShareName.parse(filter);
+            }
+            int refusal = refusal(connection, share == null ? filter : share.filter(), problem);
             if (refusal != 0) {
                 codes.add(CompletableFuture.completedFuture(connection.isV5() ? refusal : FAILURE_V3));
                 continue;
             }
             int granted = Math.min(subscription.option().qos().value(), MqttQoS.EXACTLY_ONCE.value());
             SubscriptionOptions options = SubscriptionOptions.of(subscription.option(), granted, subscriptionId);
+            if (share != null) {
+                ShareName group = share;
+                codes.add(shared.subscribe(session.subscriberId(), group, options.encode())
+                    .thenApplyAsync(applied -> {
+                        session.addShared(group, options); // owes no retained messages (MQTT 5 section 4.8.2)
+                        return granted;
+                    }, loop)
+                    .exceptionally(failure -> failed(connection, filter, failure)));
+                continue;
+            }
             codes.add(queues.subscribe(session.subscriberId(), filter, options.encode())
                 .thenApplyAsync(applied -> {
                     boolean isNew = !session.hasCursor(filter);
@@ -94,10 +121,7 @@ public final class SubscriptionRequests {
                     }
                     return granted;
                 }, loop)
-                .exceptionally(failure -> {
-                    LOG.warn("mqtt {} could not subscribe to '{}': {}", connection, filter, failure.toString());
-                    return connection.isV5() ? MqttReasonCodes.SubAck.UNSPECIFIED_ERROR.byteValue() & 0xFF : FAILURE_V3;
-                }));
+                .exceptionally(failure -> failed(connection, filter, failure)));
         }
         CompletableFuture.allOf(codes.toArray(CompletableFuture[]::new)).whenCompleteAsync((done, failure) -> {
             int[] reasonCodes = codes.stream().mapToInt(CompletableFuture::join).toArray();
@@ -107,6 +131,17 @@ public final class SubscriptionRequests {
             oweRetained(session, owedRetained);
             session.wake();
         }, loop);
+    }
+
+    private int failed(MqttConnection connection, String filter, Throwable failure) {
+        LOG.warn("mqtt {} could not subscribe to '{}': {}", connection, filter, failure.toString());
+        return connection.isV5() ? MqttReasonCodes.SubAck.UNSPECIFIED_ERROR.byteValue() & 0xFF : FAILURE_V3;
+    }
+
+    /** A {@code $share/} filter that is no valid shared subscription is an invalid topic filter. */
+    private int refusedShare(MqttConnection connection, String filter, String problem) {
+        LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
+        return connection.isV5() ? MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF : FAILURE_V3;
     }
 
     private void oweRetained(Session session, List<Cursor> cursors) {
@@ -121,9 +156,6 @@ public final class SubscriptionRequests {
 
     /** The v5 reason code refusing a filter, or 0 when it may be subscribed. */
     private int refusal(MqttConnection connection, String filter, String problem) {
-        if (filter.startsWith("$share/")) {
-            return MqttReasonCodes.SubAck.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED.byteValue() & 0xFF;
-        }
         if (problem != null) {
             LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
@@ -151,7 +183,10 @@ public final class SubscriptionRequests {
             } else if (!session.removeCursor(filter)) {
                 codes.add(CompletableFuture.completedFuture((short) MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue()));
             } else {
-                codes.add(queues.unsubscribe(session.subscriberId(), filter)
+                CompletableFuture<Void> removed = ShareName.isShared(filter)
+                    ? shared.unsubscribe(session.subscriberId(), ShareName.parse(filter))
+                    : queues.unsubscribe(session.subscriberId(), filter);
+                codes.add(removed
                     .thenApply(done -> (short) 0)
                     .exceptionally(failure -> {
                         LOG.warn("mqtt {} could not unsubscribe from '{}': {}", connection, filter, failure.toString());

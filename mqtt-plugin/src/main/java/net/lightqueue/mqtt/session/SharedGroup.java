@@ -1,0 +1,198 @@
+package net.lightqueue.mqtt.session;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.mqtt.persistence.GroupCursorRecord;
+import net.lightqueue.mqtt.topic.ShareName;
+
+/**
+ * The connected members of one shared subscription and their one cursor over the filter's
+ * queue. Messages are assigned to members as they have room in their windows (round robin,
+ * or all to one member with {@link ShareStrategy#STICKY}); what a leaving member did not
+ * complete is assigned again to the others. The group holds no message beyond what is
+ * assigned, so its heap is bounded by its members' windows. Members call in from their own
+ * event loops; all state is guarded by the group.
+ */
+final class SharedGroup implements QueueWatcher {
+
+    private final ShareName share;
+    private final ShareStrategy strategy;
+    private final LightQueues queues;
+    private final List<SharedCursor> members = new ArrayList<>();
+    /** Offsets to assign again before reading on: left by members, or unfinished before a restart. */
+    private final TreeSet<Long> returned = new TreeSet<>();
+    private long nextOffset;
+    private long knownEnd;
+    private int turn;
+    private int completed;
+    private boolean closed;
+
+    SharedGroup(ShareName share, ShareStrategy strategy, LightQueues queues, GroupCursorRecord record) {
+        this.share = share;
+        this.strategy = strategy;
+        this.queues = queues;
+        this.nextOffset = record.nextOffset();
+        this.returned.addAll(record.outstanding());
+        this.knownEnd = Math.max(nextOffset, queues.maxOffset(share.filter()));
+    }
+
+    ShareName share() {
+        return share;
+    }
+
+    /** @return false if the group was closed meanwhile: the caller finds or makes the current one */
+    synchronized boolean join(SharedCursor member) {
+        if (closed) {
+            return false;
+        }
+        members.add(member);
+        return true;
+    }
+
+    /** The member's connection allows this many unacknowledged messages. */
+    synchronized void window(SharedCursor member, int window) {
+        member.window = window;
+    }
+
+    /** The member leaves; what it did not complete goes to the others. True when none is left. */
+    synchronized boolean leave(SharedCursor member) {
+        if (members.remove(member)) {
+            returned.addAll(member.outstanding);
+            member.outstanding.clear();
+            member.assigned.clear();
+            wakeMembers();
+        }
+        return members.isEmpty();
+    }
+
+    /** Closes the group if no member came back, so it can leave memory. */
+    synchronized boolean closeIfEmpty() {
+        closed = members.isEmpty();
+        return closed;
+    }
+
+    @Override
+    public void arrived(String filter, long queueEnd) {
+        synchronized (this) {
+            knownEnd = Math.max(knownEnd, queueEnd);
+        }
+        wakeMembers();
+    }
+
+    synchronized boolean mayHaveMessages(SharedCursor member) {
+        return !member.assigned.isEmpty() || hasUnassigned() && credit(member) > 0;
+    }
+
+    /** Assigns what members have room for, then hands this member at most {@code count} of its messages. */
+    synchronized List<StoredMessage> take(SharedCursor member, int count) {
+        assign(member);
+        List<StoredMessage> taken = new ArrayList<>(Math.min(count, member.assigned.size()));
+        while (taken.size() < count && !member.assigned.isEmpty()) {
+            taken.add(member.assigned.poll());
+        }
+        return taken;
+    }
+
+    /**
+     * The member's deliveries changed: of its outstanding offsets, those neither waiting to be
+     * taken nor in {@code unacknowledged} are complete.
+     *
+     * @return how many completed
+     */
+    synchronized int settle(SharedCursor member, Collection<Long> unacknowledged) {
+        int before = member.outstanding.size();
+        Set<Long> waiting = new HashSet<>(unacknowledged);
+        member.assigned.forEach(message -> waiting.add(message.queueOffset()));
+        member.outstanding.retainAll(waiting);
+        int done = before - member.outstanding.size();
+        completed += done;
+        if (done > 0) {
+            wakeMembers(); // room in a window: with round robin the next message may go to another member
+        }
+        return done;
+    }
+
+    /** Completions since the last snapshot. */
+    synchronized int completedSinceSnapshot() {
+        return completed;
+    }
+
+    synchronized GroupCursorRecord snapshot() {
+        TreeSet<Long> outstanding = new TreeSet<>(returned);
+        members.forEach(member -> outstanding.addAll(member.outstanding));
+        completed = 0;
+        return new GroupCursorRecord(nextOffset, List.copyOf(outstanding));
+    }
+
+    private boolean hasUnassigned() {
+        return !returned.isEmpty() || nextOffset < knownEnd;
+    }
+
+    private int credit(SharedCursor member) {
+        return member.window - member.outstanding.size();
+    }
+
+    /** Assigns messages while members have room; {@code caller} delivers its own in the pass it is in. */
+    private void assign(SharedCursor caller) {
+        SharedCursor target;
+        while (hasUnassigned() && (target = nextTarget()) != null) {
+            StoredMessage message = nextMessage();
+            if (message == null) {
+                return;
+            }
+            target.assigned.add(message);
+            target.outstanding.add(message.queueOffset());
+            if (target != caller) {
+                target.session.wake();
+            }
+        }
+    }
+
+    /** The member that gets the next message, or null when the strategy's choice has no room. */
+    private SharedCursor nextTarget() {
+        if (members.isEmpty()) {
+            return null;
+        }
+        if (strategy == ShareStrategy.STICKY) {
+            SharedCursor first = members.get(0); // the longest-standing member, until it leaves
+            return credit(first) > 0 ? first : null;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            SharedCursor candidate = members.get((turn + i) % members.size());
+            if (credit(candidate) > 0) {
+                turn = (turn + i + 1) % members.size();
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private StoredMessage nextMessage() {
+        while (!returned.isEmpty()) {
+            long offset = returned.pollFirst();
+            ReadResult read = queues.read(share.filter(), offset, 1);
+            if (!read.messages().isEmpty() && read.messages().get(0).queueOffset() == offset) {
+                return read.messages().get(0);
+            }
+            // deleted by commitlog retention meanwhile
+        }
+        ReadResult read = queues.read(share.filter(), nextOffset, 1);
+        if (read.messages().isEmpty() && read.nextOffset() == nextOffset) {
+            knownEnd = nextOffset;
+            return null;
+        }
+        nextOffset = read.nextOffset();
+        return read.messages().isEmpty() ? nextMessage() : read.messages().get(0);
+    }
+
+    private void wakeMembers() {
+        members.forEach(member -> member.session.wake());
+    }
+}
