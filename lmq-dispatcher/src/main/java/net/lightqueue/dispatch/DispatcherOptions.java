@@ -36,7 +36,9 @@ public class DispatcherOptions {
 
     @Setting(description = "decoded messages kept for readers of the same position (slots, rounded to a power of two)",
         min = 16, max = 1 << 24)
-    public int mqttIndexReadCacheSize = 4096;
+    // Subscribers of one queue drift apart by seconds under load; once they are further apart
+    // than the cache, every read decodes again and the slow ones fall further behind.
+    public int mqttIndexReadCacheSize = 65536;
 
     @Setting(description = "remove index entries of deleted commitlog files every this many seconds", min = 1,
         max = 86_400)
