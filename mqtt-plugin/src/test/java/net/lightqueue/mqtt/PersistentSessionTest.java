@@ -54,7 +54,11 @@ class PersistentSessionTest {
             MqttPublishMessage first = nextPublish(subscriber);
             assertEquals("m1", text(first));
             firstPacketId = first.variableHeader().packetId();
-            subscriber.close(); // gone without PUBACK and without DISCONNECT
+            // Gone without PUBACK. Waiting for the server to close the connection makes sure m2..m4
+            // are published to an offline session (a plain socket close could race with them, and
+            // messages written to a connection that was still open are rightly resent with DUP).
+            subscriber.send(SessionClients.disconnect(0));
+            subscriber.awaitClose();
             for (int i = 2; i <= 4; i++) {
                 publish(publisher, "keep/t", "m" + i, i);
             }
