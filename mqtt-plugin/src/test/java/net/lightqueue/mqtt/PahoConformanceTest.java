@@ -25,7 +25,6 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -58,7 +57,7 @@ class PahoConformanceTest {
     }
 
     /** A v5 client that records what it receives and how it was disconnected. */
-    static final class V5Client implements MqttCallback {
+    static final class V5Client extends MessageCallback {
         final MqttAsyncClient client;
         final BlockingQueue<Received> received = new ArrayBlockingQueue<>(1000);
         final CompletableFuture<Integer> disconnectReason = new CompletableFuture<>();
@@ -101,24 +100,8 @@ class PahoConformanceTest {
         }
 
         @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
         public void messageArrived(String topic, MqttMessage message) {
             received.add(new Received(topic, message));
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 
