@@ -1,6 +1,7 @@
 package net.lightqueue.it;
 
 import java.nio.charset.StandardCharsets;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -15,13 +16,30 @@ public final class MqttClients {
 
     /** A connected clean-start client of the cluster's master. */
     public static MqttClient connect(LocalCluster cluster, String clientId) throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
-            new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        options.setConnectionTimeout(10);
+        return connect(cluster, clientId, options, null);
+    }
+
+    /** A client of the cluster's master connected with {@code options}; {@code callback} may be null. */
+    public static MqttClient connect(LocalCluster cluster, String clientId, MqttConnectionOptions options,
+        MqttCallback callback) throws MqttException {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
+            new MemoryPersistence());
+        if (callback != null) {
+            client.setCallback(callback);
+        }
+        options.setConnectionTimeout(30);
         client.connect(options);
         return client;
+    }
+
+    /** Options of a persistent MQTT 5 session (clean start 0) that expires after {@code expirySeconds}. */
+    public static MqttConnectionOptions persistentSession(long expirySeconds) {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(expirySeconds);
+        return options;
     }
 
     public static MqttMessage qos1(String body) {

@@ -19,7 +19,6 @@ import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 
@@ -116,14 +115,10 @@ class DerivedStateTest {
 
     /** A persistent v5 session with a subscription and a will, acknowledging what it receives. */
     private static MqttClient persistentSessionWithWill(LocalCluster cluster) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), "ha-persistent",
-            new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(3600L);
+        MqttConnectionOptions options = MqttClients.persistentSession(3600L);
         options.setWill("k9/will", MqttClients.qos1("gone"));
         options.getWillMessageProperties().setWillDelayInterval(600L);
-        client.connect(options);
+        MqttClient client = MqttClients.connect(cluster, "ha-persistent", options, null);
         client.subscribe("k9/a/#", 1);
         return client;
     }

@@ -21,7 +21,6 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,9 +147,7 @@ class SessionCrashTest {
     private static IMqttToken connectPersistent(LocalCluster cluster, String clientId) throws MqttException {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
             new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(0L);
+        MqttConnectionOptions options = MqttClients.persistentSession(0L);
         try {
             return client.connectWithResult(options);
         } finally {
@@ -170,27 +167,15 @@ class SessionCrashTest {
 
     private static MqttClient persistentClient(LocalCluster cluster, String clientId, Arrivals arrivals,
         long expirySeconds, int receiveMaximum) throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
-            new MemoryPersistence());
-        client.setCallback(arrivals);
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(expirySeconds);
+        MqttConnectionOptions options = MqttClients.persistentSession(expirySeconds);
         options.setReceiveMaximum(receiveMaximum);
-        options.setConnectionTimeout(30);
-        client.connect(options);
-        return client;
+        return MqttClients.connect(cluster, clientId, options, arrivals);
     }
 
     private static MqttClient clientWithWill(LocalCluster cluster) throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), "crash-will",
-            new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
-        MqttMessage will = new MqttMessage("gone".getBytes(StandardCharsets.UTF_8));
-        will.setQos(1);
-        options.setWill("crash/will", will);
-        client.connect(options);
-        return client;
+        options.setWill("crash/will", MqttClients.qos1("gone"));
+        return MqttClients.connect(cluster, "crash-will", options, null);
     }
 }
