@@ -109,7 +109,7 @@ public final class MqttPlugin implements BrokerPlugin {
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         server.start();
-        LOG.info("MQTT listening on port {}; {}", server.boundPort(), access.summary());
+        LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.connections().size(),
             traffic, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
