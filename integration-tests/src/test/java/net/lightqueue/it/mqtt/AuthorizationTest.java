@@ -92,13 +92,14 @@ class AuthorizationTest {
     /**
      * One SUBSCRIBE with mixed filters: a reason code per filter in order [MQTT-3.9.3-1]; allowed
      * filters are granted and get their retained messages [MQTT-3.8.4-4], refused ones get 0x87
-     * and nothing else (not even the retained messages of their topic).
+     * and nothing else (not even the retained messages of their topic). A shared subscription
+     * needs the permission of the filter it shares.
      */
     @Test
     void v5SubscribeGrantsAllowedFiltersAndRefusesTheOthers_MQTT_3_9_3_1() throws Exception {
         Client device = Client.connect("sub-v5", DEVICE, PASSWORD, true);
-        assertArrayEquals(new int[] {1, 1, NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED},
-            device.subscribe("allowed/#", "readonly/#", "secret/#", "#", "+/r"));
+        assertArrayEquals(new int[] {1, 1, NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED, 1, NOT_AUTHORIZED},
+            device.subscribe("allowed/#", "readonly/#", "secret/#", "#", "+/r", "$share/g/allowed/s", "$share/g/secret/s"));
         assertEquals(Set.of("allowed/r", "readonly/r"), topics(device.arrivals.await(2, Duration.ofMillis(WAIT_MILLIS))));
         assertEquals(List.of(), device.arrivals.drain(QUIET), "nothing from refused filters");
         device.close();
