@@ -62,6 +62,7 @@ public final class Quickstart {
         }
         System.out.printf("name server 127.0.0.1:%s, broker %s, MQTT port %s, data in %s%n",
             options.get("--namesrv-port"), cluster.brokerAddress(), conf.get("mqttListenPort"), data);
+        System.out.println(accessSummary(conf));
         System.out.println("logs: " + home.logDir() + " (plugin: broker_default.log); Ctrl-C stops");
         while (cluster.broker().isAlive()) {
             Thread.sleep(500);
@@ -70,6 +71,19 @@ public final class Quickstart {
             System.err.println("the broker exited:\n" + cluster.diagnostics());
             System.exit(1);
         }
+    }
+
+    /** Who may connect, so nobody runs an open broker without knowing it. */
+    private static String accessSummary(Map<String, String> conf) {
+        String port = conf.get("mqttListenPort");
+        if (Boolean.parseBoolean(conf.get("authenticationEnabled"))) {
+            return "MQTT on " + port + ": clients log in as broker users"
+                + (Boolean.parseBoolean(conf.get("authorizationEnabled")) ? ", checked against the broker's ACLs" : "");
+        }
+        if (!Boolean.parseBoolean(conf.getOrDefault("mqttAllowAnonymous", "true"))) {
+            return "MQTT on " + port + ": clients must send a user name (not verified: broker authentication is off); see README Security";
+        }
+        return "MQTT on " + port + ", anonymous access ON: any client may connect; see README Security";
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -31,6 +31,8 @@ import net.lightqueue.mqtt.sys.SysTopics;
 import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 import org.apache.rocketmq.store.config.BrokerRole;
 
 /**
@@ -39,6 +41,8 @@ import org.apache.rocketmq.store.config.BrokerRole;
  * master accepts connections (a slave cannot write).
  */
 public final class MqttPlugin implements BrokerPlugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt");
 
     /** How long stopping waits for the sessions of the closed connections to be written. */
     private static final long STOP_STATE_MILLIS = 5_000;
@@ -105,6 +109,7 @@ public final class MqttPlugin implements BrokerPlugin {
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         server.start();
+        LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.connections().size(),
             traffic, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,

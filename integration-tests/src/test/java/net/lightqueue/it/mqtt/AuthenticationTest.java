@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import net.lightqueue.it.LocalCluster;
 import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
@@ -12,7 +11,6 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,25 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class AuthenticationTest {
 
-    private static final String USER = "mqtt-admin";
-    private static final String PASSWORD = "s3cret-Passw0rd";
+    private static final String USER = SecuredBroker.ADMIN;
+    private static final String PASSWORD = SecuredBroker.ADMIN_PASSWORD;
     private static LocalCluster cluster;
 
     @BeforeAll
     static void startBrokerWithAuthentication() throws Exception {
-        cluster = TestBrokers.newCluster("auth", Map.of(
-            "authenticationEnabled", "true",
-            "authenticationProvider", "org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider",
-            "authenticationMetadataProvider",
-            "org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider",
-            "initAuthenticationUser", "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}",
-            "innerClientAuthenticationCredentials", "{\"accessKey\":\"" + USER + "\",\"secretKey\":\"" + PASSWORD + "\"}"));
-        cluster.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
+        cluster = SecuredBroker.cluster();
     }
 
     @Test

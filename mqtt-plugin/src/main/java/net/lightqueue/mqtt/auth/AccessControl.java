@@ -1,8 +1,9 @@
 package net.lightqueue.mqtt.auth;
 
 /**
- * Who may connect, and which RocketMQ topics (the first level of an MQTT topic) they may
- * publish to and subscribe to.
+ * Who may connect, and which RocketMQ topics they may publish to and subscribe to. Topics are
+ * always the RocketMQ topic a message is stored in (resolved from the MQTT topic's first
+ * level), so the broker's topic ACLs mean the same for MQTT and RocketMQ clients.
  */
 public interface AccessControl {
 
@@ -11,9 +12,19 @@ public interface AccessControl {
     /** @param password null when the client sent none */
     Outcome authenticate(String clientId, String username, byte[] password, String sourceIp);
 
-    /** @param username null for an anonymous client */
-    boolean mayPublish(String username, String rocketmqTopic, String sourceIp);
+    /** @param client who asks, for the log line of a denial */
+    boolean mayPublish(Client client, String rocketmqTopic);
 
-    /** @param rocketmqTopic null when the filter's first level is a wildcard (any topic) */
-    boolean maySubscribe(String username, String rocketmqTopic, String sourceIp);
+    /**
+     * @param rocketmqTopic null when the filter's first level is a wildcard: then the user needs
+     *                      permission on every topic
+     */
+    boolean maySubscribe(Client client, String rocketmqTopic);
+
+    /** What is enforced, in words for the start log line. */
+    String summary();
+
+    /** @param username null for an anonymous client */
+    record Client(String clientId, String username, String sourceIp) {
+    }
 }

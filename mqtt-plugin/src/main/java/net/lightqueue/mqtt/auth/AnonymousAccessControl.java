@@ -19,12 +19,19 @@ public final class AnonymousAccessControl implements AccessControl {
     }
 
     @Override
-    public boolean mayPublish(String username, String rocketmqTopic, String sourceIp) {
+    public String summary() {
+        return allowAnonymous
+            ? "anonymous access ON: any client may connect, publish and subscribe (broker authentication is off)"
+            : "clients must send a user name (mqttAllowAnonymous=false), which is not verified: broker authentication is off";
+    }
+
+    @Override
+    public boolean mayPublish(Client client, String rocketmqTopic) {
         return true;
     }
 
     @Override
-    public boolean maySubscribe(String username, String rocketmqTopic, String sourceIp) {
+    public boolean maySubscribe(Client client, String rocketmqTopic) {
         return true;
     }
 }

@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import net.lightqueue.mqtt.log.OncePerKey;
 import org.apache.rocketmq.acl.common.AclSigner;
 import org.apache.rocketmq.auth.authentication.AuthenticationEvaluator;
 import org.apache.rocketmq.auth.authentication.context.DefaultAuthenticationContext;
@@ -15,17 +16,24 @@ import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.common.action.Action;
 import org.apache.rocketmq.common.resource.ResourcePattern;
 import org.apache.rocketmq.common.resource.ResourceType;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
  * The broker's own ACL 2.0: MQTT username and password are checked against the broker's
  * users (managed with mqadmin), publish and subscribe against its topic ACLs. The password
  * is never sent anywhere: the broker's authenticator verifies a signature, so one is computed
  * here from the password over the client id, exactly as a RocketMQ client signs a request.
+ * Every publish and subscribe is evaluated when it happens, so an ACL change applies to live
+ * connections; denials are logged once per client, action and topic.
  */
 public final class BrokerAccessControl implements AccessControl {
 
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.auth");
+
     private final AuthenticationEvaluator authentication;
     private final AuthorizationEvaluator authorization;
+    private final OncePerKey loggedDenials = new OncePerKey(10_000);
 
     public BrokerAccessControl(AuthConfig config) {
         this.authentication = AuthenticationFactory.getEvaluator(config);
@@ -51,29 +59,52 @@ public final class BrokerAccessControl implements AccessControl {
     }
 
     @Override
-    public boolean mayPublish(String username, String rocketmqTopic, String sourceIp) {
-        return authorized(username, Resource.ofTopic(rocketmqTopic), Action.PUB, sourceIp);
+    public String summary() {
+        return authorization != null
+            ? "clients log in as broker users; publish and subscribe are checked against the broker's ACLs"
+            : "clients log in as broker users; authorization is off, so every user may publish and subscribe to every topic";
     }
 
     @Override
-    public boolean maySubscribe(String username, String rocketmqTopic, String sourceIp) {
-        Resource resource = rocketmqTopic != null ? Resource.ofTopic(rocketmqTopic)
-            : Resource.of(ResourceType.TOPIC, null, ResourcePattern.ANY);
-        return authorized(username, resource, Action.SUB, sourceIp);
+    public boolean mayPublish(Client client, String rocketmqTopic) {
+        return authorized(client, Resource.ofTopic(rocketmqTopic), Action.PUB);
     }
 
-    private boolean authorized(String username, Resource resource, Action action, String sourceIp) {
+    @Override
+    public boolean maySubscribe(Client client, String rocketmqTopic) {
+        // A policy on "Topic:*" (pattern ANY) is the only one that matches this resource.
+        Resource resource = rocketmqTopic != null ? Resource.ofTopic(rocketmqTopic)
+            : Resource.of(ResourceType.TOPIC, null, ResourcePattern.ANY);
+        return authorized(client, resource, Action.SUB);
+    }
+
+    /**
+     * Asks the broker's evaluator, which reads users and ACLs through the metadata provider's
+     * cache (invalidated when mqadmin changes them on this broker): no I/O per publish.
+     */
+    private boolean authorized(Client client, Resource resource, Action action) {
         if (authorization == null) {
             return true;
         }
-        if (username == null) {
+        if (client.username() == null) {
             return false;
         }
         try {
-            authorization.evaluate(List.of(DefaultAuthorizationContext.of(User.of(username), resource, action, sourceIp)));
+            authorization.evaluate(List.of(
+                DefaultAuthorizationContext.of(User.of(client.username()), resource, action, client.sourceIp())));
             return true;
         } catch (RuntimeException denied) {
+            logDenial(client, resource, action, denied);
             return false;
+        }
+    }
+
+    private void logDenial(Client client, Resource resource, Action action, RuntimeException denied) {
+        String topic = resource.getResourceName() == null ? "*" : resource.getResourceName();
+        if (loggedDenials.first(client.clientId() + '\n' + action + '\n' + topic)) {
+            LOG.warn("mqtt client '{}' (user '{}' from {}) may not {} RocketMQ topic '{}': {} (logged once per client and topic)",
+                client.clientId(), client.username(), client.sourceIp(),
+                action == Action.PUB ? "publish to" : "subscribe to", topic, denied.getMessage());
         }
     }
 }

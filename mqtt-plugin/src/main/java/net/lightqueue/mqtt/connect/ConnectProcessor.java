@@ -124,8 +124,9 @@ public final class ConnectProcessor {
             return null;
         }
 
-        if (header.isWillFlag() && !services.access().mayPublish(username, Topics.firstLevel(payload.willTopic()),
-            connection.remoteIp())) {
+        // A will the user may not publish is refused now, while the client can still be told.
+        if (header.isWillFlag() && !services.access().mayPublish(
+            new AccessControl.Client(clientId, username, connection.remoteIp()), Topics.firstLevel(payload.willTopic()))) {
             connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
                 "not authorized to publish the will to " + payload.willTopic());
             return null;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.session.Session;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class MqttConnection {
     private MqttVersion version;
     private String clientId;
     private String username;
+    private AccessControl.Client accessClient;
     private ClientLimits limits;
     private boolean connected;
     private boolean closing;
@@ -44,6 +46,7 @@ public final class MqttConnection {
         this.version = version;
         this.clientId = clientId;
         this.username = username;
+        this.accessClient = new AccessControl.Client(clientId, username, remoteIp());
         this.limits = limits;
         this.connected = true;
     }
@@ -89,6 +92,11 @@ public final class MqttConnection {
 
     public String username() {
         return username;
+    }
+
+    /** Who the connection is to the access control. */
+    public AccessControl.Client accessClient() {
+        return accessClient;
     }
 
     public ClientLimits limits() {

@@ -94,7 +94,7 @@ public final class InboundPublishes {
             return;
         }
         RocketTopics.Target target = services.topics().resolve(topic);
-        if (!services.access().mayPublish(connection.username(), target.topic(), connection.remoteIp())) {
+        if (!services.access().mayPublish(connection.accessClient(), target.topic())) {
             refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), "not authorized to publish to " + topic);
             return;
         }

@@ -182,6 +182,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             services.sessions().closed(opened.session(), Ending.ABNORMAL); // gone while its session was settled
         } else {
             connection.session(opened.session());
+            if (opened.sessionPresent()) {
+                services.subscriptions().dropRevoked(connection, opened.session());
+            }
             connection.send(accepted.connAck(opened.sessionPresent()));
             opened.session().attach(connection);
         }

@@ -196,6 +196,11 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         return cursor;
     }
 
+    /** The filters it is subscribed to, shared subscriptions as {@code $share/group/filter}. */
+    public List<String> subscribedFilters() {
+        return List.copyOf(cursors.keySet());
+    }
+
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
     public boolean removeCursor(String filter) {
         Cursor removed = cursors.remove(filter);

@@ -160,12 +160,47 @@ public final class SubscriptionRequests {
             LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
         }
-        String firstLevel = Topics.firstLevel(filter);
-        String topic = Topics.isWildcard(firstLevel) ? null : firstLevel;
-        if (!access.maySubscribe(connection.username(), topic, connection.remoteIp())) {
+        if (!permitted(connection.accessClient(), filter)) {
             return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
         }
         return 0;
+    }
+
+    /**
+     * Subscribing needs the SUB permission on the filter's first-level topic; a filter whose
+     * first level is a wildcard may match any topic, so it needs the permission on every topic.
+     */
+    private boolean permitted(AccessControl.Client client, String filter) {
+        String firstLevel = Topics.firstLevel(ShareName.isShared(filter) ? ShareName.parse(filter).filter() : filter);
+        return access.maySubscribe(client, Topics.isWildcard(firstLevel) ? null : firstLevel);
+    }
+
+    /**
+     * A resumed session keeps only the subscriptions its user may still have: one whose
+     * permission was revoked meanwhile is removed, through the commitlog as an UNSUBSCRIBE
+     * would be, with a log line. Call on the connection's event loop before the session
+     * delivers; the client sees the refusal when it subscribes to the filter again.
+     */
+    public void dropRevoked(MqttConnection connection, Session session) {
+        for (String filter : session.subscribedFilters()) {
+            if (!permitted(connection.accessClient(), filter)) {
+                LOG.info("mqtt {} resumed without its subscription to '{}': permission revoked", connection, filter);
+                remove(session, filter).exceptionally(failure -> {
+                    LOG.warn("mqtt {} could not remove its subscription to '{}': {}", connection, filter, failure.toString());
+                    return null;
+                });
+            }
+        }
+    }
+
+    /** Stops the subscription at once and records its removal; null if there was none. */
+    private CompletableFuture<Void> remove(Session session, String filter) {
+        if (!session.removeCursor(filter)) {
+            return null;
+        }
+        return ShareName.isShared(filter)
+            ? shared.unsubscribe(session.subscriberId(), ShareName.parse(filter))
+            : queues.unsubscribe(session.subscriberId(), filter);
     }
 
     public void unsubscribe(MqttConnection connection, Session session, MqttUnsubscribeMessage message) {
@@ -180,12 +215,12 @@ public final class SubscriptionRequests {
             String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
             if (problem != null) {
                 codes.add(CompletableFuture.completedFuture((short) (MqttReasonCodes.UnsubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF)));
-            } else if (!session.removeCursor(filter)) {
+                continue;
+            }
+            CompletableFuture<Void> removed = remove(session, filter);
+            if (removed == null) {
                 codes.add(CompletableFuture.completedFuture((short) MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue()));
             } else {
-                CompletableFuture<Void> removed = ShareName.isShared(filter)
-                    ? shared.unsubscribe(session.subscriberId(), ShareName.parse(filter))
-                    : queues.unsubscribe(session.subscriberId(), filter);
                 codes.add(removed
                     .thenApply(done -> (short) 0)
                     .exceptionally(failure -> {
