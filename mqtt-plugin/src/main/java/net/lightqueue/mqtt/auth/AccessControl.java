@@ -1,8 +1,8 @@
 package net.lightqueue.mqtt.auth;
 
 /**
- * Who may connect, and which RocketMQ topics (the first level of an MQTT topic) they may
- * publish to and subscribe to.
+ * Who may connect, and which RocketMQ topics they may publish to and subscribe to: the RocketMQ
+ * topic of an MQTT topic is its first level as {@code RocketTopicNames} maps it.
  */
 public interface AccessControl {
 

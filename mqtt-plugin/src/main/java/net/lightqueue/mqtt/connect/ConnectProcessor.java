@@ -23,7 +23,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.connection.ClientLimits;
@@ -124,7 +124,13 @@ public final class ConnectProcessor {
             return null;
         }
 
-        if (header.isWillFlag() && !services.access().mayPublish(username, Topics.firstLevel(payload.willTopic()),
+        String willForbidden = header.isWillFlag() ? services.reserved().publishProblem(payload.willTopic()) : null;
+        if (willForbidden != null) {
+            connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
+                "the will may not go to " + payload.willTopic() + ": " + willForbidden);
+            return null;
+        }
+        if (header.isWillFlag() && !services.access().mayPublish(username, RocketTopicNames.ofTopic(payload.willTopic()),
             connection.remoteIp())) {
             connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
                 "not authorized to publish the will to " + payload.willTopic());

@@ -12,7 +12,9 @@ import io.netty.handler.codec.mqtt.MqttReasonCodes.Disconnect;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -30,6 +32,7 @@ import net.lightqueue.mqtt.topic.TopicNames;
 public final class InboundPublishes {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.publish");
+    private static final int MAX_FORBIDDEN_LOGGED = 100;
 
     private enum State { WRITING, AWAITING_PUBREL }
 
@@ -59,6 +62,8 @@ public final class InboundPublishes {
     private final InboundTopicAliases aliases;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+    /** The reserved RocketMQ topics this client was refused, each logged once. */
+    private final Set<String> forbiddenLogged = new HashSet<>();
     private int writesInProgress;
 
     public InboundPublishes(MqttConnection connection, PublishServices services) {
@@ -94,6 +99,13 @@ public final class InboundPublishes {
             return;
         }
         RocketTopics.Target target = services.topics().resolve(topic);
+        if (target.forbidden()) {
+            if (forbiddenLogged.size() < MAX_FORBIDDEN_LOGGED && forbiddenLogged.add(target.topic())) {
+                LOG.warn("mqtt {} may not publish to '{}': {}", connection, topic, target.problem());
+            }
+            refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), target.problem());
+            return;
+        }
         if (!services.access().mayPublish(connection.username(), target.topic(), connection.remoteIp())) {
             refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), "not authorized to publish to " + topic);
             return;

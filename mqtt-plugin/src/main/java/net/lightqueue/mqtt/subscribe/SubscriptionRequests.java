@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
@@ -30,6 +31,7 @@ import net.lightqueue.mqtt.session.Cursor;
 import net.lightqueue.mqtt.session.Session;
 import net.lightqueue.mqtt.session.SharedGroups;
 import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.topic.ReservedTopics;
 import net.lightqueue.mqtt.topic.ShareName;
 import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -48,12 +50,15 @@ public final class SubscriptionRequests {
 
     private final MqttSettings settings;
     private final AccessControl access;
+    private final ReservedTopics reserved;
     private final LightQueues queues;
     private final SharedGroups shared;
 
-    public SubscriptionRequests(MqttSettings settings, AccessControl access, LightQueues queues, SharedGroups shared) {
+    public SubscriptionRequests(MqttSettings settings, AccessControl access, ReservedTopics reserved, LightQueues queues,
+        SharedGroups shared) {
         this.settings = settings;
         this.access = access;
+        this.reserved = reserved;
         this.queues = queues;
         this.shared = shared;
     }
@@ -160,8 +165,13 @@ public final class SubscriptionRequests {
             LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
         }
+        String forbidden = reserved.subscribeProblem(filter);
+        if (forbidden != null) {
+            LOG.info("mqtt {} may not subscribe to '{}': {}", connection, filter, forbidden);
+            return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
+        }
         String firstLevel = Topics.firstLevel(filter);
-        String topic = Topics.isWildcard(firstLevel) ? null : firstLevel;
+        String topic = Topics.isWildcard(firstLevel) ? null : RocketTopicNames.of(firstLevel);
         if (!access.maySubscribe(connection.username(), topic, connection.remoteIp())) {
             return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
         }
