@@ -57,7 +57,7 @@ public final class MqttMessageProperties {
     }
 
     /** Whether the MQTT topic belongs in the RocketMQ topic, and a producer there may name it. */
-    public static boolean isUnder(String mqttTopic, String rocketmqTopic) {
+    private static boolean isUnder(String mqttTopic, String rocketmqTopic) {
         String firstLevel = Topics.firstLevel(mqttTopic);
         return !isBrokerStatus(firstLevel) && RocketTopicNames.of(firstLevel).equals(rocketmqTopic);
     }
