@@ -3,6 +3,7 @@ package net.lightqueue.dispatch;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,7 @@ import net.lightqueue.dispatch.engine.EventWriter;
 import net.lightqueue.dispatch.engine.QueueReader;
 import net.lightqueue.dispatch.engine.RetainedLookup;
 import net.lightqueue.dispatch.engine.SubscribeBarrier;
+import net.lightqueue.dispatch.event.ClientSendGuard;
 import net.lightqueue.dispatch.event.EventTopic;
 import net.lightqueue.dispatch.event.FilterEvent;
 import net.lightqueue.dispatch.event.StateEvent;
@@ -89,6 +91,7 @@ public final class LightQueueDispatcher implements LightQueues {
     public void start() {
         EventTopic.ensureExists(context.brokerController().getTopicConfigManager());
         PublicationTopic.ensureExists(context.brokerController().getTopicConfigManager());
+        ClientSendGuard.install(context.brokerController(), Set.of(EventTopic.NAME, PublicationTopic.NAME));
         writer = new EventWriter(context::messageStore, context.brokerController().getStoreHost(), barrier);
         applier.catchUpToEnd();
         retainedFrom = context.defaultMessageStore().getMinPhyOffset();

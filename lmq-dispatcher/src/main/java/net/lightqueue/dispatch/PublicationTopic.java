@@ -5,10 +5,11 @@ import org.apache.rocketmq.broker.topic.TopicConfigManager;
 import org.apache.rocketmq.common.topic.TopicValidator;
 
 /**
- * The system topic for messages the protocol plugin publishes itself under MQTT topics whose
- * first level is no RocketMQ topic name, such as {@code $SYS/broker/uptime}. Its messages carry
+ * The system topic for messages the protocol plugin publishes itself under its own MQTT
+ * topics, such as {@code $SYS/broker/uptime}. Its messages carry
  * their MQTT topic in {@link MqttMessageProperties#ORIGIN_MQTT_TOPIC}; the dispatcher matches
- * them like any publication, while RocketMQ clients cannot send to it ({@code rmq_sys_} prefix).
+ * them like any publication, under any MQTT topic they name (see {@link MqttMessageProperties}),
+ * while RocketMQ clients cannot send to it ({@link net.lightqueue.dispatch.event.ClientSendGuard}).
  */
 public final class PublicationTopic {
 

@@ -28,6 +28,7 @@ import net.lightqueue.mqtt.session.WillPublisher;
 import net.lightqueue.mqtt.subscribe.SubscriptionRequests;
 import net.lightqueue.mqtt.sys.SysPublisher;
 import net.lightqueue.mqtt.sys.SysTopics;
+import net.lightqueue.mqtt.topic.ReservedTopics;
 import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
@@ -85,8 +86,10 @@ public final class MqttPlugin implements BrokerPlugin {
             thread.setDaemon(true);
             return thread;
         });
+        ReservedTopics reserved = new ReservedTopics(broker.getBrokerConfig().getBrokerClusterName(),
+            broker.getBrokerConfig().getBrokerName());
         PublishServices publishing = new PublishServices(settings, access,
-            new RocketTopics(broker, settings.autoCreateTopics(), topicRegistration),
+            new RocketTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
             new MessageWriter(context::messageStore, broker.getStoreHost()));
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
@@ -104,8 +107,8 @@ public final class MqttPlugin implements BrokerPlugin {
         }
         SessionRegistry registry = new SessionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
-            new ConnectProcessor(new ConnectServices(settings, access, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, dispatcher, shared), registry, sessions);
+            new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
+            publishing, new SubscriptionRequests(settings, access, reserved, dispatcher, shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         server.start();
@@ -158,6 +161,11 @@ public final class MqttPlugin implements BrokerPlugin {
         if (dispatcher != null) {
             dispatcher.stop();
         }
+    }
+
+    /** The light queues, for tests that watch the dispatcher's state. */
+    LightQueueDispatcher dispatcher() {
+        return dispatcher;
     }
 
     /** The port the listener is bound to (useful with mqttListenPort=0), or -1 before start. */

@@ -209,10 +209,10 @@ class MalformedInputTest {
     }
 
     @Test
-    void v3PublishToAnInvalidFirstLevelClosesTheConnection() throws Exception {
+    void v3PublishToAReservedTopicClosesTheConnection_MQTT_3_3_5_2() throws Exception {
         try (RawClient client = new RawClient(broker.port())) {
-            assertConnAck(client.connected(MqttVersion.MQTT_3_1_1, "badlevel"), 0);
-            client.send(publish("no spaces allowed/x", 1, 1, "x"));
+            assertConnAck(client.connected(MqttVersion.MQTT_3_1_1, "reserved-level"), 0);
+            client.send(publish("SCHEDULE_TOPIC_XXXX/x", 1, 1, "x"));
             client.awaitClose();
         }
     }

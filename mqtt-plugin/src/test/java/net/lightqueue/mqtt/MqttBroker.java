@@ -2,6 +2,7 @@ package net.lightqueue.mqtt;
 
 import java.nio.file.Path;
 import java.util.Properties;
+import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.host.testing.InProcessBroker;
 
 /** An in-process broker with the MQTT plugin on a free loopback port. */
@@ -39,6 +40,10 @@ final class MqttBroker implements AutoCloseable {
 
     InProcessBroker broker() {
         return broker;
+    }
+
+    LightQueueDispatcher queues() {
+        return plugin.dispatcher();
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private final SubscribeBarrier barrier;
     private final int batchMaxMessages;
     private final List<String> matched = new ArrayList<>();
+    private final DispatchWarnings warnings = new DispatchWarnings();
 
     /** The commitlog offset after the last applied message. */
     private long checkpoint;
@@ -200,6 +201,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         switch (MessageKind.of(request, EventTopic.NAME)) {
             case EVENT -> readEvent(request).ifPresent(event -> applyEvent(event, request.getCommitLogOffset()));
             case PUBLICATION -> applyPublication(request);
+            case FORGED -> warnings.forged(request.getTopic(), request.getCommitLogOffset());
             case IGNORED -> {
             }
         }
@@ -213,7 +215,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             return;
         }
         String topic = MqttMessageProperties.mqttTopic(request.getTopic(), request.getPropertiesMap());
-        if (Topics.validateName(topic).isPresent()) {
+        String origin = MqttMessageProperties.origin(request.getPropertiesMap());
+        if (topic == null || origin != null && !origin.equals(topic)) {
+            warnings.unlikeItsOrigin(request.getTopic(), origin, topic);
+        }
+        if (topic == null || Topics.validateName(topic).isPresent()) {
             return;
         }
         if (retain) {

@@ -7,8 +7,9 @@ import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.apache.rocketmq.common.topic.TopicValidator;
 
 /**
- * The plugin's system topic for its events. RocketMQ reserves the {@code rmq_sys_} prefix:
- * clients cannot send to it, and the broker's LMQ multi-dispatch leaves it alone. One queue, so
+ * The plugin's system topic for its events. Read-only for clients ({@link SystemTopics},
+ * {@link ClientSendGuard}); the dispatcher applies only events the plugin wrote. RocketMQ
+ * reserves the {@code rmq_sys_} prefix, and the broker's LMQ multi-dispatch leaves it alone. One queue, so
  * the events of all subscribers are in commitlog order in one consume queue too.
  */
 public final class EventTopic {

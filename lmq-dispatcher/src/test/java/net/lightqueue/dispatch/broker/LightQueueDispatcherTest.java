@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import net.lightqueue.dispatch.PublicationTopic;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.Subscription;
 import net.lightqueue.dispatch.topic.Topics;
@@ -224,7 +225,7 @@ class LightQueueDispatcherTest {
     }
 
     private void publish(BrokerFixture broker, String topic) {
-        String rocketmqTopic = topic.startsWith("$") ? "sys" : Topics.firstLevel(topic);
+        String rocketmqTopic = topic.startsWith("$") ? PublicationTopic.NAME : Topics.firstLevel(topic);
         long offset = broker.publish(rocketmqTopic, topic, "body of " + topic);
         liveFilters.keySet().stream().filter(filter -> Topics.matches(filter, topic))
             .forEach(filter -> expectedQueues.get(filter).add(offset));

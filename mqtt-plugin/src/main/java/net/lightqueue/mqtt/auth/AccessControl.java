@@ -2,8 +2,8 @@ package net.lightqueue.mqtt.auth;
 
 /**
  * Who may connect, and which RocketMQ topics they may publish to and subscribe to. Topics are
- * always the RocketMQ topic a message is stored in (resolved from the MQTT topic's first
- * level), so the broker's topic ACLs mean the same for MQTT and RocketMQ clients.
+ * always the RocketMQ topic a message is stored in (its first level as {@code RocketTopicNames}
+ * maps it), so the broker's topic ACLs mean the same for MQTT and RocketMQ clients.
  */
 public interface AccessControl {
 

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.log.OncePerKey;
 import net.lightqueue.mqtt.message.StoredProperties;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ public final class InboundPublishes {
     private final InboundTopicAliases aliases;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+    /** The reserved RocketMQ topics this client was refused, each logged once. */
+    private final OncePerKey forbiddenLogged = new OncePerKey(100);
     private int writesInProgress;
 
     public InboundPublishes(MqttConnection connection, PublishServices services) {
@@ -94,6 +97,13 @@ public final class InboundPublishes {
             return;
         }
         RocketTopics.Target target = services.topics().resolve(topic);
+        if (target.forbidden()) {
+            if (forbiddenLogged.first(target.topic())) {
+                LOG.warn("mqtt {} may not publish to '{}': {}", connection, topic, target.problem());
+            }
+            refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), target.problem());
+            return;
+        }
         if (!services.access().mayPublish(connection.accessClient(), target.topic())) {
             refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), "not authorized to publish to " + topic);
             return;

@@ -3,26 +3,32 @@ package net.lightqueue.mqtt.publish;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.dispatch.topic.RocketTopicNames;
+import net.lightqueue.mqtt.topic.ReservedTopics;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.topic.TopicConfigManager;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.constant.PermName;
-import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
- * Maps an MQTT topic to the RocketMQ topic (its first level) and queue (a hash of the MQTT
- * topic, so one MQTT topic keeps its order in one queue), creating the RocketMQ topic when
- * auto-creation is on.
+ * Maps an MQTT topic to the RocketMQ topic ({@link RocketTopicNames}: its first level, encoded)
+ * and queue (a hash of the MQTT topic, so one MQTT topic keeps its order in one queue), creating
+ * the RocketMQ topic when auto-creation is on. Topics RocketMQ reserves are {@link
+ * Target#forbidden() forbidden}, whether or not they exist.
  */
 public final class RocketTopics {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.publish");
 
-    /** Where a publish goes, or why it cannot. */
-    public record Target(String topic, int queueId, String problem) {
+    /** Where a publish goes, or why it cannot: {@code forbidden} when no client may ever publish there. */
+    public record Target(String topic, int queueId, String problem, boolean forbidden) {
+
+        public static Target of(String topic, int queueId) {
+            return new Target(topic, queueId, null, false);
+        }
+
         public boolean ok() {
             return problem == null;
         }
@@ -30,49 +36,37 @@ public final class RocketTopics {
 
     private final TopicConfigManager topicConfigs;
     private final BrokerController broker;
+    private final ReservedTopics reserved;
     private final boolean autoCreate;
     private final Executor registration;
     private final Set<String> loggedProblems = ConcurrentHashMap.newKeySet();
 
     /** @param registration runs the name server registration of created topics, which may block */
-    public RocketTopics(BrokerController broker, boolean autoCreate, Executor registration) {
+    public RocketTopics(BrokerController broker, ReservedTopics reserved, boolean autoCreate, Executor registration) {
         this.broker = broker;
         this.topicConfigs = broker.getTopicConfigManager();
+        this.reserved = reserved;
         this.autoCreate = autoCreate;
         this.registration = registration;
     }
 
     public Target resolve(String mqttTopic) {
-        String topic = Topics.firstLevel(mqttTopic);
+        String topic = RocketTopicNames.ofTopic(mqttTopic);
+        String forbidden = reserved.publishProblem(mqttTopic);
+        if (forbidden != null) {
+            return new Target(topic, -1, forbidden, true);
+        }
         TopicConfig config = topicConfigs.selectTopicConfig(topic);
         if (config == null) {
-            String problem = creationProblem(topic);
-            if (problem != null) {
-                logOnce(topic, problem);
-                return new Target(topic, -1, problem);
+            if (!autoCreate) {
+                return refused(topic, "RocketMQ topic '" + topic + "' does not exist and mqttAutoCreateTopics=false");
             }
             config = create(topic);
         }
         if (!PermName.isWriteable(config.getPerm()) || config.getWriteQueueNums() <= 0) {
-            String problem = "RocketMQ topic '" + topic + "' is not writable";
-            logOnce(topic, problem);
-            return new Target(topic, -1, problem);
+            return refused(topic, "RocketMQ topic '" + topic + "' is not writable");
         }
-        return new Target(topic, Math.floorMod(mqttTopic.hashCode(), config.getWriteQueueNums()), null);
-    }
-
-    private String creationProblem(String topic) {
-        TopicValidator.ValidateResult valid = TopicValidator.validateTopic(topic);
-        if (!valid.isValid()) {
-            return "first level '" + topic + "' is not a valid RocketMQ topic: " + valid.getRemark();
-        }
-        if (TopicValidator.isSystemTopic(topic) || TopicValidator.isNotAllowedSendTopic(topic)) {
-            return "first level '" + topic + "' is a RocketMQ system topic";
-        }
-        if (!autoCreate) {
-            return "RocketMQ topic '" + topic + "' does not exist and mqttAutoCreateTopics=false";
-        }
-        return null;
+        return Target.of(topic, Math.floorMod(mqttTopic.hashCode(), config.getWriteQueueNums()));
     }
 
     private TopicConfig create(String topic) {
@@ -85,9 +79,10 @@ public final class RocketTopics {
         return created;
     }
 
-    private void logOnce(String topic, String problem) {
+    private Target refused(String topic, String problem) {
         if (loggedProblems.size() < 10_000 && loggedProblems.add(topic)) {
-            LOG.warn("MQTT publishes to '{}/...' are refused: {}", topic, problem);
+            LOG.warn("MQTT publishes to RocketMQ topic '{}' are refused: {}", topic, problem);
         }
+        return new Target(topic, -1, problem, false);
     }
 }

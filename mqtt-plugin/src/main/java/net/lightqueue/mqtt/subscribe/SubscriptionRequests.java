@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
@@ -30,6 +31,7 @@ import net.lightqueue.mqtt.session.Cursor;
 import net.lightqueue.mqtt.session.Session;
 import net.lightqueue.mqtt.session.SharedGroups;
 import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.topic.ReservedTopics;
 import net.lightqueue.mqtt.topic.ShareName;
 import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -48,12 +50,15 @@ public final class SubscriptionRequests {
 
     private final MqttSettings settings;
     private final AccessControl access;
+    private final ReservedTopics reserved;
     private final LightQueues queues;
     private final SharedGroups shared;
 
-    public SubscriptionRequests(MqttSettings settings, AccessControl access, LightQueues queues, SharedGroups shared) {
+    public SubscriptionRequests(MqttSettings settings, AccessControl access, ReservedTopics reserved, LightQueues queues,
+        SharedGroups shared) {
         this.settings = settings;
         this.access = access;
+        this.reserved = reserved;
         this.queues = queues;
         this.shared = shared;
     }
@@ -160,7 +165,13 @@ public final class SubscriptionRequests {
             LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
         }
-        if (!permitted(connection.accessClient(), filter)) {
+        String topicFilter = ShareName.isShared(filter) ? ShareName.parse(filter).filter() : filter;
+        String forbidden = reserved.subscribeProblem(topicFilter);
+        if (forbidden != null) {
+            LOG.info("mqtt {} may not subscribe to '{}': {}", connection, filter, forbidden);
+            return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
+        }
+        if (!permitted(connection.accessClient(), topicFilter)) {
             return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
         }
         return 0;
@@ -172,7 +183,7 @@ public final class SubscriptionRequests {
      */
     private boolean permitted(AccessControl.Client client, String filter) {
         String firstLevel = Topics.firstLevel(ShareName.isShared(filter) ? ShareName.parse(filter).filter() : filter);
-        return access.maySubscribe(client, Topics.isWildcard(firstLevel) ? null : firstLevel);
+        return access.maySubscribe(client, Topics.isWildcard(firstLevel) ? null : RocketTopicNames.of(firstLevel));
     }
 
     /**

@@ -25,7 +25,7 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 public final class SysPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.sys");
-    private static final RocketTopics.Target TARGET = new RocketTopics.Target(PublicationTopic.NAME, 0, null);
+    private static final RocketTopics.Target TARGET = RocketTopics.Target.of(PublicationTopic.NAME, 0);
 
     private final SysTopics topics;
     private final MessageWriter writer;
