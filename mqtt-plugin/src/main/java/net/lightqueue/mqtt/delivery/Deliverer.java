@@ -35,19 +35,23 @@ public final class Deliverer {
     private final int batchSize;
     private final OutboundTopicAliases aliases;
     private final DeliveryProgress progress;
+    private final UndeliverableMessages undeliverable;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
 
     private record Owed(Cursor cursor, StoredMessage message) {
     }
 
+    private enum Sent { YES, EXPIRED, TOO_LARGE }
+
     public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize,
-                     DeliveryProgress progress) {
+                     DeliveryProgress progress, UndeliverableMessages undeliverable) {
         this.connection = connection;
         this.inflight = inflight;
         this.queues = queues;
         this.batchSize = batchSize;
         this.progress = progress;
+        this.undeliverable = undeliverable;
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
@@ -57,7 +61,8 @@ public final class Deliverer {
             Inflight.Entry entry = entries.next();
             if (entry.released) {
                 connection.channel().write(Replies.pubReply(MqttMessageType.PUBREL, entry.packetId, (byte) 0));
-            } else if (!write(entry.message, entry.qos, entry.retain, entry.subscriptionId, entry.packetId, true)) {
+            } else if (!write(entry.cursor, entry.message, entry.qos, entry.retain, entry.subscriptionId, entry.packetId,
+                true)) {
                 entries.remove(); // expired meanwhile, or too large for this connection's client
                 progress.advanced(entry.cursor, 1);
             }
@@ -135,23 +140,42 @@ public final class Deliverer {
         }
         int qos = Math.min(StoredProperties.qos(message.properties()), options.qos());
         if (qos == 0) {
-            write(message, 0, retain, options.subscriptionId(), 0, false);
+            write(cursor, message, 0, retain, options.subscriptionId(), 0, false);
             return 1;
         }
         Inflight.Entry entry = inflight.add(cursor, message, qos, retain, options.subscriptionId());
-        if (!write(message, qos, retain, options.subscriptionId(), entry.packetId, false)) {
+        if (!write(cursor, message, qos, retain, options.subscriptionId(), entry.packetId, false)) {
             inflight.remove(entry.packetId);
             return 1;
         }
         return 0;
     }
 
-    /** @return false when the message is not sent because it is too large for the client or expired */
-    private boolean write(StoredMessage message, int qos, boolean retain, int subscriptionId, int packetId, boolean dup) {
+    /**
+     * @return false when the message is not sent: expired, too large for the client, or not
+     *         convertible to a PUBLISH (the last two counted as undeliverable); the caller then
+     *         completes the delivery, so one message never holds up the subscription
+     */
+    private boolean write(Cursor cursor, StoredMessage message, int qos, boolean retain, int subscriptionId,
+                          int packetId, boolean dup) {
+        try {
+            Sent sent = send(message, qos, retain, subscriptionId, packetId, dup);
+            if (sent == Sent.TOO_LARGE) {
+                undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(),
+                    "larger than the client's Maximum Packet Size " + connection.limits().maximumPacketSize());
+            }
+            return sent == Sent.YES;
+        } catch (RuntimeException e) {
+            undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(), e.toString());
+            return false;
+        }
+    }
+
+    private Sent send(StoredMessage message, int qos, boolean retain, int subscriptionId, int packetId, boolean dup) {
         String topic = message.mqttTopic();
         long now = System.currentTimeMillis();
         if (OutboundPublish.expired(message, now)) {
-            return false; // [MQTT-3.3.2-5], for v3 subscribers too
+            return Sent.EXPIRED; // [MQTT-3.3.2-5], for v3 subscribers too
         }
         MqttProperties properties = connection.isV5()
             ? OutboundPublish.properties(message, subscriptionId, now) : MqttProperties.NO_PROPERTIES;
@@ -159,7 +183,7 @@ public final class Deliverer {
         int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
             + (connection.isV5() ? 3 : 0);
         if (size > connection.limits().maximumPacketSize()) {
-            return false; // the client must never get more than it allows [MQTT-3.1.2-25]
+            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-25]
         }
         String topicName = topic;
         int alias = aliases.known(topic);
@@ -172,7 +196,7 @@ public final class Deliverer {
             properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
         }
         connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
-        return true;
+        return Sent.YES;
     }
 
     public void onPubAck(int packetId) {

@@ -57,9 +57,13 @@ final class OutboundPublish {
         return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);
     }
 
-    /** The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24]. */
+    /**
+     * The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24].
+     *
+     * @throws IllegalArgumentException if a string is too long to be encoded
+     */
     static int size(String topicName, int qos, MqttProperties properties, int payloadLength, boolean v5) {
-        int remaining = 2 + topicName.getBytes(StandardCharsets.UTF_8).length + (qos > 0 ? 2 : 0) + payloadLength;
+        int remaining = 2 + utf8(topicName) + (qos > 0 ? 2 : 0) + payloadLength;
         if (v5) {
             int propertiesLength = propertiesLength(properties);
             remaining += PacketSize.variableByteIntegerSize(propertiesLength) + propertiesLength;
@@ -106,7 +110,12 @@ final class OutboundPublish {
         return 4;
     }
 
+    /** The UTF-8 length of a string of the packet; longer than an MQTT string can be is an error. */
     private static int utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("a string of " + length + " UTF-8 bytes, more than MQTT's 65535");
+        }
+        return length;
     }
 }

@@ -120,7 +120,8 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     /** Binds the session to a connection, on that connection's event loop; resends what is unacknowledged. */
     public void attach(MqttConnection attached) {
         connection = attached;
-        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this);
+        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this,
+            services.undeliverable());
         sharedCursors().forEach(member -> member.group.window(member, attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
