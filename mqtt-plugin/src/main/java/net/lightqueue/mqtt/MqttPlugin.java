@@ -13,6 +13,7 @@ import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.auth.BrokerAccessControl;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
+import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
@@ -100,7 +101,9 @@ public final class MqttPlugin implements BrokerPlugin {
         });
         SessionStore store = new SessionStore(dispatcher);
         SharedGroups shared = new SharedGroups(settings, dispatcher, store, router, sessionTimers);
-        sessions = new SessionLifecycle(new SessionServices(settings, dispatcher, store, router, shared, sessionTimers),
+        UndeliverableMessages undeliverable = new UndeliverableMessages();
+        sessions = new SessionLifecycle(new SessionServices(settings, dispatcher, store, router, shared, sessionTimers,
+            undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
@@ -114,7 +117,7 @@ public final class MqttPlugin implements BrokerPlugin {
         server.start();
         LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.connections().size(),
-            traffic, dispatcher);
+            traffic, undeliverable, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
             settings.sysIntervalSeconds(), () -> master);
     }

@@ -201,15 +201,64 @@ class PahoConformanceTest {
     }
 
     @Test
-    void overlappingSubscriptionsDeliverAtLeastTheHighestQos_MQTT_3_3_4_2() throws Exception {
+    void overlappingSubscriptionsDeliverOneCopyAtTheHighestQosWithEveryIdentifier_MQTT_3_3_4_2_MQTT_3_3_4_4()
+        throws Exception {
         V5Client subscriber = new V5Client("overlap-sub");
-        subscriber.subscribe(new MqttSubscription("overlap/#", 0), new MqttSubscription("overlap/+", 2));
+        subscribeWithId(subscriber, new MqttSubscription("overlap/a", 0), 1);
+        subscribeWithId(subscriber, new MqttSubscription("overlap/#", 1), 2);
+        subscribeWithId(subscriber, new MqttSubscription("overlap/+", 2), 3);
         V5Client publisher = new V5Client("overlap-pub");
-        publisher.publish("overlap/a", "x", 2);
-        int highest = Math.max(subscriber.next().message().getQos(), subscriber.next().message().getQos());
-        assertEquals(2, highest);
+        publisher.publish("overlap/a", "all three", 2);
+        publisher.publish("overlap/b", "two", 1);
+        publisher.publish("overlap/a/b", "one", 0);
+
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            V5Client.Received received = subscriber.next();
+            got.add(received.topic() + " qos " + received.message().getQos() + " ids "
+                + received.message().getProperties().getSubscriptionIdentifiers().stream().sorted().toList());
+        }
+        assertEquals(List.of("overlap/a qos 2 ids [1, 2, 3]", "overlap/b qos 1 ids [2, 3]", "overlap/a/b qos 0 ids [2]"),
+            got, "one PUBLISH per message, in order");
+        publisher.publish("overlap/c", "marker", 1);
+        assertEquals("overlap/c", subscriber.next().topic(), "no second copy came before the marker");
         publisher.disconnect();
         subscriber.disconnect();
+    }
+
+    @Test
+    void orderAcrossTopicsHoldsUnderOverlappingFiltersWithOneCopyEach_MQTT_4_6_0_5() throws Exception {
+        MqttClient subscriber = new MqttClient(broker.uri(), "overlap-order-sub", new MemoryPersistence());
+        subscriber.connect(new MqttConnectOptions());
+        BlockingQueue<String> received = new ArrayBlockingQueue<>(1000);
+        // Paho calls a listener for each matching filter it has one for: one listener counts the PUBLISHes.
+        subscriber.subscribe("ovord/#", 1, (topic, message) ->
+            received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+        subscriber.subscribe(new String[] {"ovord/+", "ovord/a", "+/b"}, new int[] {1, 1, 1});
+        V5Client publisher = new V5Client("overlap-order-pub");
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String topic = "ovord/" + "abc".charAt(i % 3);
+            publisher.publish(topic, Integer.toString(i), 1);
+            published.add(topic + " " + i);
+        }
+        publisher.publish("ovord/x/y", "marker", 1);
+        published.add("ovord/x/y marker");
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < published.size(); i++) {
+            String next = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(next, "got only " + got.size() + " messages");
+            got.add(next);
+        }
+        assertEquals(published, got, "each message once, in publish order");
+        publisher.disconnect();
+        subscriber.disconnect();
+    }
+
+    private static void subscribeWithId(V5Client client, MqttSubscription subscription, int id) throws MqttException {
+        MqttProperties properties = new MqttProperties();
+        properties.setSubscriptionIdentifier(id);
+        client.client.subscribe(new MqttSubscription[] {subscription}, null, null, properties).waitForCompletion();
     }
 
     @Test

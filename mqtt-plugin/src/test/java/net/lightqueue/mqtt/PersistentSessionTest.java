@@ -93,6 +93,35 @@ class PersistentSessionTest {
     }
 
     @Test
+    void zeroLengthPayloadsInABacklogAreDeliveredAfterARestart() throws Exception {
+        try (MqttBroker broker = MqttBroker.start(store);
+             RawClient subscriber = new RawClient(broker.port());
+             RawClient publisher = new RawClient(broker.port())) {
+            connect(subscriber, connectV5("empty-keeper", false, 3600));
+            subscribe(subscriber, "backlog/#", 1);
+            Packets.assertConnAck(publisher.connected(MqttVersion.MQTT_5, "empty-keeper-pub"), 0);
+            publish(publisher, "backlog/t", "", 1);
+            MqttPublishMessage unacknowledged = nextPublish(subscriber);
+            assertEquals("", text(unacknowledged));
+            subscriber.send(SessionClients.disconnect(0));
+            subscriber.awaitClose();
+            publish(publisher, "backlog/t", "", 2);
+            publish(publisher, "backlog/t", "after", 3);
+        }
+        try (MqttBroker broker = MqttBroker.start(store);
+             RawClient subscriber = new RawClient(broker.port())) {
+            assertTrue(connect(subscriber, connectV5("empty-keeper", false, 3600)));
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MqttPublishMessage message = nextPublish(subscriber);
+                got.add("'" + text(message) + "'" + (message.fixedHeader().isDup() ? " dup" : ""));
+                ack(subscriber, MqttMessageType.PUBACK, message.variableHeader().packetId());
+            }
+            assertEquals(List.of("'' dup", "''", "'after'"), got, "the unacknowledged one again, then the backlog");
+        }
+    }
+
+    @Test
     void recordedPubRecMeansOnlyPubRelIsResentAfterARestart_MQTT_4_3_3_13() throws Exception {
         int packetId;
         try (MqttBroker broker = MqttBroker.start(store);

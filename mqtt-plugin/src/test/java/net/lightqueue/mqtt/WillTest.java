@@ -92,6 +92,21 @@ class WillTest {
     }
 
     @Test
+    void aWillWithAnEmptyPayloadIsPublished() throws Exception {
+        try (RawClient watcher = watcher("will/empty")) {
+            RawClient client = new RawClient(broker.port());
+            connect(client, MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId("empty")
+                .cleanSession(true).keepAlive(60).willFlag(true).willTopic("will/empty").willQoS(MqttQoS.AT_LEAST_ONCE)
+                .willMessage(new byte[0]).build());
+            client.close();
+            MqttPublishMessage will = nextPublish(watcher);
+            assertEquals("will/empty", will.variableHeader().topicName());
+            assertEquals(0, will.payload().readableBytes());
+            assertNoWill(watcher, "will/empty"); // and nothing else is held up behind it
+        }
+    }
+
+    @Test
     void noWillAfterANormalDisconnect_MQTT_3_1_2_10() throws Exception {
         try (RawClient watcher = watcher("will/normal");
              RawClient client = new RawClient(broker.port())) {

@@ -233,7 +233,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     }
 
     private Optional<Event> readEvent(DispatchRequest request) {
-        MessageExt message = store.lookMessageByOffset(request.getCommitLogOffset(), request.getMsgSize());
+        MessageExt message = CommitLogMessages.read(commitLog, request.getCommitLogOffset(), request.getMsgSize());
         if (message == null) {
             LOG.error("event at commitlog offset {} is unreadable; skipped", request.getCommitLogOffset());
             return Optional.empty();

@@ -5,8 +5,14 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.store.CommitLog;
 import org.apache.rocketmq.store.SelectMappedBufferResult;
 
-/** Reads one whole message (properties and decompressed body) from the commitlog. */
+/**
+ * Reads one whole message (properties and decompressed body) from the commitlog. RocketMQ
+ * decodes a zero-length body as null; every message read here has a body, empty or not, so
+ * no reader has to remember that.
+ */
 final class CommitLogMessages {
+
+    private static final byte[] EMPTY = new byte[0];
 
     private CommitLogMessages() {
     }
@@ -23,6 +29,12 @@ final class CommitLogMessages {
         } finally {
             data.release();
         }
-        return message == null || message.getCommitLogOffset() != offset ? null : message;
+        if (message == null || message.getCommitLogOffset() != offset) {
+            return null;
+        }
+        if (message.getBody() == null) {
+            message.setBody(EMPTY);
+        }
+        return message;
     }
 }

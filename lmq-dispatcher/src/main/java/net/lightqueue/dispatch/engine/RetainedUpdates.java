@@ -40,7 +40,7 @@ final class RetainedUpdates {
         }
         boolean present = batch.retainedPresent(topic)
             .orElseGet(() -> index.get(StateLayout.RETAINED, StateLayout.utf8(topic)) != null);
-        if (message.getBody() != null && message.getBody().length > 0) {
+        if (message.getBody().length > 0) {
             batch.putRetained(topic, RetainedCodec.encode(message));
             if (!present) {
                 batch.putCounter(StateLayout.RETAINED_COUNT, ++count);

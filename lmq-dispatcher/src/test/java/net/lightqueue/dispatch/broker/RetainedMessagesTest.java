@@ -52,6 +52,21 @@ class RetainedMessagesTest {
     }
 
     @Test
+    void anEmptyRetainedPublishDeletesTheRetainedMessageAndIsStillDelivered_MQTT_3_3_1_10() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            broker.queues().subscribe("c", "home/#", null).get(10, TimeUnit.SECONDS);
+            retain(broker, "home", "home/kitchen", "21");
+            retain(broker, "home", "home/kitchen", "");
+            broker.publish("home", "home/kitchen", "");
+            broker.awaitIndexed();
+            assertEquals(List.of(), broker.queues().retained("home/#"), "[MQTT-3.3.1-10]");
+            assertEquals(0, broker.queues().retainedCount());
+            // Subscribers get the empty one as a normal message [MQTT-3.3.1-11]; no body is ever null.
+            assertEquals(List.of("home/kitchen=21", "home/kitchen=", "home/kitchen="), texts(broker.readAll("home/#")));
+        }
+    }
+
+    @Test
     void aRocketmqProducerRetainsWithTheProperty() throws Exception {
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             MessageExtBrokerInner message = BrokerFixture.message("sensors", "native");

@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -21,10 +22,12 @@ import net.lightqueue.mqtt.session.Cursor;
 import net.lightqueue.mqtt.session.SubscriptionOptions;
 
 /**
- * Sends a session's messages over one connection: reads each cursor's queue in batches, on
- * the connection's event loop, while the client's receive window and the channel's
- * writability allow, and handles the client's acknowledgements. Nothing is queued in memory
- * beyond one batch and the inflight window: a client that does not keep up just stays behind
+ * Sends a session's messages over one connection, on the connection's event loop, while the
+ * client's receive window and the channel's writability allow, and handles the client's
+ * acknowledgements. The session's own cursors are read merged in commitlog order, so a message
+ * that several of its subscriptions match is sent once ({@link CursorMerge}); shared
+ * subscriptions deliver what their groups hand out. Nothing is queued in memory beyond one
+ * batch per cursor and the inflight window: a client that does not keep up just stays behind
  * in its queues.
  */
 public final class Deliverer {
@@ -35,19 +38,33 @@ public final class Deliverer {
     private final int batchSize;
     private final OutboundTopicAliases aliases;
     private final DeliveryProgress progress;
+    private final UndeliverableMessages undeliverable;
+    private final CursorMerge merge;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
 
     private record Owed(Cursor cursor, StoredMessage message) {
     }
 
+    private enum Sent { YES, EXPIRED, TOO_LARGE }
+
+    /**
+     * How one message goes to the client for the subscriptions it matches: the positions it
+     * holds until acknowledged (those of the subscriptions that deliver it), the highest QoS
+     * among them, RETAIN, and their subscription identifiers.
+     */
+    private record Plan(List<Inflight.Position> positions, int qos, boolean retain, List<Integer> subscriptionIds) {
+    }
+
     public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize,
-                     DeliveryProgress progress) {
+                     DeliveryProgress progress, UndeliverableMessages undeliverable) {
         this.connection = connection;
         this.inflight = inflight;
         this.queues = queues;
         this.batchSize = batchSize;
         this.progress = progress;
+        this.undeliverable = undeliverable;
+        this.merge = new CursorMerge(queues, batchSize);
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
@@ -57,9 +74,10 @@ public final class Deliverer {
             Inflight.Entry entry = entries.next();
             if (entry.released) {
                 connection.channel().write(Replies.pubReply(MqttMessageType.PUBREL, entry.packetId, (byte) 0));
-            } else if (!write(entry.message, entry.qos, entry.retain, entry.subscriptionId, entry.packetId, true)) {
+            } else if (!write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
+                entry.subscriptionIds, entry.packetId, true)) {
                 entries.remove(); // expired meanwhile, or too large for this connection's client
-                progress.advanced(entry.cursor, 1);
+                completed(entry);
             }
         }
         connection.channel().flush();
@@ -73,15 +91,16 @@ public final class Deliverer {
         messages.forEach(message -> retained.add(new Owed(cursor, message)));
     }
 
-    /** Sends owed retained messages, then from the cursors, one batch per cursor in turn, as long as the client can take it. */
+    /** Sends owed retained messages, then from the cursors, as long as the client can take it. */
     public void deliver(Collection<Cursor> cursors) {
         Channel channel = connection.channel();
         deliverRetained(channel);
         boolean progressed = retained.isEmpty();
+        merge.cursors(cursors);
         while (progressed && channel.isWritable() && !connection.closing()) {
-            progressed = false;
+            progressed = deliverMerged(channel);
             for (Cursor cursor : cursors) {
-                if (cursor.mayHaveMessages() && deliverBatch(cursor)) {
+                if (!cursor.ownsPosition() && cursor.mayHaveMessages() && deliverBatch(cursor)) {
                     progressed = true;
                 }
             }
@@ -92,16 +111,52 @@ public final class Deliverer {
     private void deliverRetained(Channel channel) {
         while (!retained.isEmpty() && channel.isWritable() && !connection.closing()) {
             Owed next = retained.peek();
-            int qos = Math.min(StoredProperties.qos(next.message().properties()), next.cursor().options().qos());
-            if (qos > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
+            Plan plan = plan(List.of(new Inflight.Position(next.cursor(), -1)), next.message(), true);
+            if (plan.qos() > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
                 break;
             }
             retained.poll();
-            offer(next.cursor(), next.message(), true);
+            if (!plan.positions().isEmpty()) {
+                offer(plan, next.message());
+            }
         }
         channel.flush();
     }
 
+    /** Sends from the session's own cursors, one copy per message, until they are empty or the client is full. */
+    private boolean deliverMerged(Channel channel) {
+        boolean progressed = false;
+        int unflushed = 0;
+        while (channel.isWritable() && !connection.closing()) {
+            List<CursorMerge.Buffer> group = merge.next();
+            if (group.isEmpty()) {
+                break;
+            }
+            List<Inflight.Position> matching = new ArrayList<>(group.size());
+            for (CursorMerge.Buffer buffer : group) {
+                matching.add(new Inflight.Position(buffer.cursor, buffer.head().queueOffset()));
+            }
+            StoredMessage message = group.get(0).head();
+            Plan plan = plan(matching, message, false);
+            if (plan.qos() > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
+                break;
+            }
+            boolean ended = plan.positions().isEmpty() || offer(plan, message) == 1;
+            for (CursorMerge.Buffer buffer : group) {
+                // A subscription that does not deliver it (No Local) is done with it at once.
+                merge.take(buffer, ended || !holds(plan, buffer.cursor));
+            }
+            progressed = true;
+            if (++unflushed == batchSize) {
+                channel.flush();
+                unflushed = 0;
+            }
+        }
+        merge.report(progress);
+        return progressed;
+    }
+
+    /** Sends a batch of what a shared subscription's group handed to this member. */
     private boolean deliverBatch(Cursor cursor) {
         int window = connection.limits().receiveMaximum() - inflight.size();
         // Only QoS 1/2 deliveries take a window slot; a batch never holds more than fit.
@@ -113,8 +168,8 @@ public final class Deliverer {
         boolean nothing = result.messages().isEmpty() && result.nextOffset() == cursor.nextOffset();
         int completed = 0;
         for (StoredMessage message : result.messages()) {
-            completed += offer(cursor, message, cursor.options().retainAsPublished()
-                && StoredProperties.retain(message.properties()));
+            Plan plan = plan(List.of(new Inflight.Position(cursor, message.queueOffset())), message, false);
+            completed += plan.positions().isEmpty() ? 1 : offer(plan, message);
         }
         cursor.advance(result.nextOffset(), nothing);
         if (!nothing) {
@@ -124,42 +179,120 @@ public final class Deliverer {
     }
 
     /**
-     * @param retain the RETAIN flag: set for a retained message sent on subscribe; for a live
-     *               one as published with Retain As Published, else cleared [MQTT-3.3.1-12, MQTT-3.3.1-13]
-     * @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement
+     * Decides how a message goes out for the subscriptions it matches (MQTT 5 section 3.3.4):
+     * it is delivered if at least one of them delivers it (No Local keeps a client's own messages
+     * from a subscription [MQTT-3.8.3-3]), at the highest QoS they grant [MQTT-3.3.4-2], with
+     * all their subscription identifiers [MQTT-3.3.4-4], and with RETAIN as published if any of
+     * them has Retain As Published, else cleared [MQTT-3.3.1-12, MQTT-3.3.1-13].
+     *
+     * @param onSubscribe a retained message sent for a new subscription: RETAIN set [MQTT-3.3.1-9]
      */
-    private int offer(Cursor cursor, StoredMessage message, boolean retain) {
-        SubscriptionOptions options = cursor.options();
-        if (options.noLocal() && Objects.equals(connection.clientId(), StoredProperties.clientId(message.properties()))) {
-            return 1; // [MQTT-3.8.3-3]
+    private Plan plan(List<Inflight.Position> matching, StoredMessage message, boolean onSubscribe) {
+        int published = StoredProperties.qos(message.properties());
+        boolean retainedMessage = StoredProperties.retain(message.properties());
+        Boolean own = null;
+        List<Inflight.Position> delivering = matching;
+        List<Integer> subscriptionIds = List.of();
+        int qos = 0;
+        boolean retain = false;
+        for (int i = 0; i < matching.size(); i++) {
+            SubscriptionOptions options = matching.get(i).cursor().options();
+            if (options.noLocal()) {
+                if (own == null) {
+                    own = Objects.equals(connection.clientId(), StoredProperties.clientId(message.properties()));
+                }
+                if (own) {
+                    if (delivering == matching) {
+                        delivering = new ArrayList<>(matching.subList(0, i));
+                    }
+                    continue;
+                }
+            }
+            if (delivering != matching) {
+                delivering.add(matching.get(i));
+            }
+            qos = Math.max(qos, Math.min(published, options.qos()));
+            retain |= onSubscribe || options.retainAsPublished() && retainedMessage;
+            if (options.subscriptionId() > 0) {
+                subscriptionIds = subscriptionIds.isEmpty() ? List.of(options.subscriptionId())
+                    : append(subscriptionIds, options.subscriptionId());
+            }
         }
-        int qos = Math.min(StoredProperties.qos(message.properties()), options.qos());
-        if (qos == 0) {
-            write(message, 0, retain, options.subscriptionId(), 0, false);
+        return new Plan(delivering, qos, retain, subscriptionIds);
+    }
+
+    private static List<Integer> append(List<Integer> list, int value) {
+        List<Integer> longer = new ArrayList<>(list.size() + 1);
+        longer.addAll(list);
+        longer.add(value);
+        return longer;
+    }
+
+    private static boolean holds(Plan plan, Cursor cursor) {
+        for (Inflight.Position position : plan.positions()) {
+            if (position.cursor() == cursor) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement */
+    private int offer(Plan plan, StoredMessage message) {
+        Cursor first = plan.positions().get(0).cursor();
+        if (plan.qos() == 0) {
+            write(first, message, 0, plan.retain(), plan.subscriptionIds(), 0, false);
             return 1;
         }
-        Inflight.Entry entry = inflight.add(cursor, message, qos, retain, options.subscriptionId());
-        if (!write(message, qos, retain, options.subscriptionId(), entry.packetId, false)) {
+        Inflight.Entry entry = inflight.add(plan.positions(), message, plan.qos(), plan.retain(), plan.subscriptionIds());
+        if (!write(first, message, plan.qos(), plan.retain(), plan.subscriptionIds(), entry.packetId, false)) {
             inflight.remove(entry.packetId);
             return 1;
         }
         return 0;
     }
 
-    /** @return false when the message is not sent because it is too large for the client or expired */
-    private boolean write(StoredMessage message, int qos, boolean retain, int subscriptionId, int packetId, boolean dup) {
+    /** Every position of the delivery completed it. */
+    private void completed(Inflight.Entry entry) {
+        for (Inflight.Position position : entry.positions) {
+            progress.advanced(position.cursor(), 1);
+        }
+    }
+
+    /**
+     * @return false when the message is not sent: expired, too large for the client, or not
+     *         convertible to a PUBLISH (the last two counted as undeliverable); the caller then
+     *         completes the delivery, so one message never holds up the subscription
+     */
+    private boolean write(Cursor cursor, StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds,
+                          int packetId, boolean dup) {
+        try {
+            Sent sent = send(message, qos, retain, subscriptionIds, packetId, dup);
+            if (sent == Sent.TOO_LARGE) {
+                undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(),
+                    "larger than the client's Maximum Packet Size " + connection.limits().maximumPacketSize());
+            }
+            return sent == Sent.YES;
+        } catch (RuntimeException e) {
+            undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(), e.toString());
+            return false;
+        }
+    }
+
+    private Sent send(StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds, int packetId,
+                      boolean dup) {
         String topic = message.mqttTopic();
         long now = System.currentTimeMillis();
         if (OutboundPublish.expired(message, now)) {
-            return false; // [MQTT-3.3.2-5], for v3 subscribers too
+            return Sent.EXPIRED; // [MQTT-3.3.2-5], for v3 subscribers too
         }
         MqttProperties properties = connection.isV5()
-            ? OutboundPublish.properties(message, subscriptionId, now) : MqttProperties.NO_PROPERTIES;
+            ? OutboundPublish.properties(message, subscriptionIds, now) : MqttProperties.NO_PROPERTIES;
         // Counted with the full topic and room for an alias property: never below the real size.
         int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
             + (connection.isV5() ? 3 : 0);
         if (size > connection.limits().maximumPacketSize()) {
-            return false; // the client must never get more than it allows [MQTT-3.1.2-25]
+            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-25]
         }
         String topicName = topic;
         int alias = aliases.known(topic);
@@ -172,14 +305,14 @@ public final class Deliverer {
             properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
         }
         connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
-        return true;
+        return Sent.YES;
     }
 
     public void onPubAck(int packetId) {
         Inflight.Entry entry = inflight.get(packetId);
         if (entry != null && entry.qos == 1) {
             inflight.remove(packetId);
-            progress.advanced(entry.cursor, 1);
+            completed(entry);
         }
     }
 
@@ -192,7 +325,7 @@ public final class Deliverer {
         }
         if ((reasonCode & 0xFF) >= 0x80) {
             inflight.remove(packetId); // the client refused it: the flow ends here
-            progress.advanced(entry.cursor, 1);
+            completed(entry);
             return;
         }
         if (entry.released) {
@@ -200,7 +333,7 @@ public final class Deliverer {
         }
         entry.released = true;
         // Recorded before PUBREL, so the message is never sent again, even after a crash.
-        progress.released(entry.cursor).whenComplete((recorded, failure) -> connection.channel().eventLoop().execute(() -> {
+        progress.released(entry.positions.stream().map(Inflight.Position::cursor).toList()).whenComplete((recorded, failure) -> connection.channel().eventLoop().execute(() -> {
             if (failure != null) {
                 connection.disconnect(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR.byteValue(),
                     "could not record PUBREC: " + failure);
@@ -214,7 +347,7 @@ public final class Deliverer {
         Inflight.Entry entry = inflight.get(packetId);
         if (entry != null && entry.released) {
             inflight.remove(packetId);
-            progress.advanced(entry.cursor, 1);
+            completed(entry);
         }
     }
 }

@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.delivery;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.mqtt.session.Cursor;
 
@@ -9,6 +10,6 @@ public interface DeliveryProgress {
     /** The cursor moved or its unacknowledged deliveries changed; {@code completed} deliveries ended. */
     void advanced(Cursor cursor, int completed);
 
-    /** The client's PUBREC for a delivery of the cursor: completes once recorded, before PUBREL is sent. */
-    CompletableFuture<?> released(Cursor cursor);
+    /** The client's PUBREC for a delivery of the cursors: completes once recorded, before PUBREL is sent. */
+    CompletableFuture<?> released(List<Cursor> cursors);
 }

@@ -1,7 +1,9 @@
 package net.lightqueue.mqtt.delivery;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.session.Cursor;
@@ -13,35 +15,52 @@ import net.lightqueue.mqtt.session.Cursor;
  */
 public final class Inflight {
 
+    /** Where a delivered message sits: a cursor's queue at an offset (-1 for a retained message sent on subscribe). */
+    public record Position(Cursor cursor, long offset) {
+    }
+
     /**
-     * One unacknowledged delivery from a cursor's queue; {@code released} once PUBREC came and
-     * PUBREL was sent. A released delivery restored after a restart has no message: only its
-     * PUBREL is ever sent again.
+     * One unacknowledged delivery; {@code released} once PUBREC came and PUBREL was sent. A
+     * message that several subscriptions of the session match is one delivery that holds a
+     * position in each of their queues, and completes them all. A released delivery restored
+     * after a restart has no message: only its PUBREL is ever sent again.
      */
     public static final class Entry {
         public final int packetId;
-        public final Cursor cursor;
-        public final long offset;
         public final int qos;
+        final List<Position> positions;
         final StoredMessage message;
-        final boolean retain;
-        final int subscriptionId;
+        boolean retain;
+        final List<Integer> subscriptionIds;
         boolean released;
 
-        Entry(int packetId, Cursor cursor, long offset, StoredMessage message, int qos, boolean retain,
-              int subscriptionId, boolean released) {
+        Entry(int packetId, List<Position> positions, StoredMessage message, int qos, boolean retain,
+              List<Integer> subscriptionIds, boolean released) {
             this.packetId = packetId;
-            this.cursor = cursor;
-            this.offset = offset;
+            this.positions = positions;
             this.message = message;
             this.qos = qos;
             this.retain = retain;
-            this.subscriptionId = subscriptionId;
+            this.subscriptionIds = subscriptionIds;
             this.released = released;
         }
 
         public boolean released() {
             return released;
+        }
+
+        public List<Position> positions() {
+            return positions;
+        }
+
+        /** The queue offset of the delivery in the cursor's queue, or null when it holds none there. */
+        public Long offsetIn(Cursor cursor) {
+            for (Position position : positions) {
+                if (position.cursor() == cursor) {
+                    return position.offset();
+                }
+            }
+            return null;
         }
     }
 
@@ -65,25 +84,32 @@ public final class Inflight {
     }
 
     /** Adds a delivery under the next free packet id (ids are per session, 1..65535). */
-    Entry add(Cursor cursor, StoredMessage message, int qos, boolean retain, int subscriptionId) {
+    Entry add(List<Position> positions, StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds) {
         int packetId = lastPacketId;
         do {
             packetId = packetId == 65535 ? 1 : packetId + 1;
         } while (byPacketId.containsKey(packetId));
         lastPacketId = packetId;
-        Entry entry = new Entry(packetId, cursor, message.queueOffset(), message, qos, retain, subscriptionId, false);
+        Entry entry = new Entry(packetId, positions, message, qos, retain, subscriptionIds, false);
         byPacketId.put(packetId, entry);
         return entry;
     }
 
     /**
      * Puts back a delivery a previous run of the session sent under {@code packetId}, to be
-     * resent with that id.
+     * resent with that id. Packet ids are unique among a session's unacknowledged deliveries,
+     * so a second cursor restoring the same id adds its position to the same delivery.
      *
      * @param message null for a released delivery
      */
     public void restore(int packetId, Cursor cursor, long offset, StoredMessage message, int qos, boolean retain,
                         int subscriptionId, boolean released) {
-        byPacketId.put(packetId, new Entry(packetId, cursor, offset, message, qos, retain, subscriptionId, released));
+        Entry entry = byPacketId.computeIfAbsent(packetId, id ->
+            new Entry(id, new ArrayList<>(2), message, qos, retain, new ArrayList<>(2), released));
+        entry.positions.add(new Position(cursor, offset));
+        entry.retain |= retain;
+        if (subscriptionId > 0) {
+            entry.subscriptionIds.add(subscriptionId);
+        }
     }
 }

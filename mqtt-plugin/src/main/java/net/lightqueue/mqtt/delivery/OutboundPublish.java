@@ -15,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.codec.PacketSize;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -27,10 +28,10 @@ final class OutboundPublish {
 
     /**
      * The MQTT 5 properties of the delivery: the stored ones, the remaining expiry interval
-     * and the subscription identifier; null when the message expired and must not be sent
+     * and the identifiers of the subscriptions it is for; null when the message expired and must not be sent
      * [MQTT-3.3.2-5].
      */
-    static MqttProperties properties(StoredMessage message, int subscriptionId, long nowMillis) {
+    static MqttProperties properties(StoredMessage message, List<Integer> subscriptionIds, long nowMillis) {
         MqttProperties properties = StoredProperties.toMqtt(message.properties());
         long remaining = remainingSeconds(message, nowMillis);
         if (remaining == 0) {
@@ -40,7 +41,8 @@ final class OutboundPublish {
             // The client is told what is left, not what was published [MQTT-3.3.2-6].
             properties.add(new IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), (int) remaining));
         }
-        if (subscriptionId > 0) {
+        // One per matching subscription [MQTT-3.3.4-4].
+        for (int subscriptionId : subscriptionIds) {
             properties.add(new IntegerProperty(MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), subscriptionId));
         }
         return properties;
@@ -57,9 +59,13 @@ final class OutboundPublish {
         return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);
     }
 
-    /** The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24]. */
+    /**
+     * The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24].
+     *
+     * @throws IllegalArgumentException if a string is too long to be encoded
+     */
     static int size(String topicName, int qos, MqttProperties properties, int payloadLength, boolean v5) {
-        int remaining = 2 + topicName.getBytes(StandardCharsets.UTF_8).length + (qos > 0 ? 2 : 0) + payloadLength;
+        int remaining = 2 + utf8(topicName) + (qos > 0 ? 2 : 0) + payloadLength;
         if (v5) {
             int propertiesLength = propertiesLength(properties);
             remaining += PacketSize.variableByteIntegerSize(propertiesLength) + propertiesLength;
@@ -106,7 +112,12 @@ final class OutboundPublish {
         return 4;
     }
 
+    /** The UTF-8 length of a string of the packet; longer than an MQTT string can be is an error. */
     private static int utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("a string of " + length + " UTF-8 bytes, more than MQTT's 65535");
+        }
+        return length;
     }
 }

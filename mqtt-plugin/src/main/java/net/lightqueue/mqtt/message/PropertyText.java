@@ -27,7 +27,7 @@ public final class PropertyText {
         return out == null ? text : out.toString();
     }
 
-    /** Reverses {@link #escape}; only ASCII characters are ever escaped. */
+    /** Reverses {@link #escape}; only ASCII characters are ever escaped. A '%' not followed by two hex digits is kept. */
     public static String unescape(String text) {
         if (text.indexOf('%') < 0) {
             return text;
@@ -35,8 +35,10 @@ public final class PropertyText {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '%' && i + 2 < text.length()) {
-                out.append((char) Integer.parseInt(text, i + 1, i + 3, 16));
+            int high = c == '%' && i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+            int low = high < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
+            if (low >= 0) {
+                out.append((char) (high << 4 | low));
                 i += 2;
             } else {
                 out.append(c);

@@ -18,6 +18,11 @@ import net.lightqueue.dispatch.MqttMessageProperties;
 /**
  * How an MQTT publish is kept as RocketMQ message properties, and read back for delivery.
  * These names are part of the plugin's public contract with RocketMQ consumers.
+ *
+ * <p>Reading back is lenient, as RocketMQ producers may set these properties by hand: a value
+ * that is not what this class writes is read as if absent (an unknown QoS as the QoS of a
+ * native message, 1), a '%' that starts no escape stays as it is, a user property without
+ * '=' has an empty value. A message is never refused for its properties.
  */
 public final class StoredProperties {
 
@@ -40,6 +45,7 @@ public final class StoredProperties {
     public static final String PAYLOAD_FORMAT = "mqttPayloadFormat";
 
     private static final String PAIR_SEPARATORS = "=&";
+    private static final long MAX_EXPIRY_SECONDS = 0xFFFFFFFFL;
 
     private StoredProperties() {
     }
@@ -76,26 +82,29 @@ public final class StoredProperties {
     public static MqttProperties toMqtt(Map<String, String> properties) {
         MqttProperties mqtt = new MqttProperties();
         String userProperties = properties.get(USER_PROPERTIES);
-        if (userProperties != null) {
+        if (userProperties != null && !userProperties.isEmpty()) {
             mqtt.add(new UserProperties(decodeUserProperties(userProperties)));
         }
         addText(mqtt, MqttPropertyType.CONTENT_TYPE, properties.get(CONTENT_TYPE));
         addText(mqtt, MqttPropertyType.RESPONSE_TOPIC, properties.get(RESPONSE_TOPIC));
-        String correlation = properties.get(CORRELATION_DATA);
+        byte[] correlation = correlationData(properties.get(CORRELATION_DATA));
         if (correlation != null) {
-            mqtt.add(new BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), Base64.getDecoder().decode(correlation)));
+            mqtt.add(new BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), correlation));
         }
         String format = properties.get(PAYLOAD_FORMAT);
-        if (format != null) {
+        if ("0".equals(format) || "1".equals(format)) {
             mqtt.add(new IntegerProperty(MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), Integer.parseInt(format)));
         }
         return mqtt;
     }
 
-    /** The QoS a stored message was published with; a native RocketMQ message counts as QoS 1. */
+    /** The QoS a stored message was published with; a native RocketMQ message, or an unknown value, counts as QoS 1. */
     public static int qos(Map<String, String> properties) {
         String qos = properties.get(QOS);
-        return qos == null ? 1 : Integer.parseInt(qos);
+        if ("0".equals(qos)) {
+            return 0;
+        }
+        return "2".equals(qos) ? 2 : 1;
     }
 
     public static boolean retain(Map<String, String> properties) {
@@ -108,10 +117,21 @@ public final class StoredProperties {
         return clientId == null ? null : PropertyText.unescape(clientId);
     }
 
-    /** Expiry interval in seconds, or -1 when the message never expires. */
+    /**
+     * Expiry interval in seconds, at most MQTT's 4294967295, or -1 when the message never
+     * expires (also when the value is no number or negative).
+     */
     public static long expiryIntervalSeconds(Map<String, String> properties) {
         String expiry = properties.get(MESSAGE_EXPIRY_INTERVAL);
-        return expiry == null ? -1 : Long.parseLong(expiry);
+        if (expiry == null) {
+            return -1;
+        }
+        try {
+            long seconds = Long.parseLong(expiry);
+            return seconds < 0 ? -1 : Math.min(seconds, MAX_EXPIRY_SECONDS);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     public static String encodeUserProperties(List<StringPair> pairs) {
@@ -127,13 +147,29 @@ public final class StoredProperties {
     }
 
     public static List<StringPair> decodeUserProperties(String encoded) {
+        if (encoded.isEmpty()) {
+            return List.of();
+        }
         return Arrays.stream(encoded.split("&", -1))
             .map(pair -> {
                 int equals = pair.indexOf('=');
-                return new StringPair(PropertyText.unescape(pair.substring(0, equals)),
-                    PropertyText.unescape(pair.substring(equals + 1)));
+                return equals < 0 ? new StringPair(PropertyText.unescape(pair), "")
+                    : new StringPair(PropertyText.unescape(pair.substring(0, equals)),
+                        PropertyText.unescape(pair.substring(equals + 1)));
             })
             .toList();
+    }
+
+    /** Null when absent or not Base64. */
+    private static byte[] correlationData(String base64) {
+        if (base64 == null) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static List<StringPair> userProperties(MqttProperties mqtt) {

@@ -51,11 +51,20 @@ public class Cursor {
         }
     }
 
-    void arrived(long queueEnd) {
+    /** The queue grew up to {@code queueEnd} (exclusive). */
+    public void arrived(long queueEnd) {
         knownEnd = Math.max(knownEnd, queueEnd);
     }
 
     public boolean mayHaveMessages() {
         return nextOffset < knownEnd;
+    }
+
+    /**
+     * Whether the cursor has a position of its own in its filter's queue, so the session merges
+     * it with its other such cursors (false for a shared subscription: its group hands out messages).
+     */
+    public boolean ownsPosition() {
+        return true;
     }
 }

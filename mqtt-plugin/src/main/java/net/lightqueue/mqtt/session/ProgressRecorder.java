@@ -1,6 +1,7 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,12 +67,12 @@ final class ProgressRecorder {
         }
     }
 
-    /** Records the cursor now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
-    CompletableFuture<?> recordNow(Cursor cursor) {
+    /** Records the cursors now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
+    CompletableFuture<?> recordNow(List<Cursor> cursors) {
         if (!enabled) {
             return CompletableFuture.completedFuture(null);
         }
-        changed.put(cursor.filter(), cursor);
+        cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
         return write();
     }
 

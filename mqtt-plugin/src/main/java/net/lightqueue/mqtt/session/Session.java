@@ -120,7 +120,8 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     /** Binds the session to a connection, on that connection's event loop; resends what is unacknowledged. */
     public void attach(MqttConnection attached) {
         connection = attached;
-        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this);
+        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this,
+            services.undeliverable());
         sharedCursors().forEach(member -> member.group.window(member, attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
@@ -221,7 +222,7 @@ public final class Session implements DeliveryProgress, QueueWatcher {
      */
     private void forget(Cursor cursor) {
         if (cursor instanceof SharedCursor member) {
-            inflight.inOrder().removeIf(entry -> entry.cursor == member && !entry.released());
+            inflight.inOrder().removeIf(entry -> entry.offsetIn(member) != null && !entry.released());
             services.shared().leave(member);
         } else {
             services.router().remove(cursor.filter(), this);
@@ -239,22 +240,26 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         }
     }
 
-    /** For a shared message, PUBREC completes it for the group: it is never given to another member. */
+    /**
+     * Records the cursors of a delivery the client answered with PUBREC. For a shared message,
+     * PUBREC completes it for the group: it is never given to another member.
+     */
     @Override
-    public CompletableFuture<?> released(Cursor cursor) {
-        if (cursor instanceof SharedCursor member) {
+    public CompletableFuture<?> released(List<Cursor> delivered) {
+        if (delivered.get(0) instanceof SharedCursor member) {
             member.group.settle(member, unacknowledged(member));
             return services.shared().record(member.group);
         }
-        return recorder.recordNow(cursor);
+        return recorder.recordNow(delivered);
     }
 
     /** The offsets of the membership's deliveries that await PUBACK or PUBREC. */
     private Set<Long> unacknowledged(SharedCursor member) {
         Set<Long> offsets = new HashSet<>();
         for (Inflight.Entry entry : inflight.inOrder()) {
-            if (entry.cursor == member && !entry.released()) {
-                offsets.add(entry.offset);
+            Long offset = entry.offsetIn(member);
+            if (offset != null && !entry.released()) {
+                offsets.add(offset);
             }
         }
         return offsets;
@@ -264,9 +269,11 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         List<ProgressRecord.Unacknowledged> unacknowledged = new ArrayList<>();
         for (Inflight.Entry entry : inflight.inOrder()) {
             // A retained message sent on subscribe has no place in the queue (offset -1): it is
-            // resent by a takeover, not after the session was stored.
-            if (entry.cursor == cursor && entry.offset >= 0) {
-                unacknowledged.add(new ProgressRecord.Unacknowledged(entry.offset, entry.packetId, entry.qos, entry.released()));
+            // resent by a takeover, not after the session was stored. A delivery for several
+            // subscriptions is in each of their records, under the same packet id.
+            Long offset = entry.offsetIn(cursor);
+            if (offset != null && offset >= 0) {
+                unacknowledged.add(new ProgressRecord.Unacknowledged(offset, entry.packetId, entry.qos, entry.released()));
             }
         }
         return new ProgressRecord(cursor.nextOffset(), unacknowledged);

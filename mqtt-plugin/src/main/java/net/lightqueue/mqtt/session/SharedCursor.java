@@ -39,4 +39,9 @@ final class SharedCursor extends Cursor {
     public boolean mayHaveMessages() {
         return group.mayHaveMessages(this);
     }
+
+    @Override
+    public boolean ownsPosition() {
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 
 /** The values published under {@code $SYS/broker/}, with Mosquitto's topic names. */
 public final class SysTopics {
@@ -12,14 +13,16 @@ public final class SysTopics {
     private final long startedMillis;
     private final IntSupplier clientsConnected;
     private final TrafficCounters traffic;
+    private final UndeliverableMessages undeliverable;
     private final LightQueues queues;
 
     public SysTopics(String version, long startedMillis, IntSupplier clientsConnected, TrafficCounters traffic,
-              LightQueues queues) {
+              UndeliverableMessages undeliverable, LightQueues queues) {
         this.version = version;
         this.startedMillis = startedMillis;
         this.clientsConnected = clientsConnected;
         this.traffic = traffic;
+        this.undeliverable = undeliverable;
         this.queues = queues;
     }
 
@@ -31,6 +34,7 @@ public final class SysTopics {
         values.put("$SYS/broker/clients/connected", Integer.toString(clientsConnected.getAsInt()));
         values.put("$SYS/broker/messages/received", Long.toString(traffic.received()));
         values.put("$SYS/broker/messages/sent", Long.toString(traffic.sent()));
+        values.put("$SYS/broker/publish/messages/dropped", Long.toString(undeliverable.count()));
         values.put("$SYS/broker/subscriptions/count", Long.toString(queues.subscriptionCount()));
         values.put("$SYS/broker/retained messages/count", Long.toString(queues.retainedCount()));
         return values;

@@ -1,9 +1,12 @@
 package net.lightqueue.mqtt.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StoredPropertiesTest {
@@ -22,5 +25,23 @@ class StoredPropertiesTest {
         assertEquals("application/json", PropertyText.escape("application/json", ""));
         assertEquals("a%01b%02c%25", PropertyText.escape("a\u0001b\u0002c%", ""));
         assertEquals("a\u0001b\u0002c%", PropertyText.unescape("a%01b%02c%25"));
+    }
+
+    @Test
+    void valuesSetByHandAreReadLeniently() {
+        assertEquals(1, StoredProperties.qos(Map.of(StoredProperties.QOS, "high")), "unknown QoS: that of a native message");
+        assertEquals(1, StoredProperties.qos(Map.of(StoredProperties.QOS, "3")));
+        assertEquals(2, StoredProperties.qos(Map.of(StoredProperties.QOS, "2")));
+        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "soon")));
+        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "-5")));
+        assertEquals(0xFFFFFFFFL,
+            StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "99999999999")));
+        assertEquals("100% sure %zz %4", PropertyText.unescape("100% sure %zz %4"));
+        assertEquals(List.of(new StringPair("flag", ""), new StringPair("k", "v%")),
+            StoredProperties.decodeUserProperties("flag&k=v%"));
+
+        MqttProperties mqtt = StoredProperties.toMqtt(Map.of(StoredProperties.CORRELATION_DATA, "not base64!",
+            StoredProperties.PAYLOAD_FORMAT, "7", StoredProperties.USER_PROPERTIES, ""));
+        assertTrue(mqtt.isEmpty(), "unreadable values are left out: " + mqtt.listAll());
     }
 }

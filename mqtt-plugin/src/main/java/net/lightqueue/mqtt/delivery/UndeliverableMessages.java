@@ -1,0 +1,40 @@
+package net.lightqueue.mqtt.delivery;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * Messages skipped for a subscriber because they cannot become a PUBLISH for it: larger than
+ * its Maximum Packet Size, or failing to convert. The subscription moves past them; they are
+ * counted ({@code $SYS/broker/publish/messages/dropped}) and logged at most once per interval,
+ * with how many went unlogged since. Shared by all connections.
+ */
+public final class UndeliverableMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.delivery");
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final LongAdder count = new LongAdder();
+    private final LongAdder unlogged = new LongAdder();
+    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
+
+    /** @param queue the subscription's filter (its light queue) */
+    void skipped(String clientId, String queue, long queueOffset, String reason) {
+        count.increment();
+        long now = System.nanoTime();
+        long next = nextLogNanos.get();
+        if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
+            LOG.warn("message at offset {} of queue '{}' skipped for client '{}': {} ({} more skipped since the last report)",
+                queueOffset, queue, clientId, reason, unlogged.sumThenReset());
+        } else {
+            unlogged.increment();
+        }
+    }
+
+    public long count() {
+        return count.sum();
+    }
+}
