@@ -5,6 +5,8 @@ import static net.lightqueue.mqtt.Packets.assertDisconnect;
 import static net.lightqueue.mqtt.Packets.assertReply;
 import static net.lightqueue.mqtt.Packets.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -13,18 +15,22 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -206,6 +212,61 @@ class MalformedInputTest {
             assertDisconnect(client.read(), 0x93);
             client.awaitClose();
         }
+    }
+
+    /**
+     * A client that keeps sending past the Receive Maximum reads DISCONNECT 0x93, never a reset
+     * instead: the server flushes it, shuts its output and drains the input before it closes
+     * [MQTT-3.3.4-9].
+     */
+    @RepeatedTest(3)
+    void floodPastReceiveMaximumStillReadsDisconnect0x93_MQTT_3_3_4_9() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "flood"), 0);
+            ByteArrayOutputStream flood = new ByteArrayOutputStream();
+            for (int id = 1; id <= 2000; id++) {
+                flood.write(client.encode(publish("flood/t", 2, id, "m"))); // never released: 101 exceed the 100
+            }
+            assertReadsDisconnectAfterFlood(client, flood.toByteArray(), 0x93);
+        }
+    }
+
+    /** The same for a packet above the Maximum Packet Size followed by more bytes (MQTT 5 section 3.2.2.3.6). */
+    @RepeatedTest(3)
+    void floodWithAnOversizePacketStillReadsDisconnect0x95() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "flood-big"), 0);
+            byte[] big = client.encode(publish("flood/big", 0, 0, "x".repeat(64 * 1024)));
+            assertReadsDisconnectAfterFlood(client, big, 0x95);
+        }
+    }
+
+    /**
+     * Sends the bytes repeatedly (less than the server drains, 1 MiB), then reads: PUBRECs, the
+     * DISCONNECT, the end. A server that closed with unread input would reset the connection: the
+     * client's sending fails and a client library reports the reset instead of the reason code.
+     */
+    private static void assertReadsDisconnectAfterFlood(RawClient client, byte[] bytes, int reasonCode) throws Exception {
+        AtomicReference<IOException> sendFailure = new AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                for (int sent = 0; sent + bytes.length < 768 * 1024; sent += bytes.length) {
+                    client.sendRaw(bytes);
+                }
+            } catch (IOException reset) {
+                sendFailure.set(reset);
+            }
+        });
+        sender.start();
+        sender.join(30_000);
+        assertFalse(sender.isAlive(), "the server neither read nor closed");
+        assertNull(sendFailure.get(), "the server reset the connection while the client was sending");
+        MqttMessage message = client.read();
+        while (message != null && message.fixedHeader().messageType() == MqttMessageType.PUBREC) {
+            message = client.read();
+        }
+        assertDisconnect(message, reasonCode);
+        client.awaitClose();
     }
 
     @Test

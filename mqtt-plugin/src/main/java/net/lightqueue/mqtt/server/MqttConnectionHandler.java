@@ -289,7 +289,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are how clients leave; anything else is still the client's
-        // connection only, so it is logged in one line and closed.
+        // connection only, so it is logged in one line and closed. A connection that is
+        // already ending closes on its own (after its last packet was read).
+        if (connection.closing()) {
+            return;
+        }
         if (cause instanceof IOException) {
             connection.closeQuietly();
         } else {
