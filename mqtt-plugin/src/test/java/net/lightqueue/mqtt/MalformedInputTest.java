@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -133,6 +135,64 @@ class MalformedInputTest {
             assertConnAck(client.connected(MqttVersion.MQTT_5, "utf8"), 0);
             // PUBLISH QoS 0, topic of two bytes C3 28 (not UTF-8), no properties, no payload
             client.sendRaw((byte) 0x30, (byte) 5, (byte) 0, (byte) 2, (byte) 0xC3, (byte) 0x28, (byte) 0);
+            assertDisconnect(client.read(), 0x81);
+            client.awaitClose();
+        }
+    }
+
+    @Test
+    void clientIdWithU0000IsRejected_MQTT_1_5_4_2_MQTT_3_1_3_4() throws Exception {
+        try (RawClient v5 = new RawClient(broker.port()); RawClient v3 = new RawClient(broker.port())) {
+            assertConnAck(v5.connected(MqttVersion.MQTT_5, "nul\u0000id"), 0x85);
+            v5.awaitClose();
+            assertConnAck(v3.connected(MqttVersion.MQTT_3_1_1, "nul\u0000id"), 0x02);
+            v3.awaitClose();
+        }
+    }
+
+    @Test
+    void clientIdWithAnEncodedSurrogateIsRejected_MQTT_1_5_4_1_MQTT_3_1_3_4() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            // CONNECT "MQTT" level 5, clean start, keep alive 60, no properties, client id ED A0 80 (U+D800)
+            client.sendRaw((byte) 0x10, (byte) 16, (byte) 0, (byte) 4, (byte) 'M', (byte) 'Q', (byte) 'T', (byte) 'T',
+                (byte) 5, (byte) 0x02, (byte) 0, (byte) 60, (byte) 0, (byte) 0, (byte) 3, (byte) 0xED, (byte) 0xA0, (byte) 0x80);
+            assertConnAck(client.read(), 0x85);
+            client.awaitClose();
+        }
+    }
+
+    @Test
+    void userNameWithU0000IsMalformed_MQTT_1_5_4_2() throws Exception {
+        MqttConnectMessage v5Connect = MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5)
+            .clientId("nul-user-5").cleanSession(true).keepAlive(60).hasUser(true).username("u\u0000").build();
+        MqttConnectMessage v3Connect = MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1)
+            .clientId("nul-user-3").cleanSession(true).keepAlive(60).hasUser(true).username("u\u0000").build();
+        try (RawClient v5 = new RawClient(broker.port()); RawClient v3 = new RawClient(broker.port())) {
+            v5.send(v5Connect);
+            assertConnAck(v5.read(), 0x81);
+            v5.awaitClose();
+            v3.send(v3Connect);
+            v3.awaitClose(); // 3.1.1 has no return code for a malformed CONNECT: the connection is closed
+        }
+    }
+
+    @Test
+    void userPropertyWithU0000InPublishIsMalformed_MQTT_1_5_4_2() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "nul-property"), 0);
+            MqttProperties.UserProperties user = new MqttProperties.UserProperties();
+            user.add("unit", "C\u0000");
+            client.send(publish("nul/property", 1, 1, "21.5".getBytes(StandardCharsets.UTF_8), RawClient.properties(user)));
+            assertDisconnect(client.read(), 0x81);
+            client.awaitClose();
+        }
+    }
+
+    @Test
+    void filterWithU0000IsMalformed_MQTT_1_5_4_2() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "nul-filter"), 0);
+            client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "a/\u0000/#").build());
             assertDisconnect(client.read(), 0x81);
             client.awaitClose();
         }

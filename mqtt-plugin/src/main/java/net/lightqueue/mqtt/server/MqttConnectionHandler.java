@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.codec.DecodeFailure;
+import net.lightqueue.mqtt.codec.MqttStrings;
 import net.lightqueue.mqtt.codec.PacketSize;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -91,6 +92,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MqttMessageType type = header.messageType();
+        String malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
+        if (malformed != null) {
+            connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), type + " " + malformed);
+            return;
+        }
         if (!connection.connected()) {
             if (type == MqttMessageType.CONNECT) {
                 onConnect(ctx, (MqttConnectMessage) message);
