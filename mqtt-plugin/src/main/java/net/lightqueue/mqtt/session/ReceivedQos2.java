@@ -32,9 +32,10 @@ public final class ReceivedQos2 {
         this.store = store;
     }
 
-    /** The ids a stored session had recorded, before a connection uses it. */
+    /** The ids a stored session had recorded, before a connection uses it: they are in the commitlog already. */
     void restore(Set<Integer> recorded) {
         packetIds.addAll(recorded);
+        persistent = true;
     }
 
     /** Whether changes are recorded; a session that becomes persistent records what it holds. */
