@@ -5,26 +5,34 @@ import static net.lightqueue.mqtt.Packets.assertDisconnect;
 import static net.lightqueue.mqtt.Packets.assertReply;
 import static net.lightqueue.mqtt.Packets.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,6 +141,64 @@ class MalformedInputTest {
     }
 
     @Test
+    void clientIdWithU0000IsRejected_MQTT_1_5_4_2_MQTT_3_1_3_4() throws Exception {
+        try (RawClient v5 = new RawClient(broker.port()); RawClient v3 = new RawClient(broker.port())) {
+            assertConnAck(v5.connected(MqttVersion.MQTT_5, "nul\u0000id"), 0x85);
+            v5.awaitClose();
+            assertConnAck(v3.connected(MqttVersion.MQTT_3_1_1, "nul\u0000id"), 0x02);
+            v3.awaitClose();
+        }
+    }
+
+    @Test
+    void clientIdWithAnEncodedSurrogateIsRejected_MQTT_1_5_4_1_MQTT_3_1_3_4() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            // CONNECT "MQTT" level 5, clean start, keep alive 60, no properties, client id ED A0 80 (U+D800)
+            client.sendRaw((byte) 0x10, (byte) 16, (byte) 0, (byte) 4, (byte) 'M', (byte) 'Q', (byte) 'T', (byte) 'T',
+                (byte) 5, (byte) 0x02, (byte) 0, (byte) 60, (byte) 0, (byte) 0, (byte) 3, (byte) 0xED, (byte) 0xA0, (byte) 0x80);
+            assertConnAck(client.read(), 0x85);
+            client.awaitClose();
+        }
+    }
+
+    @Test
+    void userNameWithU0000IsMalformed_MQTT_1_5_4_2() throws Exception {
+        MqttConnectMessage v5Connect = MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5)
+            .clientId("nul-user-5").cleanSession(true).keepAlive(60).hasUser(true).username("u\u0000").build();
+        MqttConnectMessage v3Connect = MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_3_1_1)
+            .clientId("nul-user-3").cleanSession(true).keepAlive(60).hasUser(true).username("u\u0000").build();
+        try (RawClient v5 = new RawClient(broker.port()); RawClient v3 = new RawClient(broker.port())) {
+            v5.send(v5Connect);
+            assertConnAck(v5.read(), 0x81);
+            v5.awaitClose();
+            v3.send(v3Connect);
+            v3.awaitClose(); // 3.1.1 has no return code for a malformed CONNECT: the connection is closed
+        }
+    }
+
+    @Test
+    void userPropertyWithU0000InPublishIsMalformed_MQTT_1_5_4_2() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "nul-property"), 0);
+            MqttProperties.UserProperties user = new MqttProperties.UserProperties();
+            user.add("unit", "C\u0000");
+            client.send(publish("nul/property", 1, 1, "21.5".getBytes(StandardCharsets.UTF_8), RawClient.properties(user)));
+            assertDisconnect(client.read(), 0x81);
+            client.awaitClose();
+        }
+    }
+
+    @Test
+    void filterWithU0000IsMalformed_MQTT_1_5_4_2() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "nul-filter"), 0);
+            client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "a/\u0000/#").build());
+            assertDisconnect(client.read(), 0x81);
+            client.awaitClose();
+        }
+    }
+
+    @Test
     void wildcardInPublishTopicIsRefused_MQTT_3_3_2_2() throws Exception {
         try (RawClient client = new RawClient(broker.port())) {
             assertConnAck(client.connected(MqttVersion.MQTT_5, "wild"), 0);
@@ -206,6 +272,61 @@ class MalformedInputTest {
             assertDisconnect(client.read(), 0x93);
             client.awaitClose();
         }
+    }
+
+    /**
+     * A client that keeps sending past the Receive Maximum reads DISCONNECT 0x93, never a reset
+     * instead: the server flushes it, shuts its output and drains the input before it closes
+     * [MQTT-3.3.4-9].
+     */
+    @RepeatedTest(3)
+    void floodPastReceiveMaximumStillReadsDisconnect0x93_MQTT_3_3_4_9() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "flood"), 0);
+            ByteArrayOutputStream flood = new ByteArrayOutputStream();
+            for (int id = 1; id <= 2000; id++) {
+                flood.write(client.encode(publish("flood/t", 2, id, "m"))); // never released: 101 exceed the 100
+            }
+            assertReadsDisconnectAfterFlood(client, flood.toByteArray(), 0x93);
+        }
+    }
+
+    /** The same for a packet above the Maximum Packet Size followed by more bytes (MQTT 5 section 3.2.2.3.6). */
+    @RepeatedTest(3)
+    void floodWithAnOversizePacketStillReadsDisconnect0x95() throws Exception {
+        try (RawClient client = new RawClient(broker.port())) {
+            assertConnAck(client.connected(MqttVersion.MQTT_5, "flood-big"), 0);
+            byte[] big = client.encode(publish("flood/big", 0, 0, "x".repeat(64 * 1024)));
+            assertReadsDisconnectAfterFlood(client, big, 0x95);
+        }
+    }
+
+    /**
+     * Sends the bytes repeatedly (less than the server drains, 1 MiB), then reads: PUBRECs, the
+     * DISCONNECT, the end. A server that closed with unread input would reset the connection: the
+     * client's sending fails and a client library reports the reset instead of the reason code.
+     */
+    private static void assertReadsDisconnectAfterFlood(RawClient client, byte[] bytes, int reasonCode) throws Exception {
+        AtomicReference<IOException> sendFailure = new AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                for (int sent = 0; sent + bytes.length < 768 * 1024; sent += bytes.length) {
+                    client.sendRaw(bytes);
+                }
+            } catch (IOException reset) {
+                sendFailure.set(reset);
+            }
+        });
+        sender.start();
+        sender.join(30_000);
+        assertFalse(sender.isAlive(), "the server neither read nor closed");
+        assertNull(sendFailure.get(), "the server reset the connection while the client was sending");
+        MqttMessage message = client.read();
+        while (message != null && message.fixedHeader().messageType() == MqttMessageType.PUBREC) {
+            message = client.read();
+        }
+        assertDisconnect(message, reasonCode);
+        client.awaitClose();
     }
 
     @Test

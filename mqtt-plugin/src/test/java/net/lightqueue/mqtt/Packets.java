@@ -31,6 +31,13 @@ final class Packets {
         return publish(topic, qos, packetId, payload.getBytes(StandardCharsets.UTF_8), MqttProperties.NO_PROPERTIES);
     }
 
+    /** The same PUBLISH sent again, with DUP set [MQTT-3.3.1-1]. */
+    static MqttPublishMessage resend(String topic, int qos, int packetId, String payload) {
+        return new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, true, MqttQoS.valueOf(qos), false, 0),
+            new MqttPublishVariableHeader(topic, packetId, MqttProperties.NO_PROPERTIES),
+            Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
     static MqttMessage pubRel(int packetId) {
         return new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREL, false, MqttQoS.AT_LEAST_ONCE, false, 0),
             new MqttPubReplyMessageVariableHeader(packetId, (byte) 0, MqttProperties.NO_PROPERTIES));

@@ -44,12 +44,17 @@ final class RawClient implements AutoCloseable {
     }
 
     void send(MqttMessage message) throws IOException {
+        sendRaw(encode(message));
+    }
+
+    /** The packet's bytes, for a test that sends them later or from another thread. */
+    byte[] encode(MqttMessage message) {
         codec.writeOutbound(message);
         ByteBuf encoded = codec.readOutbound();
         byte[] bytes = new byte[encoded.readableBytes()];
         encoded.readBytes(bytes);
         encoded.release();
-        sendRaw(bytes);
+        return bytes;
     }
 
     void sendRaw(byte... bytes) throws IOException {

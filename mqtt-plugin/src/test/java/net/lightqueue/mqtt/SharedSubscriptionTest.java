@@ -114,6 +114,28 @@ class SharedSubscriptionTest {
         }
     }
 
+    /**
+     * The server accepts any MQTT string as client id (more than [MQTT-3.1.3-5] requires), so one
+     * may look like a share name: its session's subscriptions are its own, and its end leaves the
+     * group alone.
+     */
+    @Test
+    void aClientIdThatLooksLikeAShareNameLeavesTheGroupAlone() throws Exception {
+        try (MqttBroker broker = MqttBroker.start(store);
+             RawClient member = member(broker, "ns-a", "$share/g/ns/#");
+             RawClient publisher = publisher(broker, "ns-pub")) {
+            try (RawClient lookalike = publisher(broker, "$share/g/ns/#")) {
+                lookalike.send(SessionClients.disconnect(0));
+                lookalike.awaitClose();
+            }
+            // The next connection with that id is settled after the end of the previous session.
+            try (RawClient lookalike = publisher(broker, "$share/g/ns/#")) {
+                publish(publisher, "ns/t", "m0", 1);
+                assertEquals(expected(0, 1), receive(member, 1, true), "the group still has its subscription");
+            }
+        }
+    }
+
     @Test
     void invalidShareNamesAreRefusedAndNoLocalIsAProtocolError_MQTT_4_8_2_1_MQTT_4_8_2_2_MQTT_3_8_3_4() throws Exception {
         try (MqttBroker broker = MqttBroker.start(store);

@@ -6,6 +6,7 @@ import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUS
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.codec.MqttStrings;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -93,9 +95,23 @@ public final class ConnectProcessor {
             }
             clientId = ClientIdentifiers.assign();
             assignedClientId = v5 ? clientId : null;
-        } else if (clientId.length() > settings.maxClientIdLength() || clientId.indexOf('\uFFFD') >= 0) {
-            connection.refuse(v5 ? CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID : CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-                "client id not accepted (invalid UTF-8 or longer than " + settings.maxClientIdLength() + ")");
+        } else {
+            String problem = clientId.length() > settings.maxClientIdLength()
+                ? "longer than mqttMaxClientIdLength=" + settings.maxClientIdLength() : MqttStrings.problem(clientId);
+            if (problem != null) {
+                // Also what keeps U+0000, the separator of the session state keys, out of client ids.
+                connection.refuse(v5 ? CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID : CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    "client id not accepted: " + problem);
+                return null;
+            }
+        }
+        String malformed = malformedString(header, payload);
+        if (malformed != null) {
+            if (v5) {
+                connection.refuse(CONNECTION_REFUSED_MALFORMED_PACKET, "CONNECT " + malformed);
+            } else {
+                connection.drop("CONNECT " + malformed);
+            }
             return null;
         }
         if (header.isWillFlag()) {
@@ -104,7 +120,8 @@ public final class ConnectProcessor {
                 : TopicNames.nameProblem(willTopic, settings.maxTopicLength());
             if (problem != null) {
                 if (v5) {
-                    connection.refuse(CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + problem);
+                    connection.refuse(problem.startsWith(TopicNames.MALFORMED) ? CONNECTION_REFUSED_MALFORMED_PACKET
+                        : CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + problem);
                 } else {
                     connection.drop("will topic: " + problem);
                 }
@@ -155,6 +172,19 @@ public final class ConnectProcessor {
         WillRecord will = header.isWillFlag() ? will(clientId, header, payload) : null;
         return new Accepted(keepAlive,
             new SessionRequest(clientId, header.version(), header.isCleanSession(), expiry, will), ackProperties);
+    }
+
+    /** Which UTF-8 string of the CONNECT other than the client id and will topic is invalid [MQTT-1.5.4-1, MQTT-1.5.4-2], or null. */
+    private static String malformedString(MqttConnectVariableHeader header, MqttConnectPayload payload) {
+        String problem = header.hasUserName() ? MqttStrings.problem(payload.userName()) : null;
+        if (problem != null) {
+            return "user name: " + problem;
+        }
+        problem = MqttStrings.problem(header.properties());
+        if (problem == null && header.isWillFlag()) {
+            problem = MqttStrings.problem(payload.willProperties());
+        }
+        return problem;
     }
 
     /** The will in the form it is stored and published in (MQTT 5 will properties included). */

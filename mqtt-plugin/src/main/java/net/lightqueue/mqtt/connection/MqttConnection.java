@@ -1,7 +1,6 @@
 package net.lightqueue.mqtt.connection;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -108,13 +107,17 @@ public final class MqttConnection {
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
+    /** Sends a packet; nothing once the connection is ending (nothing follows a DISCONNECT [MQTT-3.14.4-1]). */
     public void send(MqttMessage message) {
-        channel.writeAndFlush(message, channel.voidPromise());
+        if (!closing) {
+            channel.writeAndFlush(message, channel.voidPromise());
+        }
     }
 
     /**
      * Ends the connection because of the client or the server's state; a connected v5 client
-     * is told why with a DISCONNECT reason code, a v3 client is simply closed.
+     * is told why with a DISCONNECT reason code that it gets to read ({@link LastPacket}), a v3
+     * client is simply closed.
      */
     public void disconnect(byte reasonCode, String why) {
         if (closing) {
@@ -126,7 +129,7 @@ public final class MqttConnection {
             MqttMessage disconnect = new MqttMessage(
                 new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, MqttProperties.NO_PROPERTIES));
-            channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+            LastPacket.sendAndClose(channel, disconnect);
         } else {
             channel.close();
         }
@@ -139,8 +142,7 @@ public final class MqttConnection {
         }
         closing = true;
         LOG.info("mqtt {} refused (0x{}): {}", this, Integer.toHexString(code.byteValue() & 0xFF), why);
-        channel.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
-            .addListener(ChannelFutureListener.CLOSE);
+        LastPacket.sendAndClose(channel, MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build());
     }
 
     /** Closes without telling the client anything: for connections that never spoke valid MQTT. */

@@ -1,8 +1,10 @@
 package net.lightqueue.mqtt.persistence;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import net.lightqueue.dispatch.LightQueues;
@@ -37,10 +39,22 @@ public final class SessionStore {
         byte[] prefix = StateKeys.progressPrefix(clientId);
         Map<String, ProgressRecord> progress = new HashMap<>();
         queues.scanState(StateFamilies.PROGRESS, prefix, (key, value) -> {
-            progress.put(StateKeys.text(key, prefix.length), ProgressRecord.decode(value));
+            if (!StateKeys.isReceived(key, prefix.length)) {
+                progress.put(StateKeys.text(key, prefix.length), ProgressRecord.decode(value));
+            }
             return true;
         });
         return progress;
+    }
+
+    /** The packet ids of the client's QoS 2 publishes that were answered with PUBREC and await PUBREL. */
+    public Set<Integer> receivedQos2(String clientId) {
+        Set<Integer> packetIds = new HashSet<>();
+        queues.scanState(StateFamilies.PROGRESS, StateKeys.receivedPrefix(clientId), (key, value) -> {
+            packetIds.add(StateKeys.receivedPacketId(key));
+            return true;
+        });
+        return packetIds;
     }
 
     public List<SubscriptionRecord> subscriptions(String clientId) {
@@ -86,13 +100,14 @@ public final class SessionStore {
 
     /**
      * Withdraws all of a session's subscriptions; the returned changes remove its will,
-     * progress and shared subscriptions, and the caller adds what becomes of the session record. Subscriptions go first:
+     * progress, received QoS 2 packet ids and shared subscriptions, and the caller adds what becomes of the session record. Subscriptions go first:
      * a crash in between leaves a session record that the next start discards again.
      */
     public CompletableFuture<StateChanges> discard(String clientId) {
         return queues.unsubscribeAll(clientId).thenApply(done -> {
             StateChanges changes = new StateChanges().will(clientId, null);
             progress(clientId).keySet().forEach(filter -> changes.progress(clientId, filter, null));
+            receivedQos2(clientId).forEach(packetId -> changes.receivedQos2(clientId, packetId, false));
             memberships(clientId).keySet().forEach(shareName -> changes.membership(clientId, shareName, null));
             return changes;
         });

@@ -35,6 +35,17 @@ public final class StateChanges {
         return this;
     }
 
+    /**
+     * Records that the client's QoS 2 publish with this packet id was stored and answered with
+     * PUBREC (true), or that its PUBREL came (false) [MQTT-4.3.3-9..12].
+     */
+    public StateChanges receivedQos2(String clientId, int packetId, boolean awaitingPubRel) {
+        byte[] key = StateKeys.received(clientId, packetId);
+        changes.add(awaitingPubRel ? StateChange.put(StateFamilies.PROGRESS, key, new byte[0])
+            : StateChange.delete(StateFamilies.PROGRESS, key));
+        return this;
+    }
+
     public StateChanges groupCursor(String shareName, GroupCursorRecord cursor) {
         byte[] key = StateKeys.groupCursor(shareName);
         changes.add(cursor == null ? StateChange.delete(StateFamilies.SHARED, key)

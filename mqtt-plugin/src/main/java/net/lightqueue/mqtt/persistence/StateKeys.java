@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Keys of the session state families. MQTT strings never contain U+0000 [MQTT-1.5.4-2], so
- * {@code clientId 0x00 filter} is unambiguous and a prefix scan on {@code clientId 0x00}
- * lists one session's progress records.
+ * Keys of the session state families. MQTT strings never contain U+0000 [MQTT-1.5.4-2] (the
+ * server refuses client ids, filters and share names that do), so {@code clientId 0x00 filter}
+ * is unambiguous and a prefix scan on {@code clientId 0x00} lists one session's records in the
+ * "progress" family: its progress per filter, and {@code clientId 0x00 0x00 packetId} (a
+ * filter is never empty) for each QoS 2 publish received from the client and not yet released.
  */
 final class StateKeys {
 
@@ -28,6 +30,28 @@ final class StateKeys {
         byte[] key = Arrays.copyOf(prefix, prefix.length + name.length);
         System.arraycopy(name, 0, key, prefix.length, name.length);
         return key;
+    }
+
+    /** The prefix of a session's received QoS 2 packet ids in the "progress" family. */
+    static byte[] receivedPrefix(String clientId) {
+        byte[] prefix = progressPrefix(clientId);
+        return Arrays.copyOf(prefix, prefix.length + 1);
+    }
+
+    static boolean isReceived(byte[] key, int progressPrefixLength) {
+        return key.length > progressPrefixLength && key[progressPrefixLength] == 0;
+    }
+
+    static byte[] received(String clientId, int packetId) {
+        byte[] prefix = receivedPrefix(clientId);
+        byte[] key = Arrays.copyOf(prefix, prefix.length + 2);
+        key[prefix.length] = (byte) (packetId >>> 8);
+        key[prefix.length + 1] = (byte) packetId;
+        return key;
+    }
+
+    static int receivedPacketId(byte[] key) {
+        return (key[key.length - 2] & 0xFF) << 8 | key[key.length - 1] & 0xFF;
     }
 
     /** A group's cursor in the "shared" family. */

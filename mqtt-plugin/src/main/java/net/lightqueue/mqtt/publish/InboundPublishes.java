@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.log.OncePerKey;
 import net.lightqueue.mqtt.message.StoredProperties;
+import net.lightqueue.mqtt.session.ReceivedQos2;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 import net.lightqueue.mqtt.topic.TopicNames;
@@ -24,9 +26,10 @@ import net.lightqueue.mqtt.topic.TopicNames;
 /**
  * The receiving side of a connection's PUBLISH flows (MQTT 5 section 4.3): QoS 0 is written,
  * QoS 1 is acknowledged with PUBACK after the write succeeded, QoS 2 with PUBREC after the
- * write and PUBCOMP on PUBREL; a QoS 2 packet id is remembered until PUBREL so a resent
- * PUBLISH is not written twice. Acknowledgements leave in the order the publishes arrived.
- * Confined to the connection's event loop.
+ * write and after its packet id was recorded in the session ({@link ReceivedQos2}), and with
+ * PUBCOMP on PUBREL once the id was released there; a PUBLISH resent with a recorded id, also
+ * on a later connection of the session, is not written twice. Acknowledgements leave in the
+ * order the publishes arrived. Confined to the connection's event loop.
  */
 public final class InboundPublishes {
 
@@ -115,19 +118,27 @@ public final class InboundPublishes {
         write(publish, topic, target, qos, packetId);
     }
 
+    /** PUBCOMP follows once the release is recorded: a crash before it leaves the id to be released again. */
     public void onPubRel(int packetId) {
         InFlight entry = inFlight.get(packetId);
         if (entry != null && entry.state != State.AWAITING_PUBREL) {
             connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "PUBREL for packet " + packetId + " before PUBREC");
             return;
         }
-        byte reason = MqttReasonCodes.PubComp.SUCCESS.byteValue();
-        if (entry == null) {
-            // Already completed: the client resends PUBREL after a lost PUBCOMP.
-            reason = MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue();
-        }
         inFlight.remove(packetId);
-        connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId, reason));
+        ReceivedQos2 received = received();
+        if (!received.contains(packetId)) {
+            // Already completed: the client resends PUBREL after a lost PUBCOMP [MQTT-4.3.3-12].
+            connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId,
+                MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue()));
+            return;
+        }
+        received.release(packetId).whenComplete((done, failure) -> connection.channel().eventLoop().execute(() ->
+            connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId, MqttReasonCodes.PubComp.SUCCESS.byteValue()))));
+    }
+
+    private ReceivedQos2 received() {
+        return connection.session().received();
     }
 
     /** Whether a QoS 1/2 publish may go on, judged by its packet id and the Receive Maximum. */
@@ -146,6 +157,11 @@ public final class InboundPublishes {
             }
             connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(),
                 "packet id " + packetId + " reused while in flight [MQTT-2.2.1-3]");
+            return false;
+        }
+        if (qos == 2 && received().contains(packetId)) {
+            // Answered with PUBREC on an earlier connection of the session: the same message again.
+            connection.send(Replies.pubReply(MqttMessageType.PUBREC, packetId, (byte) 0));
             return false;
         }
         if (connection.isV5() && inFlight.size() >= services.settings().receiveMaximum()) {
@@ -168,7 +184,11 @@ public final class InboundPublishes {
             // Reading pauses instead of queueing writes without bound (QoS 0 and v3 floods).
             connection.channel().config().setAutoRead(false);
         }
+        // Taken now: the session may move to another connection before the write completes.
+        ReceivedQos2 received = qos == 2 ? received() : null;
         services.writer().write(target, topic, body, properties, connection.channel().remoteAddress())
+            .thenCompose(outcome -> received == null || !outcome.ok() ? CompletableFuture.completedFuture(outcome)
+                : received.add(packetId).thenApply(recorded -> outcome))
             .whenComplete((outcome, failure) -> connection.channel().eventLoop().execute(() -> {
                 writesInProgress--;
                 connection.channel().config().setAutoRead(true);

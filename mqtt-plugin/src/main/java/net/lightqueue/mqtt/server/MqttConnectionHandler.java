@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.codec.DecodeFailure;
+import net.lightqueue.mqtt.codec.MqttStrings;
 import net.lightqueue.mqtt.codec.PacketSize;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -91,6 +92,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MqttMessageType type = header.messageType();
+        String malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
+        if (malformed != null) {
+            connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), type + " " + malformed);
+            return;
+        }
         if (!connection.connected()) {
             if (type == MqttMessageType.CONNECT) {
                 onConnect(ctx, (MqttConnectMessage) message);
@@ -292,7 +298,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are how clients leave; anything else is still the client's
-        // connection only, so it is logged in one line and closed.
+        // connection only, so it is logged in one line and closed. A connection that is
+        // already ending closes on its own (after its last packet was read).
+        if (connection.closing()) {
+            return;
+        }
         if (cause instanceof IOException) {
             connection.closeQuietly();
         } else {

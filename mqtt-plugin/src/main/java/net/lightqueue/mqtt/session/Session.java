@@ -44,6 +44,7 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Inflight inflight = new Inflight();
     private final ProgressRecorder recorder;
+    private final ReceivedQos2 received;
     private final ConcurrentMap<String, Long> arrivals = new ConcurrentHashMap<>();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private volatile MqttConnection connection;
@@ -55,6 +56,7 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         this.clientId = clientId;
         this.services = services;
         this.recorder = new ProgressRecorder(this, services, this::progressOf);
+        this.received = new ReceivedQos2(clientId, services.store());
     }
 
     public String clientId() {
@@ -65,11 +67,17 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         return clientId;
     }
 
+    /** The QoS 2 publishes received from the client that await PUBREL. */
+    public ReceivedQos2 received() {
+        return received;
+    }
+
     /** The record written for the connection that holds the session, and the will it holds. */
     void connected(SessionRecord current, WillRecord currentWill) {
         record = current;
         will = currentWill;
         recorder.enabled(current.expirySeconds() > 0, ownCursors());
+        received.persistent(current.expirySeconds() > 0);
     }
 
     SessionRecord record() {

@@ -116,6 +116,7 @@ public final class SessionLifecycle {
     private Session restored(String clientId) {
         Session session = new Session(clientId, services);
         session.restore(store.subscriptions(clientId), store.progress(clientId), store.memberships(clientId));
+        session.received().restore(store.receivedQos2(clientId));
         return session;
     }
 

@@ -16,9 +16,10 @@ import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
- * The shared subscriptions of the broker. A group subscribes to the dispatcher under its share
- * name as subscriber id, so the filter's queue grows while the group has members, connected or
- * not (a member with a persistent session stays a member while it is away). Each membership is
+ * The shared subscriptions of the broker. A group subscribes to the dispatcher under its own
+ * subscriber id ({@link #subscriberId}), so the filter's queue grows while the group has
+ * members, connected or not (a member with a persistent session stays a member while it is
+ * away). Each membership is
  * a record in the commitlog, and so is the group's cursor, written in batches like a session's
  * progress. A group is in memory only while members are connected. The steps of one group run
  * in order, so a cursor write never overtakes the group's removal.
@@ -47,7 +48,7 @@ public final class SharedGroups {
 
     /** Records the client as a member: first the group's own subscription, then the membership. */
     public CompletableFuture<Void> subscribe(String clientId, ShareName share, byte[] options) {
-        return order.run(share.name(), timers, () -> queues.subscribe(share.name(), share.filter(), new byte[0])
+        return order.run(share.name(), timers, () -> queues.subscribe(subscriberId(share), share.filter(), new byte[0])
             .thenCompose(applied -> {
                 StateChanges changes = new StateChanges().membership(clientId, share.name(), options);
                 if (store.groupCursor(share.name()) == null) {
@@ -79,9 +80,20 @@ public final class SharedGroups {
         if (store.hasMembers(share.name())) {
             return CompletableFuture.completedFuture(null);
         }
-        return queues.unsubscribe(share.name(), share.filter())
+        return queues.unsubscribe(subscriberId(share), share.filter())
             .thenCompose(done -> store.write(new StateChanges().groupCursor(share.name(), null)))
             .thenApply(applied -> null);
+    }
+
+    /**
+     * The group's subscriber id towards the dispatcher: U+FFFD and the share name. A session's is
+     * its client id, which never contains U+FFFD (the server refuses it in every MQTT string as
+     * the trace of invalid UTF-8, see {@link net.lightqueue.mqtt.codec.MqttStrings}), so a client
+     * whose id looks like a share name ({@code $share/g/t}) has subscriptions of its own, and its
+     * session's end leaves the group's alone.
+     */
+    static String subscriberId(ShareName share) {
+        return '\uFFFD' + share.name();
     }
 
     /** The session's membership joins the group in memory, which loads from its cursor record if needed. */

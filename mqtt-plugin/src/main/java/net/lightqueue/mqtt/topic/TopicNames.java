@@ -2,11 +2,11 @@ package net.lightqueue.mqtt.topic;
 
 import java.nio.charset.StandardCharsets;
 import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.mqtt.codec.MqttStrings;
 
 /**
- * The server's rules for topic names and filters: the protocol's (shared with the dispatcher)
- * plus what this server adds. Netty decodes strings leniently (an invalid UTF-8 sequence
- * becomes U+FFFD), so a replacement character is taken as the trace of invalid UTF-8 on the wire.
+ * The server's rules for topic names and filters: the protocol's (shared with the dispatcher),
+ * those of every MQTT string ({@link MqttStrings}), plus what this server adds.
  */
 public final class TopicNames {
 
@@ -29,11 +29,9 @@ public final class TopicNames {
     }
 
     private static String encodingProblem(String text, int maxBytes) {
-        if (text.indexOf('\uFFFD') >= 0) {
-            return MALFORMED + "not well-formed UTF-8 [MQTT-1.5.4-1]";
-        }
-        if (text.indexOf('\u0000') >= 0) {
-            return MALFORMED + "U+0000 in a topic [MQTT-1.5.4-2]";
+        String malformed = MqttStrings.problem(text);
+        if (malformed != null) {
+            return MALFORMED + malformed;
         }
         // RocketMQ separates message properties with these, and the topic is stored in one.
         if (text.indexOf('\u0001') >= 0 || text.indexOf('\u0002') >= 0) {

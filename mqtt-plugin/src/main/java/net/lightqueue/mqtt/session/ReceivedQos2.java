@@ -1,0 +1,75 @@
+package net.lightqueue.mqtt.session;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.persistence.StateChanges;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+
+/**
+ * The packet ids of the QoS 2 publishes the client sent that were stored and answered with
+ * PUBREC and await PUBREL: a PUBLISH with such an id is the same message again and is not
+ * stored twice [MQTT-4.3.3-10]. Part of the session state (MQTT 3.1.1 section 4.1, MQTT 5
+ * section 4.1), so it moves with the session on takeover, and a session that outlives its
+ * connection records every change in the commitlog (one state event per PUBREC and one per
+ * PUBREL) before the client hears of it; a session without expiry keeps it in heap only.
+ *
+ * <p>Thread-safe: a connection that lost the session to a takeover may still finish a write.
+ */
+public final class ReceivedQos2 {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
+
+    private final String clientId;
+    private final SessionStore store;
+    private final Set<Integer> packetIds = ConcurrentHashMap.newKeySet();
+    private volatile boolean persistent;
+
+    ReceivedQos2(String clientId, SessionStore store) {
+        this.clientId = clientId;
+        this.store = store;
+    }
+
+    /** The ids a stored session had recorded, before a connection uses it: they are in the commitlog already. */
+    void restore(Set<Integer> recorded) {
+        packetIds.addAll(recorded);
+        persistent = true;
+    }
+
+    /** Whether changes are recorded; a session that becomes persistent records what it holds. */
+    void persistent(boolean outlivesConnection) {
+        if (outlivesConnection && !persistent && !packetIds.isEmpty()) {
+            StateChanges changes = new StateChanges();
+            packetIds.forEach(packetId -> changes.receivedQos2(clientId, packetId, true));
+            logged(store.write(changes), "received QoS 2 packet ids");
+        }
+        persistent = outlivesConnection;
+    }
+
+    public boolean contains(int packetId) {
+        return packetIds.contains(packetId);
+    }
+
+    /** The publish was stored: completes once the id is recorded, so PUBREC may be sent. */
+    public CompletableFuture<?> add(int packetId) {
+        packetIds.add(packetId);
+        return persistent ? logged(store.write(new StateChanges().receivedQos2(clientId, packetId, true)),
+            "received QoS 2 packet id " + packetId) : CompletableFuture.completedFuture(null);
+    }
+
+    /** PUBREL came: completes once the id is forgotten in the commitlog too, so PUBCOMP may be sent. */
+    public CompletableFuture<?> release(int packetId) {
+        boolean removed = packetIds.remove(packetId);
+        return removed && persistent ? logged(store.write(new StateChanges().receivedQos2(clientId, packetId, false)),
+            "release of QoS 2 packet id " + packetId) : CompletableFuture.completedFuture(null);
+    }
+
+    private CompletableFuture<?> logged(CompletableFuture<?> write, String what) {
+        return write.exceptionally(failure -> {
+            LOG.warn("{} of client '{}' not recorded: {}", what, clientId, failure.toString());
+            return null;
+        });
+    }
+}
