@@ -95,8 +95,12 @@ public final class MqttConnection {
         return limits;
     }
 
+    public SocketAddress remoteAddress() {
+        return ClientAddress.of(channel);
+    }
+
     public String remoteIp() {
-        SocketAddress address = channel.remoteAddress();
+        SocketAddress address = remoteAddress();
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
@@ -153,6 +157,6 @@ public final class MqttConnection {
 
     @Override
     public String toString() {
-        return "client " + (clientId != null ? "'" + clientId + "'" : "(before CONNECT)") + " from " + channel.remoteAddress();
+        return "client " + (clientId != null ? "'" + clientId + "'" : "(before CONNECT)") + " from " + remoteAddress();
     }
 }

@@ -158,7 +158,7 @@ public final class InboundPublishes {
             // Reading pauses instead of queueing writes without bound (QoS 0 and v3 floods).
             connection.channel().config().setAutoRead(false);
         }
-        services.writer().write(target, topic, body, properties, connection.channel().remoteAddress())
+        services.writer().write(target, topic, body, properties, connection.remoteAddress())
             .whenComplete((outcome, failure) -> connection.channel().eventLoop().execute(() -> {
                 writesInProgress--;
                 connection.channel().config().setAutoRead(true);
