@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -113,8 +114,7 @@ class ListenerTest {
             Thread.sleep(200);
             served = serverCertificate();
         }
-        assertEquals(renewed.certificate().getSubjectX500Principal(), ((java.security.cert.X509Certificate) served)
-            .getSubjectX500Principal());
+        assertEquals(renewed.certificate().getSubjectX500Principal(), ((X509Certificate) served).getSubjectX500Principal());
         assertEquals(renewed.certificate(), served);
         RoundTrip.assertRoundTrip("ssl://127.0.0.1:" + tlsPort, tlsOptions(), "after-renewal");
     }
