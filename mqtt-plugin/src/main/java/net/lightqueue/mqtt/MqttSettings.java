@@ -1,9 +1,12 @@
 package net.lightqueue.mqtt;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import net.lightqueue.host.config.InvalidSettingException;
 import net.lightqueue.host.config.Setting;
 import net.lightqueue.host.config.SettingsPrefix;
 import net.lightqueue.host.config.ValidatedSettings;
+import net.lightqueue.mqtt.listener.ClientAuthMode;
 import net.lightqueue.mqtt.session.ShareStrategy;
 
 /** The MQTT server's broker.conf keys; each field name is the key, its initial value the default. */
@@ -15,6 +18,39 @@ public class MqttSettings implements ValidatedSettings {
 
     @Setting(description = "address the MQTT listener binds to")
     String mqttListenHost = "0.0.0.0";
+
+    @Setting(description = "TLS port of the MQTT listener (MQTT over TLS, usually 8883); 0 = off", min = 0, max = 65535)
+    int mqttTlsPort = 0;
+
+    @Setting(description = "port of the MQTT over WebSocket listener (usually 8083); 0 = off", min = 0, max = 65535)
+    int mqttWsPort = 0;
+
+    @Setting(description = "port of the MQTT over secure WebSocket listener (usually 8084; uses the mqttTls* "
+        + "certificate); 0 = off", min = 0, max = 65535)
+    int mqttWssPort = 0;
+
+    @Setting(description = "HTTP path of the WebSocket endpoint")
+    String mqttWsPath = "/mqtt";
+
+    @Setting(description = "server certificate chain, PEM file (needed by mqttTlsPort and mqttWssPort)")
+    String mqttTlsCertFile = "";
+
+    @Setting(description = "private key of the server certificate, PKCS#8 PEM file")
+    String mqttTlsKeyFile = "";
+
+    @Setting(description = "password of mqttTlsKeyFile if the key is encrypted")
+    String mqttTlsKeyPassword = "";
+
+    @Setting(description = "CA certificates client certificates are checked against, PEM file; empty = the JDK's")
+    String mqttTlsTrustCertFile = "";
+
+    @Setting(description = "whether TLS clients present a certificate: none, optional (checked if presented) "
+        + "or require")
+    ClientAuthMode mqttTlsClientAuth = ClientAuthMode.NONE;
+
+    @Setting(description = "whether every listener expects a PROXY protocol v1/v2 header (from a load balancer) "
+        + "and uses the client address it carries")
+    boolean mqttProxyProtocol = false;
 
     @Setting(description = "largest MQTT packet accepted, in bytes (whole packet); advertised to v5 clients",
         min = 64, max = 268_435_460)
@@ -100,6 +136,29 @@ public class MqttSettings implements ValidatedSettings {
         if (mqttListenHost.isBlank()) {
             throw InvalidSettingException.of("mqttListenHost", mqttListenHost, "expected a host name or address");
         }
+        if (!mqttWsPath.startsWith("/")) {
+            throw InvalidSettingException.of("mqttWsPath", mqttWsPath, "expected a path starting with /");
+        }
+        if (tlsUsed()) {
+            requireReadableFile("mqttTlsCertFile", mqttTlsCertFile);
+            requireReadableFile("mqttTlsKeyFile", mqttTlsKeyFile);
+            if (!mqttTlsTrustCertFile.isEmpty()) {
+                requireReadableFile("mqttTlsTrustCertFile", mqttTlsTrustCertFile);
+            }
+        }
+    }
+
+    private boolean tlsUsed() {
+        return mqttTlsPort != 0 || mqttWssPort != 0;
+    }
+
+    private static void requireReadableFile(String key, String path) {
+        if (path.isEmpty()) {
+            throw InvalidSettingException.of(key, path, "mqttTlsPort or mqttWssPort is set, so a PEM file is needed");
+        }
+        if (!Files.isReadable(Path.of(path))) {
+            throw InvalidSettingException.of(key, path, "expected a readable PEM file");
+        }
     }
 
     public int listenPort() {
@@ -108,6 +167,48 @@ public class MqttSettings implements ValidatedSettings {
 
     public String listenHost() {
         return mqttListenHost;
+    }
+
+    public int tlsPort() {
+        return mqttTlsPort;
+    }
+
+    public int wsPort() {
+        return mqttWsPort;
+    }
+
+    public int wssPort() {
+        return mqttWssPort;
+    }
+
+    public String wsPath() {
+        return mqttWsPath;
+    }
+
+    public Path tlsCertFile() {
+        return Path.of(mqttTlsCertFile);
+    }
+
+    public Path tlsKeyFile() {
+        return Path.of(mqttTlsKeyFile);
+    }
+
+    /** @return the key's password, or null when the key is not encrypted */
+    public String tlsKeyPassword() {
+        return mqttTlsKeyPassword.isEmpty() ? null : mqttTlsKeyPassword;
+    }
+
+    /** @return the CA file for client certificates, or null for the JDK's trusted CAs */
+    public Path tlsTrustCertFile() {
+        return mqttTlsTrustCertFile.isEmpty() ? null : Path.of(mqttTlsTrustCertFile);
+    }
+
+    public ClientAuthMode tlsClientAuth() {
+        return mqttTlsClientAuth;
+    }
+
+    public boolean proxyProtocol() {
+        return mqttProxyProtocol;
     }
 
     public int maxPacketSize() {

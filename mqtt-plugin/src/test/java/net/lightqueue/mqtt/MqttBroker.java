@@ -1,5 +1,7 @@
 package net.lightqueue.mqtt;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Properties;
 import net.lightqueue.dispatch.LightQueueDispatcher;
@@ -28,6 +30,13 @@ final class MqttBroker implements AutoCloseable {
             properties.setProperty(keyValue[0], keyValue[1]);
         }
         return new MqttBroker(InProcessBroker.start(dir, properties));
+    }
+
+    /** A port free right now, for listeners whose port 0 means off. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     int port() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.message.StoredProperties;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.store.GetMessageResult;
-import org.apache.rocketmq.store.MessageStore;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -306,39 +302,11 @@ class PahoConformanceTest {
         publisher.publish("plant/line1/temp", "42".getBytes(StandardCharsets.UTF_8), 1, false);
         publisher.disconnect();
 
-        MessageExt stored = readFirst(broker.broker().controller().getMessageStore(), "plant");
+        MessageExt stored = StoredMessages.readFirst(broker.broker().controller().getMessageStore(), "plant");
         assertEquals("plant/line1/temp", stored.getProperty(StoredProperties.MQTT_TOPIC));
         assertEquals("plant/line1/temp", stored.getTags());
         assertEquals("1", stored.getProperty(StoredProperties.QOS));
         assertEquals("rocket-pub", stored.getProperty(StoredProperties.CLIENT_ID));
         assertEquals("42", new String(stored.getBody(), StandardCharsets.UTF_8));
-    }
-
-    /** The first message of the topic, once the broker's dispatch made it readable. */
-    private static MessageExt readFirst(MessageStore store, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            MessageExt found = readAnyQueue(store, topic);
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no message in RocketMQ topic " + topic);
-    }
-
-    private static MessageExt readAnyQueue(MessageStore store, String topic) {
-        for (int queueId = 0; queueId < 64; queueId++) {
-            GetMessageResult result = store.getMessage("test-group", topic, queueId, 0, 1, null);
-            if (result != null && result.getMessageBufferList() != null && !result.getMessageBufferList().isEmpty()) {
-                try {
-                    ByteBuffer buffer = result.getMessageBufferList().get(0);
-                    return MessageDecoder.decode(buffer, true, false);
-                } finally {
-                    result.release();
-                }
-            }
-        }
-        return null;
     }
 }

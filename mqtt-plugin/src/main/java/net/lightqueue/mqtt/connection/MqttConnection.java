@@ -102,8 +102,12 @@ public final class MqttConnection {
         return limits;
     }
 
+    public SocketAddress remoteAddress() {
+        return ClientAddress.of(channel);
+    }
+
     public String remoteIp() {
-        SocketAddress address = channel.remoteAddress();
+        SocketAddress address = remoteAddress();
         return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
     }
 
@@ -163,6 +167,6 @@ public final class MqttConnection {
 
     @Override
     public String toString() {
-        return "client " + (clientId != null ? "'" + clientId + "'" : "(before CONNECT)") + " from " + channel.remoteAddress();
+        return "client " + (clientId != null ? "'" + clientId + "'" : "(before CONNECT)") + " from " + remoteAddress();
     }
 }

@@ -186,7 +186,7 @@ public final class InboundPublishes {
         }
         // Taken now: the session may move to another connection before the write completes.
         ReceivedQos2 received = qos == 2 ? received() : null;
-        services.writer().write(target, topic, body, properties, connection.channel().remoteAddress())
+        services.writer().write(target, topic, body, properties, connection.remoteAddress())
             .thenCompose(outcome -> received == null || !outcome.ok() ? CompletableFuture.completedFuture(outcome)
                 : received.add(packetId).thenApply(recorded -> outcome))
             .whenComplete((outcome, failure) -> connection.channel().eventLoop().execute(() -> {

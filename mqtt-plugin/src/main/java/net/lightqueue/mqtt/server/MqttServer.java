@@ -2,7 +2,6 @@ package net.lightqueue.mqtt.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -20,20 +19,28 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.connection.ServerStopping;
+import net.lightqueue.mqtt.listener.Listener;
+import net.lightqueue.mqtt.listener.Listeners;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
-/** The MQTT listener: native epoll where available, NIO otherwise. */
+/** The MQTT listeners (TCP, and TLS and WebSocket when configured): native epoll where available, NIO otherwise. */
 public final class MqttServer {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.server");
     private static final long STOP_GRACE_MILLIS = 3_000;
+    /** On each listening channel: the listener whose connections it accepts. */
+    private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("mqtt.listener");
 
     private final MqttSettings settings;
     private final ConnectionServices services;
@@ -41,7 +48,9 @@ public final class MqttServer {
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
-    private Channel serverChannel;
+    private Listeners listeners;
+    /** The plain TCP listener first. */
+    private final List<Channel> serverChannels = new ArrayList<>();
 
     /** @param traffic a shared handler placed after the codec, seeing every MQTT packet in and out */
     public MqttServer(MqttSettings settings, ConnectionServices services, ChannelHandler traffic) {
@@ -50,10 +59,12 @@ public final class MqttServer {
         this.traffic = traffic;
     }
 
-    public void start() throws InterruptedException {
+    /** Binds every listener broker.conf turns on; each feeds the same MQTT pipeline. */
+    public void start() throws InterruptedException, SSLException {
         boolean epoll = Epoll.isAvailable();
         acceptors = newGroup(epoll, 1, "mqtt-accept");
         workers = newGroup(epoll, settings.ioThreads(), "mqtt-io");
+        listeners = Listeners.open(settings, acceptors);
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(acceptors, workers)
@@ -65,6 +76,7 @@ public final class MqttServer {
                 @Override
                 protected void initChannel(SocketChannel channel) {
                     channels.add(channel);
+                    channel.parent().attr(LISTENER).get().transport().addHandlers(channel.pipeline());
                     channel.pipeline()
                         .addLast(MqttConnectionHandler.IDLE_HANDLER,
                             new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
@@ -75,13 +87,17 @@ public final class MqttServer {
                         .addLast("mqtt", new MqttConnectionHandler(services));
                 }
             });
-        ChannelFuture bound = bootstrap.bind(settings.listenHost(), settings.listenPort()).sync();
-        serverChannel = bound.channel();
-        LOG.info("MQTT listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+        for (Listener listener : listeners.all()) {
+            Channel bound = bootstrap.clone().attr(LISTENER, listener)
+                .bind(settings.listenHost(), listener.port()).sync().channel();
+            serverChannels.add(bound);
+            LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(), epoll ? "epoll" : "nio");
+        }
     }
 
+    /** @return the plain TCP listener's port */
     public int boundPort() {
-        return serverChannel == null ? -1 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannels.isEmpty() ? -1 : ((InetSocketAddress) serverChannels.get(0).localAddress()).getPort();
     }
 
     /** Ends every connection (v5 clients get DISCONNECT 0x8B) but keeps listening. */
@@ -91,17 +107,18 @@ public final class MqttServer {
 
     /** Stops accepting, ends every connection, and releases the threads. */
     public void stop() {
-        if (serverChannel == null) {
+        if (serverChannels.isEmpty()) {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
+        serverChannels.forEach(listening -> listening.close().syncUninterruptibly());
+        listeners.close();
         channels.forEach(MqttServer::tellStopping);
         channels.newCloseFuture().awaitUninterruptibly(STOP_GRACE_MILLIS);
         channels.close().awaitUninterruptibly(STOP_GRACE_MILLIS);
         acceptors.shutdownGracefully(0, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        serverChannel = null;
-        LOG.info("MQTT listener stopped");
+        serverChannels.clear();
+        LOG.info("MQTT listeners stopped");
     }
 
     private static void tellStopping(Channel channel) {
