@@ -15,7 +15,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -25,6 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -42,6 +42,24 @@ public final class MqttServer {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    /** Sets up a client connection's pipeline; shared by the TCP listener and in-VM channels. */
+    private final ChannelInitializer<Channel> connections = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel channel) {
+            channels.add(channel);
+            // Bounds what is read into memory: larger packets fail before their body is read.
+            PacketFramer framer = new PacketFramer(settings.maxPacketSize());
+            channel.pipeline()
+                .addLast(MqttConnectionHandler.IDLE_HANDLER,
+                    new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
+                .addLast("framer", framer)
+                .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+                .addLast("decoded", framer.decodedPackets())
+                .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("traffic", traffic)
+                .addLast("mqtt", new MqttConnectionHandler(services));
+        }
+    };
 
     /** @param traffic a shared handler placed after the codec, seeing every MQTT packet in and out */
     public MqttServer(MqttSettings settings, ConnectionServices services, ChannelHandler traffic) {
@@ -61,23 +79,22 @@ public final class MqttServer {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    channels.add(channel);
-                    channel.pipeline()
-                        .addLast(MqttConnectionHandler.IDLE_HANDLER,
-                            new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
-                        // Bounds what is read into memory: larger packets fail before their body is read.
-                        .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                        .addLast("encoder", MqttEncoder.INSTANCE)
-                        .addLast("traffic", traffic)
-                        .addLast("mqtt", new MqttConnectionHandler(services));
-                }
-            });
+            .childHandler(connections);
         ChannelFuture bound = bootstrap.bind(settings.listenHost(), settings.listenPort()).sync();
         serverChannel = bound.channel();
         LOG.info("MQTT listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    /**
+     * The pipeline setup of every MQTT connection, for channels of other transports (Netty's
+     * in-VM {@code LocalChannel}) that should be served exactly like a TCP connection.
+     */
+    public ChannelInitializer<Channel> connectionInitializer() {
+        return connections;
+    }
+
+    public ConnectionServices services() {
+        return services;
     }
 
     public int boundPort() {
