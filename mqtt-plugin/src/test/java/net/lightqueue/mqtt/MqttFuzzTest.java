@@ -203,6 +203,15 @@ class MqttFuzzTest {
     }
 
     @Test
+    void aPacketWhoseFieldsRunPastItsEndIsMalformed_MQTT_4_8_0_1() throws Exception {
+        try (FuzzClient client = connectedV5("regress-short-publish")) {
+            // A PUBLISH of remaining length 0, then PINGREQ: its topic length must not be read from the PINGREQ.
+            client.send(new byte[] {0x30, 0x00, (byte) 0xC0, 0x00});
+            assertDisconnectThenClose(client, 0x81);
+        }
+    }
+
+    @Test
     void reservedFlagsOnPingReqAreMalformed_MQTT_2_1_3_1() throws Exception {
         try (FuzzClient client = connectedV5("regress-flags")) {
             client.send(new byte[] {(byte) 0xC1, 0x00});
