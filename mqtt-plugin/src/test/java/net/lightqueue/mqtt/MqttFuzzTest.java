@@ -27,6 +27,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -397,7 +398,7 @@ class MqttFuzzTest {
             int at = 0;
             while (at < stream.length) {
                 int piece = packets.chance(2) ? stream.length - at : 1 + packets.nextInt(stream.length - at);
-                client.send(java.util.Arrays.copyOfRange(stream, at, at + piece));
+                client.send(Arrays.copyOfRange(stream, at, at + piece));
                 at += piece;
             }
         }
