@@ -49,6 +49,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -72,6 +73,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MqttFuzzTest {
 
     private static final int MAX_PACKET_SIZE = 65_536;
+    /** Long runs (-Dfuzz.cases) take hours; a hang still fails within ANSWER_TIMEOUT_MILLIS. */
+    private static final long LONG_RUN_HOURS = 12;
     /** Generous: a correct server answers in milliseconds; only a hang waits this long. */
     private static final long ANSWER_TIMEOUT_MILLIS = 20_000;
     /** Packet types a server sends; never CONNECT, SUBSCRIBE, UNSUBSCRIBE or PINGREQ. */
@@ -146,6 +149,7 @@ class MqttFuzzTest {
     // ---- the fuzz runs ----
 
     @Test
+    @Timeout(value = LONG_RUN_HOURS, unit = TimeUnit.HOURS)
     void inVmConnectionsSurviveOrEndCorrectlyForGeneratedAndMutatedPackets() throws Exception {
         Fuzz fuzz = new Fuzz(Integer.getInteger("fuzz.cases", 3_000), localBootstrap(), localServer.localAddress());
         fuzz.run(() -> true, 0);
@@ -153,6 +157,7 @@ class MqttFuzzTest {
     }
 
     @Test
+    @Timeout(value = LONG_RUN_HOURS, unit = TimeUnit.HOURS)
     void overTcpABystanderKeepsWorkingAndNothingAccumulates() throws Exception {
         MqttClient bystander = new MqttClient(broker.uri(), "bystander", new MemoryPersistence());
         bystander.connect(new MqttConnectOptions());
