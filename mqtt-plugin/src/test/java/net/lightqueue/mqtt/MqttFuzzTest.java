@@ -595,7 +595,8 @@ class MqttFuzzTest {
          * message read back without a body makes the delivery throw on the event loop.
          */
         private static boolean isKnownNullBody(Throwable failure) {
-            return failure instanceof NullPointerException && String.valueOf(failure.getMessage()).contains("StoredMessage.body()");
+            return failure instanceof NullPointerException
+                && String.valueOf(failure.getMessage()).contains("StoredMessage.body()");
         }
     }
 
