@@ -171,6 +171,11 @@ public final class MqttPlugin implements BrokerPlugin {
         return dispatcher;
     }
 
+    /** The MQTT listener, null before start. */
+    MqttServer server() {
+        return server;
+    }
+
     /** The port the listener is bound to (useful with mqttListenPort=0), or -1 before start. */
     public int boundPort() {
         return server == null ? -1 : server.boundPort();

@@ -47,6 +47,10 @@ final class MqttBroker implements AutoCloseable {
         return "tcp://127.0.0.1:" + port();
     }
 
+    MqttPlugin plugin() {
+        return plugin;
+    }
+
     InProcessBroker broker() {
         return broker;
     }

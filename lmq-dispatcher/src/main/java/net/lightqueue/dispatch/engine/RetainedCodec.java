@@ -1,5 +1,6 @@
 package net.lightqueue.dispatch.engine;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -38,20 +39,33 @@ final class RetainedCodec {
             .array();
     }
 
-    /** The message retained under {@code topic}; its queue offset is -1, it is in no queue. */
+    /**
+     * The message retained under {@code topic}; its queue offset is -1, it is in no queue.
+     *
+     * @throws MalformedRetainedMessageException if the bytes are cut short or of an unknown format
+     */
     static StoredMessage decode(String topic, byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        byte version = buffer.get();
-        if (version != VERSION) {
-            throw new IllegalStateException("retained message of '" + topic + "' has unknown format " + version);
+        try {
+            byte version = buffer.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unknown format " + version);
+            }
+            long storeTimestamp = buffer.getLong();
+            long commitLogOffset = buffer.getLong();
+            int propertiesLength = buffer.getInt();
+            if (propertiesLength < 0 || propertiesLength > buffer.remaining()) {
+                throw new IllegalArgumentException("properties length " + propertiesLength + " exceeds the value");
+            }
+            byte[] properties = new byte[propertiesLength];
+            buffer.get(properties);
+            byte[] body = new byte[buffer.remaining()];
+            buffer.get(body);
+            Map<String, String> map = MessageDecoder.string2messageProperties(new String(properties, StandardCharsets.UTF_8));
+            return new StoredMessage(topic, body, Collections.unmodifiableMap(map), storeTimestamp, -1, commitLogOffset);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new MalformedRetainedMessageException("retained message of '" + topic + "' (" + value.length
+                + " bytes) is malformed: " + e.getMessage(), e);
         }
-        long storeTimestamp = buffer.getLong();
-        long commitLogOffset = buffer.getLong();
-        byte[] properties = new byte[buffer.getInt()];
-        buffer.get(properties);
-        byte[] body = new byte[buffer.remaining()];
-        buffer.get(body);
-        Map<String, String> map = MessageDecoder.string2messageProperties(new String(properties, StandardCharsets.UTF_8));
-        return new StoredMessage(topic, body, Collections.unmodifiableMap(map), storeTimestamp, -1, commitLogOffset);
     }
 }

@@ -129,7 +129,7 @@ public final class EventCodec {
     }
 
     private static String getString(ByteBuffer buffer) {
-        byte[] bytes = new byte[Short.toUnsignedInt(buffer.getShort())];
+        byte[] bytes = new byte[checkedLength(buffer, Short.toUnsignedInt(buffer.getShort()))];
         buffer.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -147,12 +147,17 @@ public final class EventCodec {
         if (length == -1) {
             return null;
         }
+        byte[] bytes = new byte[checkedLength(buffer, length)];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** A length read from the event, checked against what is left of it before anything is allocated. */
+    private static int checkedLength(ByteBuffer buffer, int length) {
         if (length < 0 || length > buffer.remaining()) {
             throw new IllegalArgumentException("length " + length + " exceeds the event");
         }
-        byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return bytes;
+        return length;
     }
 
     private static List<StateChange> getChanges(ByteBuffer buffer) {

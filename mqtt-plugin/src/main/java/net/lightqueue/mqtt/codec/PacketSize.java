@@ -1,7 +1,5 @@
 package net.lightqueue.mqtt.codec;
 
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-
 /** Sizes of whole MQTT packets, as MQTT 5 counts them for Maximum Packet Size. */
 public final class PacketSize {
 
@@ -9,10 +7,6 @@ public final class PacketSize {
     }
 
     /** The whole packet: the type byte, the remaining length's own bytes, and the remaining length. */
-    public static int of(MqttFixedHeader header) {
-        return wholePacket(header.remainingLength());
-    }
-
     public static int wholePacket(int remainingLength) {
         return 1 + variableByteIntegerSize(remainingLength) + remainingLength;
     }

@@ -38,16 +38,28 @@ final class Fields {
         return bytes.toByteArray();
     }
 
+    /** @throws MalformedRecordException if the value is cut short, inconsistent or of another version */
     static <T> T decode(byte[] value, int version, Reader<T> reader) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int found = in.readUnsignedByte();
             if (found != version) {
-                throw new IllegalStateException("state record of version " + found + ", this broker reads " + version);
+                throw new MalformedRecordException("state record of version " + found + ", this broker reads " + version);
             }
             return reader.read(in);
         } catch (IOException e) {
-            throw new IllegalStateException("truncated state record", e);
+            throw new MalformedRecordException("truncated state record of " + value.length + " bytes", e);
         }
+    }
+
+    /**
+     * A count of entries that take at least {@code minBytesEach}, checked against what is left
+     * of the record, so a corrupt count cannot make the reader allocate for it.
+     */
+    static int getCount(DataInputStream in, int count, int minBytesEach) throws IOException {
+        if (count < 0 || count > in.available() / minBytesEach) {
+            throw new MalformedRecordException("count " + count + " exceeds the state record");
+        }
+        return count;
     }
 
     static void putBytes(DataOutputStream out, byte[] bytes) throws IOException {
@@ -56,7 +68,7 @@ final class Fields {
     }
 
     static byte[] getBytes(DataInputStream in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+        byte[] bytes = new byte[getCount(in, in.readInt(), 1)];
         in.readFully(bytes);
         return bytes;
     }

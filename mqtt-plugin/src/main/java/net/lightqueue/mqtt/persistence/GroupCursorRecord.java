@@ -26,7 +26,7 @@ public record GroupCursorRecord(long nextOffset, List<Long> outstanding) {
     public static GroupCursorRecord decode(byte[] value) {
         return Fields.decode(value, VERSION, in -> {
             long next = in.readLong();
-            int count = in.readInt();
+            int count = Fields.getCount(in, in.readInt(), Long.BYTES);
             List<Long> offsets = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 offsets.add(in.readLong());

@@ -35,7 +35,7 @@ public record ProgressRecord(long sentUpTo, List<Unacknowledged> unacknowledged)
     public static ProgressRecord decode(byte[] value) {
         return Fields.decode(value, VERSION, in -> {
             long sentUpTo = in.readLong();
-            int count = in.readUnsignedShort();
+            int count = Fields.getCount(in, in.readUnsignedShort(), Long.BYTES + Short.BYTES + 1);
             List<Unacknowledged> deliveries = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 long offset = in.readLong();

@@ -34,7 +34,7 @@ public record WillRecord(String topic, byte[] payload, Map<String, String> prope
             String topic = Fields.getString(in);
             byte[] payload = Fields.getBytes(in);
             long delay = in.readLong();
-            int count = in.readInt();
+            int count = Fields.getCount(in, in.readInt(), 2 * Integer.BYTES);
             Map<String, String> properties = new HashMap<>(count * 2);
             for (int i = 0; i < count; i++) {
                 properties.put(Fields.getString(in), Fields.getString(in));

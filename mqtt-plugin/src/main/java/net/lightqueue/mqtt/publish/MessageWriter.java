@@ -51,7 +51,9 @@ public final class MessageWriter {
         message.setPropertiesString(MessageDecoder.messageProperties2String(message.getProperties()));
         long now = System.currentTimeMillis();
         message.setBornTimestamp(now);
-        message.setBornHost(bornHost);
+        // The commitlog stores the born host as an IP address and port; a channel without one
+        // (Netty's in-VM transport) would make the store throw, so it is recorded as the broker.
+        message.setBornHost(bornHost instanceof InetSocketAddress ? bornHost : storeHost);
         message.setStoreHost(storeHost);
         return store.get().asyncPutMessage(message)
             .thenApply(result -> {

@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.codec.DecodeFailure;
 import net.lightqueue.mqtt.codec.MqttStrings;
-import net.lightqueue.mqtt.codec.PacketSize;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.connection.ServerStopping;
@@ -67,6 +67,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttMessage message = (MqttMessage) msg;
+        if (connection.version() != null) {
+            CodecVersion.keep(ctx.channel(), connection.version()); // a second CONNECT may have changed it
+        }
         if (early != null) {
             early.add(message);
             return;
@@ -86,12 +89,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             onDecodeFailure(message.decoderResult().cause());
             return;
         }
-        MqttFixedHeader header = message.fixedHeader();
-        if (PacketSize.of(header) > services.settings().maxPacketSize()) {
-            tooLarge();
-            return;
-        }
-        MqttMessageType type = header.messageType();
+        MqttMessageType type = message.fixedHeader().messageType();
         String malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
         if (malformed != null) {
             connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), type + " " + malformed);
@@ -242,15 +240,6 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, why + " [MQTT-3.1.2-2]");
         } else if (failure == DecodeFailure.CLIENT_ID_REJECTED) {
             connection.refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, why);
-        } else {
-            connection.drop(why);
-        }
-    }
-
-    private void tooLarge() {
-        String why = "packet larger than mqttMaxPacketSize=" + services.settings().maxPacketSize();
-        if (connection.connected()) {
-            connection.disconnect(Disconnect.PACKET_TOO_LARGE.byteValue(), why);
         } else {
             connection.drop(why);
         }

@@ -14,7 +14,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.listener.Listener;
 import net.lightqueue.mqtt.listener.Listeners;
@@ -51,6 +51,31 @@ public final class MqttServer {
     private Listeners listeners;
     /** The plain TCP listener first. */
     private final List<Channel> serverChannels = new ArrayList<>();
+    /**
+     * Sets up a client connection's pipeline: the listener's transport (TLS, WebSocket, PROXY
+     * header) first, then the same MQTT pipeline for every listener and for in-VM channels.
+     */
+    private final ChannelInitializer<Channel> connections = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel channel) {
+            channels.add(channel);
+            Listener listener = channel.parent() == null ? null : channel.parent().attr(LISTENER).get();
+            if (listener != null) {
+                listener.transport().addHandlers(channel.pipeline());
+            }
+            // Bounds what is read into memory: larger packets fail before their body is read.
+            PacketFramer framer = new PacketFramer(settings.maxPacketSize());
+            channel.pipeline()
+                .addLast(MqttConnectionHandler.IDLE_HANDLER,
+                    new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
+                .addLast("framer", framer)
+                .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+                .addLast("decoded", framer.decodedPackets())
+                .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("traffic", traffic)
+                .addLast("mqtt", new MqttConnectionHandler(services));
+        }
+    };
 
     /** @param traffic a shared handler placed after the codec, seeing every MQTT packet in and out */
     public MqttServer(MqttSettings settings, ConnectionServices services, ChannelHandler traffic) {
@@ -72,27 +97,25 @@ public final class MqttServer {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    channels.add(channel);
-                    channel.parent().attr(LISTENER).get().transport().addHandlers(channel.pipeline());
-                    channel.pipeline()
-                        .addLast(MqttConnectionHandler.IDLE_HANDLER,
-                            new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
-                        // Bounds what is read into memory: larger packets fail before their body is read.
-                        .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                        .addLast("encoder", MqttEncoder.INSTANCE)
-                        .addLast("traffic", traffic)
-                        .addLast("mqtt", new MqttConnectionHandler(services));
-                }
-            });
+            .childHandler(connections);
         for (Listener listener : listeners.all()) {
             Channel bound = bootstrap.clone().attr(LISTENER, listener)
                 .bind(settings.listenHost(), listener.port()).sync().channel();
             serverChannels.add(bound);
             LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(), epoll ? "epoll" : "nio");
         }
+    }
+
+    /**
+     * The pipeline setup of every MQTT connection, for channels of other transports (Netty's
+     * in-VM {@code LocalChannel}) that should be served exactly like a TCP connection.
+     */
+    public ChannelInitializer<Channel> connectionInitializer() {
+        return connections;
+    }
+
+    public ConnectionServices services() {
+        return services;
     }
 
     /** @return the plain TCP listener's port */

@@ -36,6 +36,10 @@ final class ClientOrder {
         return result;
     }
 
+    int pending() {
+        return tails.size();
+    }
+
     /** Completes when every step queued so far has run. */
     CompletableFuture<Void> idle() {
         return CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new));

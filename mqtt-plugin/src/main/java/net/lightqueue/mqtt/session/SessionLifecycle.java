@@ -265,6 +265,16 @@ public final class SessionLifecycle {
         });
     }
 
+    /** Sessions that exist, connected or waiting for their client: what mqttMaxSessions limits. */
+    public int sessionCount() {
+        return sessions.get();
+    }
+
+    /** Client ids with state steps queued or running. */
+    public int clientsWithPendingSteps() {
+        return order.pending();
+    }
+
     /** Waits (bounded) for the state steps queued so far, e.g. the ends of connections closed at shutdown. */
     public void awaitIdle(long timeoutMillis) {
         try {

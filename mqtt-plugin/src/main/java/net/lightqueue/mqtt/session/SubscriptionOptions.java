@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.session;
 
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import java.io.ByteArrayOutputStream;
+import net.lightqueue.mqtt.persistence.MalformedRecordException;
 
 /**
  * A subscription's options as granted, and their compact form stored with the subscription in
@@ -18,7 +19,11 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
             option.retainHandling().value(), subscriptionId);
     }
 
+    /** @throws MalformedRecordException if the bytes are not options and at most a 4-byte identifier */
     public static SubscriptionOptions decode(byte[] encoded) {
+        if (encoded.length < 1 || encoded.length > 5) {
+            throw new MalformedRecordException("subscription options of " + encoded.length + " bytes");
+        }
         int flags = encoded[0];
         int subscriptionId = 0;
         for (int i = 1, shift = 0; i < encoded.length; i++, shift += 7) {

@@ -1,0 +1,9 @@
+package net.lightqueue.dispatch.engine;
+
+/** Bytes kept as a retained message in the index that do not decode as one. */
+final class MalformedRetainedMessageException extends IllegalStateException {
+
+    MalformedRetainedMessageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

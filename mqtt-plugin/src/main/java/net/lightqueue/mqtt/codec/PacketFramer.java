@@ -1,0 +1,110 @@
+package net.lightqueue.mqtt.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import java.util.List;
+
+/**
+ * Cuts the byte stream into whole packets by their fixed header before Netty's MQTT decoder
+ * sees them. Netty's decoder reads fields until it has them, also past the packet's remaining
+ * length into the next packet, and checks the size only after the variable header: a PUBLISH
+ * of remaining length 0 followed by a PINGREQ waited for 49152 bytes of topic, and a remaining
+ * length of 268435455 waited for its body. Here a remaining length over 4 bytes is malformed
+ * at once [MQTT-1.5.5-1], a packet larger than the maximum is refused before its body arrives,
+ * and a packet whose fields run past its remaining length is malformed [MQTT-4.8.0-1]. Failures
+ * reach the connection as a packet with a failed decoder result, as Netty's own do.
+ */
+public final class PacketFramer extends ByteToMessageDecoder {
+
+    private final int maxPacketSize;
+    /** Packets passed to the decoder that it has not turned into a message yet. */
+    private int undecoded;
+    private boolean failed;
+
+    public PacketFramer(int maxPacketSize) {
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    /** The handler to place right after Netty's decoder: it tells this framer what the decoder produced. */
+    public ChannelInboundHandler decodedPackets() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                undecoded--;
+                if (msg instanceof MqttMessage message && message.decoderResult().isFailure()) {
+                    failed = true; // the decoder discards everything after a failure
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (undecoded > 0) {
+            fail(in, out, new DecoderException("the fields of a packet run past its remaining length"));
+            return;
+        }
+        if (in.readableBytes() < 2) {
+            return;
+        }
+        int start = in.readerIndex();
+        int remainingLength = 0;
+        int lengthBytes = 0;
+        int digit;
+        do {
+            if (1 + lengthBytes >= in.readableBytes()) {
+                return; // the remaining length is not all here yet
+            }
+            digit = in.getUnsignedByte(start + 1 + lengthBytes);
+            remainingLength |= (digit & 0x7F) << (7 * lengthBytes);
+            lengthBytes++;
+            if ((digit & 0x80) != 0 && lengthBytes == 4) {
+                fail(in, out, new DecoderException("remaining length longer than 4 bytes [MQTT-1.5.5-1]"));
+                return;
+            }
+        } while ((digit & 0x80) != 0);
+        int packetSize = PacketSize.wholePacket(remainingLength);
+        if (packetSize > maxPacketSize) {
+            fail(in, out, new TooLongFrameException("packet of " + packetSize + " bytes exceeds " + maxPacketSize));
+            return;
+        }
+        if (in.readableBytes() < packetSize) {
+            return;
+        }
+        undecoded++;
+        out.add(in.readRetainedSlice(packetSize));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        // The decoder handles a packet while it is passed on: one still undecoded waits for
+        // bytes past its own end.
+        if (undecoded > 0 && !failed) {
+            failed = true;
+            ctx.fireChannelRead(malformed(new DecoderException("the fields of a packet run past its remaining length")));
+        }
+    }
+
+    private void fail(ByteBuf in, List<Object> out, Exception cause) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        out.add(malformed(cause));
+    }
+
+    private static MqttMessage malformed(Exception cause) {
+        return new MqttMessage(null, null, null, DecoderResult.failure(cause));
+    }
+}
