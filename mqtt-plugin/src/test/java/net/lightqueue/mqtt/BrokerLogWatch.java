@@ -1,9 +1,7 @@
 package net.lightqueue.mqtt;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.rocketmq.logging.ch.qos.logback.classic.Level;
 import org.apache.rocketmq.logging.ch.qos.logback.classic.Logger;
@@ -21,7 +19,6 @@ final class BrokerLogWatch extends AppenderBase<ILoggingEvent> implements AutoCl
     private final Logger logger;
     private final Predicate<String> expected;
     private final List<String> unexpected = new ArrayList<>();
-    private final Map<String, Integer> counts = new HashMap<>();
 
     private BrokerLogWatch(Logger logger, Predicate<String> expected) {
         this.logger = logger;
@@ -31,15 +28,13 @@ final class BrokerLogWatch extends AppenderBase<ILoggingEvent> implements AutoCl
     /**
      * Watches the loggers {@code net.lightqueue.*}.
      *
-     * @param counted texts whose occurrences (at any level) {@link #count} tells
      * @param expected tells the known warnings and connection errors
      */
-    static BrokerLogWatch attach(List<String> counted, Predicate<String> expected) {
+    static BrokerLogWatch attach(Predicate<String> expected) {
         if (!(LoggerFactory.getLogger("net.lightqueue") instanceof Logger logger)) {
             throw new IllegalStateException("the broker's logging is not logback; cannot watch it");
         }
         BrokerLogWatch watch = new BrokerLogWatch(logger, expected);
-        counted.forEach(text -> watch.counts.put(text, 0));
         watch.setContext(logger.getLoggerContext());
         watch.start();
         logger.addAppender(watch);
@@ -47,20 +42,14 @@ final class BrokerLogWatch extends AppenderBase<ILoggingEvent> implements AutoCl
     }
 
     @Override
-    protected void append(ILoggingEvent event) {
+    protected synchronized void append(ILoggingEvent event) {
         String message = event.getFormattedMessage();
-        counts.replaceAll((text, count) -> message.contains(text) ? count + 1 : count);
         boolean bug = event.getLevel().isGreaterOrEqual(Level.ERROR)
             || (event.getLevel() == Level.WARN || message.contains("connection error: ")) && !expected.test(message);
         if (bug) {
             unexpected.add(event.getLevel() + " " + event.getLoggerName() + ": " + message
                 + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getClassName()));
         }
-    }
-
-    /** How often a text given to {@link #attach} was logged. */
-    synchronized int count(String text) {
-        return counts.get(text);
     }
 
     /** What was logged unexpectedly since the last call. */

@@ -167,6 +167,30 @@ class PahoConformanceTest {
         subscriber.disconnect();
     }
 
+    /** Empty and blank strings are valid MQTT values [MQTT-1.5.4-1]; RocketMQ refuses blank properties. */
+    @Test
+    void blankAndEmptyStringPropertiesDoNotStopAPublish() throws Exception {
+        V5Client subscriber = new V5Client("blank-sub");
+        subscriber.subscribe(new MqttSubscription("blank/+", 1));
+        V5Client publisher = new V5Client("blank-pub");
+        MqttMessage message = new MqttMessage("x".getBytes(StandardCharsets.UTF_8), 1, false, null);
+        MqttProperties properties = new MqttProperties();
+        properties.setContentType(" ");
+        properties.setCorrelationData(new byte[0]);
+        properties.setUserProperties(List.of(new UserProperty("", "")));
+        message.setProperties(properties);
+        publisher.client.publish("blank/a", message).waitForCompletion();
+        publisher.publish("blank/b", "after", 1);
+
+        V5Client.Received first = subscriber.next();
+        assertEquals("blank/a", first.topic());
+        assertEquals(" ", first.message().getProperties().getContentType());
+        assertEquals(List.of(new UserProperty("", "")), first.message().getProperties().getUserProperties());
+        assertEquals("blank/b", subscriber.next().topic());
+        publisher.disconnect();
+        subscriber.disconnect();
+    }
+
     @Test
     void noLocalSubscriptionDoesNotReceiveOwnPublishes_MQTT_3_8_3_3() throws Exception {
         V5Client client = new V5Client("no-local");
