@@ -78,11 +78,10 @@ final class SharedGroup implements QueueWatcher {
         return closed;
     }
 
+    /** Called on the dispatcher's signal thread: the member list is guarded like everything else. */
     @Override
-    public void arrived(String filter, long queueEnd) {
-        synchronized (this) {
-            knownEnd = Math.max(knownEnd, queueEnd);
-        }
+    public synchronized void arrived(String filter, long queueEnd) {
+        knownEnd = Math.max(knownEnd, queueEnd);
         wakeMembers();
     }
 
