@@ -13,9 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,19 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InboundExactlyOnceTest {
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker();
 
     @Test
     void publishResentWithDupAfterAReconnectIsStoredOnce_MQTT_4_3_3_10() throws Exception {

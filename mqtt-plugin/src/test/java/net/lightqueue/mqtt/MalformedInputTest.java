@@ -20,7 +20,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input from one client: it gets the right reason code or is closed, and a well-behaved
@@ -42,15 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MalformedInputTest {
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker("mqttMaxPacketSize=1024", "mqttConnectTimeoutSeconds=1");
     static MqttClient bystander;
     static BlockingQueue<String> bystanderReceived = new ArrayBlockingQueue<>(100);
 
     @BeforeAll
     static void start() throws Exception {
-        broker = MqttBroker.start(store, "mqttMaxPacketSize=1024", "mqttConnectTimeoutSeconds=1");
         bystander = new MqttClient(broker.uri(), "bystander", new MemoryPersistence());
         bystander.connect(new MqttConnectOptions());
         bystander.subscribe("bystander/check", 1, (topic, message) -> bystanderReceived.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
@@ -59,7 +56,6 @@ class MalformedInputTest {
     @AfterAll
     static void stop() throws Exception {
         bystander.disconnect();
-        broker.close();
     }
 
     @AfterEach

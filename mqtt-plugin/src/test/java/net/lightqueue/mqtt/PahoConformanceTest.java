@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,29 +27,16 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Conformance with real clients (Eclipse Paho for MQTT 3.1.1 and 5.0), against one in-process broker. */
 class PahoConformanceTest {
 
     private static final long WAIT_SECONDS = 20;
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker();
 
     /** A v5 client that records what it receives and how it was disconnected. */
     static final class V5Client extends MessageCallback {

@@ -13,12 +13,9 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * mqttProxyProtocol=true: the client address of the PROXY protocol header is the connection's
@@ -26,19 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyProtocolTest {
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store, "mqttProxyProtocol=true");
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker("mqttProxyProtocol=true");
 
     @Test
     void versionOneHeaderNamesTheClient() throws Exception {

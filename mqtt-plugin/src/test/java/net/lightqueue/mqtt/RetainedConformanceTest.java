@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
@@ -20,29 +19,16 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Retained messages with Paho v5 and v3 clients: storage, retain handling, Retain As Published, $SYS. */
 class RetainedConformanceTest {
 
     private static final long WAIT_SECONDS = 20;
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store, "mqttSysIntervalSeconds=1");
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker("mqttSysIntervalSeconds=1");
 
     record Received(String topic, String payload, boolean retained) {
         @Override

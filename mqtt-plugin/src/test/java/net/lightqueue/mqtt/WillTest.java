@@ -19,12 +19,9 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Wills on each way a connection ends. Each test watches its own topic; the absence of a will
@@ -32,19 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WillTest {
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker();
 
     static MqttConnectMessage withWill(MqttVersion version, String clientId, String topic, int keepAlive,
                                        MqttProperties willProperties, long sessionExpiry) {

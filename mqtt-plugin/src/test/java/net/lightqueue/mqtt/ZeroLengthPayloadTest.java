@@ -22,13 +22,10 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PUBLISH with a zero-length payload is a message like any other (MQTT 5 section 3.3.3):
@@ -37,19 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ZeroLengthPayloadTest {
 
-    @TempDir
-    static Path store;
-    static MqttBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MqttBroker.start(store);
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker();
 
     @Test
     void emptyPayloadsAtEveryQosReachV3V5AndSharedSubscribersAndDoNotHoldUpLaterMessages() throws Exception {
