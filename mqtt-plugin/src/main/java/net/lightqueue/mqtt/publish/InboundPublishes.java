@@ -133,8 +133,15 @@ public final class InboundPublishes {
                 MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue()));
             return;
         }
-        received.release(packetId).whenComplete((done, failure) -> connection.channel().eventLoop().execute(() ->
-            connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId, MqttReasonCodes.PubComp.SUCCESS.byteValue()))));
+        // Without the release on record a later publish reusing the id would be taken for a resend:
+        // no PUBCOMP then, and the client sends PUBREL again on its next connection.
+        received.release(packetId).whenComplete((done, failure) -> connection.channel().eventLoop().execute(() -> {
+            if (failure != null) {
+                connection.disconnect(Disconnect.UNSPECIFIED_ERROR.byteValue(), "could not record PUBREL: " + failure);
+            } else {
+                connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId, MqttReasonCodes.PubComp.SUCCESS.byteValue()));
+            }
+        }));
     }
 
     private ReceivedQos2 received() {
@@ -188,7 +195,9 @@ public final class InboundPublishes {
         ReceivedQos2 received = qos == 2 ? received() : null;
         services.writer().write(target, topic, body, properties, connection.remoteAddress())
             .thenCompose(outcome -> received == null || !outcome.ok() ? CompletableFuture.completedFuture(outcome)
-                : received.add(packetId).thenApply(recorded -> outcome))
+                : received.add(packetId).handle((recorded, failure) -> failure == null ? outcome
+                    : new MessageWriter.Outcome(MqttReasonCodes.PubRec.UNSPECIFIED_ERROR.byteValue(),
+                        "its packet id was not recorded: " + failure)))
             .whenComplete((outcome, failure) -> connection.channel().eventLoop().execute(() -> {
                 writesInProgress--;
                 connection.channel().config().setAutoRead(true);

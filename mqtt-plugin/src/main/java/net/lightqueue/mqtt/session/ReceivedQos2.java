@@ -66,10 +66,12 @@ public final class ReceivedQos2 {
             "release of QoS 2 packet id " + packetId) : CompletableFuture.completedFuture(null);
     }
 
+    /** Logs a failed write and passes the failure on: the caller must not acknowledge what was not recorded. */
     private CompletableFuture<?> logged(CompletableFuture<?> write, String what) {
-        return write.exceptionally(failure -> {
-            LOG.warn("{} of client '{}' not recorded: {}", what, clientId, failure.toString());
-            return null;
+        return write.whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("{} of client '{}' not recorded: {}", what, clientId, failure.toString());
+            }
         });
     }
 }
