@@ -59,7 +59,13 @@ public final class MqttMessageProperties {
     /** Whether the MQTT topic belongs in the RocketMQ topic, and a producer there may name it. */
     private static boolean isUnder(String mqttTopic, String rocketmqTopic) {
         String firstLevel = Topics.firstLevel(mqttTopic);
-        return !isBrokerStatus(firstLevel) && RocketTopicNames.of(firstLevel).equals(rocketmqTopic);
+        if (isBrokerStatus(firstLevel)) {
+            return false;
+        }
+        // The mapping is injective and keeps every name it needs not escape: without a '%' in the
+        // RocketMQ topic, comparing names is enough, and the hot path skips the encoding.
+        return rocketmqTopic.indexOf('%') < 0 ? firstLevel.equals(rocketmqTopic)
+            : RocketTopicNames.of(firstLevel).equals(rocketmqTopic);
     }
 
     private static boolean isBrokerStatus(String firstLevel) {

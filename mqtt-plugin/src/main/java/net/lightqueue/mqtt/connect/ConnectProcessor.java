@@ -25,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
+import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.codec.MqttStrings;
@@ -141,7 +142,9 @@ public final class ConnectProcessor {
             return null;
         }
 
-        String willForbidden = header.isWillFlag() ? services.reserved().publishProblem(payload.willTopic()) : null;
+        String willLevel = header.isWillFlag() ? Topics.firstLevel(payload.willTopic()) : null;
+        String willRocketTopic = willLevel == null ? null : RocketTopicNames.of(willLevel);
+        String willForbidden = willLevel == null ? null : services.reserved().publishProblem(willLevel, willRocketTopic);
         if (willForbidden != null) {
             connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
                 "the will may not go to " + payload.willTopic() + ": " + willForbidden);
@@ -149,7 +152,7 @@ public final class ConnectProcessor {
         }
         // A will the user may not publish is refused now, while the client can still be told.
         if (header.isWillFlag() && !services.access().mayPublish(
-            new AccessControl.Client(clientId, username, connection.remoteIp()), RocketTopicNames.ofTopic(payload.willTopic()))) {
+            new AccessControl.Client(clientId, username, connection.remoteIp()), willRocketTopic)) {
             connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
                 "not authorized to publish the will to " + payload.willTopic());
             return null;

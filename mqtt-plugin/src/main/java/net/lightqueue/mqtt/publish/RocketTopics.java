@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
+import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.topic.ReservedTopics;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.topic.TopicConfigManager;
@@ -51,8 +52,9 @@ public final class RocketTopics {
     }
 
     public Target resolve(String mqttTopic) {
-        String topic = RocketTopicNames.ofTopic(mqttTopic);
-        String forbidden = reserved.publishProblem(mqttTopic);
+        String firstLevel = Topics.firstLevel(mqttTopic);
+        String topic = RocketTopicNames.of(firstLevel);
+        String forbidden = reserved.publishProblem(firstLevel, topic);
         if (forbidden != null) {
             return new Target(topic, -1, forbidden, true);
         }

@@ -20,23 +20,25 @@ public final class ReservedTopics {
         this.brokerTopics = Set.of(clusterName, brokerName);
     }
 
-    /** Why an MQTT client may not publish (or leave its will) to the topic name, or null if it may. */
-    public String publishProblem(String mqttTopic) {
-        String firstLevel = Topics.firstLevel(mqttTopic);
+    /**
+     * Why an MQTT client may not publish (or leave its will) under the first level, or null if it may.
+     *
+     * @param rocketmqTopic the first level's RocketMQ topic ({@link RocketTopicNames#of}), which the caller has
+     */
+    public String publishProblem(String firstLevel, String rocketmqTopic) {
         if (firstLevel.equals(MqttMessageProperties.BROKER_STATUS_LEVEL)) {
             return "'$SYS/...' holds the broker's own status topics";
         }
-        return reservedProblem(firstLevel);
+        return reservedProblem(rocketmqTopic);
     }
 
     /** Why an MQTT client may not subscribe to the filter, or null if it may. */
     public String subscribeProblem(String filter) {
         String firstLevel = Topics.firstLevel(filter);
-        return Topics.isWildcard(firstLevel) ? null : reservedProblem(firstLevel);
+        return Topics.isWildcard(firstLevel) ? null : reservedProblem(RocketTopicNames.of(firstLevel));
     }
 
-    private String reservedProblem(String firstLevel) {
-        String rocketmqTopic = RocketTopicNames.of(firstLevel);
+    private String reservedProblem(String rocketmqTopic) {
         if (RocketTopicNames.isReserved(rocketmqTopic) || brokerTopics.contains(rocketmqTopic)) {
             return "RocketMQ reserves the topic '" + rocketmqTopic + "' for itself";
         }
