@@ -8,7 +8,6 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
 import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.UserProperties;
-import io.netty.handler.codec.mqtt.MqttProperties.UserProperty;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
@@ -41,16 +40,21 @@ public final class MqttStrings {
 
     /** Why a string property (user properties included) is not a valid MQTT string, or null. */
     public static String problem(MqttProperties properties) {
+        if (properties == MqttProperties.NO_PROPERTIES) {
+            return null; // every v3 packet: listAll() would copy for nothing (isEmpty() ignores user properties)
+        }
+        // listAll() groups user properties into one UserProperties.
         for (MqttProperty<?> property : properties.listAll()) {
             String problem = null;
             if (property instanceof StringProperty text) {
                 problem = problem(text.value());
             } else if (property instanceof UserProperties pairs) {
                 for (StringPair pair : pairs.value()) {
-                    problem = problem == null ? problem(pair) : problem;
+                    problem = problem(pair);
+                    if (problem != null) {
+                        break;
+                    }
                 }
-            } else if (property instanceof UserProperty pair) {
-                problem = problem(pair.value());
             }
             if (problem != null) {
                 return "property " + property.propertyId() + ": " + problem;

@@ -29,7 +29,6 @@ public final class MqttConnection {
     private final Channel channel;
     private MqttVersion version;
     private String clientId;
-    private String username;
     private AccessControl.Client accessClient;
     private ClientLimits limits;
     private boolean connected;
@@ -44,7 +43,6 @@ public final class MqttConnection {
     public void accepted(MqttVersion version, String clientId, String username, ClientLimits limits) {
         this.version = version;
         this.clientId = clientId;
-        this.username = username;
         this.accessClient = new AccessControl.Client(clientId, username, remoteIp());
         this.limits = limits;
         this.connected = true;
@@ -89,9 +87,6 @@ public final class MqttConnection {
         return clientId;
     }
 
-    public String username() {
-        return username;
-    }
 
     /** Who the connection is to the access control. */
     public AccessControl.Client accessClient() {

@@ -123,7 +123,7 @@ final class CursorMerge {
     private void read(Buffer buffer) {
         Cursor cursor = buffer.cursor;
         long from = cursor.nextOffset();
-        ReadResult result = queues.read(cursor.filter(), from, batchSize);
+        ReadResult result = cursor.read(queues, batchSize);
         buffer.messages = result.messages();
         buffer.next = 0;
         buffer.end = result.nextOffset();

@@ -282,12 +282,12 @@ public final class Deliverer {
     private Sent send(StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds, int packetId,
                       boolean dup) {
         String topic = message.mqttTopic();
-        long now = System.currentTimeMillis();
-        if (OutboundPublish.expired(message, now)) {
+        long remaining = OutboundPublish.remainingSeconds(message, System.currentTimeMillis());
+        if (remaining == 0) {
             return Sent.EXPIRED; // [MQTT-3.3.2-5], for v3 subscribers too
         }
         MqttProperties properties = connection.isV5()
-            ? OutboundPublish.properties(message, subscriptionIds, now) : MqttProperties.NO_PROPERTIES;
+            ? OutboundPublish.properties(message, subscriptionIds, remaining) : MqttProperties.NO_PROPERTIES;
         // Counted with the full topic and room for an alias property: never below the real size.
         int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
             + (connection.isV5() ? 3 : 0);

@@ -49,10 +49,6 @@ public final class Inflight {
             return released;
         }
 
-        public List<Position> positions() {
-            return positions;
-        }
-
         /** The queue offset of the delivery in the cursor's queue, or null when it holds none there. */
         public Long offsetIn(Cursor cursor) {
             for (Position position : positions) {

@@ -28,18 +28,15 @@ final class OutboundPublish {
 
     /**
      * The MQTT 5 properties of the delivery: the stored ones, the remaining expiry interval
-     * and the identifiers of the subscriptions it is for; null when the message expired and must not be sent
-     * [MQTT-3.3.2-5].
+     * and the identifiers of the subscriptions it is for.
+     *
+     * @param remainingSeconds of {@link #remainingSeconds}, for a message not expired
      */
-    static MqttProperties properties(StoredMessage message, List<Integer> subscriptionIds, long nowMillis) {
+    static MqttProperties properties(StoredMessage message, List<Integer> subscriptionIds, long remainingSeconds) {
         MqttProperties properties = StoredProperties.toMqtt(message.properties());
-        long remaining = remainingSeconds(message, nowMillis);
-        if (remaining == 0) {
-            return null;
-        }
-        if (remaining > 0) {
+        if (remainingSeconds > 0) {
             // The client is told what is left, not what was published [MQTT-3.3.2-6].
-            properties.add(new IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), (int) remaining));
+            properties.add(new IntegerProperty(MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), (int) remainingSeconds));
         }
         // One per matching subscription [MQTT-3.3.4-4].
         for (int subscriptionId : subscriptionIds) {
@@ -48,13 +45,8 @@ final class OutboundPublish {
         return properties;
     }
 
-    /** Whether the message's expiry interval, counted from when it was stored, has passed. */
-    static boolean expired(StoredMessage message, long nowMillis) {
-        return remainingSeconds(message, nowMillis) == 0;
-    }
-
-    /** Seconds left of the message's expiry interval, 0 once expired, -1 when it never expires. */
-    private static long remainingSeconds(StoredMessage message, long nowMillis) {
+    /** Seconds left of the message's expiry interval, counted from when it was stored: 0 once expired, -1 when it never expires. */
+    static long remainingSeconds(StoredMessage message, long nowMillis) {
         long interval = StoredProperties.expiryIntervalSeconds(message.properties());
         return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);
     }
