@@ -13,24 +13,25 @@ import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.auth.BrokerAccessControl;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
+import net.lightqueue.mqtt.delivery.ArrivalRouter;
+import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
 import net.lightqueue.mqtt.publish.RocketTopics;
+import net.lightqueue.mqtt.server.ConnectionRegistry;
 import net.lightqueue.mqtt.server.ConnectionServices;
 import net.lightqueue.mqtt.server.MqttServer;
-import net.lightqueue.mqtt.session.ArrivalRouter;
 import net.lightqueue.mqtt.session.SessionLifecycle;
-import net.lightqueue.mqtt.session.SessionRegistry;
 import net.lightqueue.mqtt.session.SessionServices;
-import net.lightqueue.mqtt.session.SharedGroups;
 import net.lightqueue.mqtt.session.WillPublisher;
+import net.lightqueue.mqtt.shared.SharedGroups;
 import net.lightqueue.mqtt.subscribe.SubscriptionRequests;
 import net.lightqueue.mqtt.sys.SysPublisher;
 import net.lightqueue.mqtt.sys.SysTopics;
-import net.lightqueue.mqtt.topic.ReservedTopics;
 import net.lightqueue.mqtt.sys.TrafficCounters;
+import net.lightqueue.mqtt.topic.ReservedTopics;
 import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -102,13 +103,13 @@ public final class MqttPlugin implements BrokerPlugin {
         SessionStore store = new SessionStore(dispatcher);
         SharedGroups shared = new SharedGroups(settings, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
-        sessions = new SessionLifecycle(new SessionServices(settings, dispatcher, store, router, shared, sessionTimers,
-            undeliverable),
+        sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), store, shared,
+            sessionTimers, undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
         }
-        SessionRegistry registry = new SessionRegistry();
+        ConnectionRegistry registry = new ConnectionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
             publishing, new SubscriptionRequests(settings, access, reserved, dispatcher, shared), registry, sessions);
@@ -116,7 +117,7 @@ public final class MqttPlugin implements BrokerPlugin {
         server = new MqttServer(settings, services, traffic);
         server.start();
         LOG.info("MQTT access: {}", access.summary());
-        SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.connections().size(),
+        SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.count(),
             traffic, undeliverable, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
             settings.sysIntervalSeconds(), () -> master);

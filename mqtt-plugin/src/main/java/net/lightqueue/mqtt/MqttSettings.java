@@ -7,7 +7,7 @@ import net.lightqueue.host.config.Setting;
 import net.lightqueue.host.config.SettingsPrefix;
 import net.lightqueue.host.config.ValidatedSettings;
 import net.lightqueue.mqtt.listener.ClientAuthMode;
-import net.lightqueue.mqtt.session.ShareStrategy;
+import net.lightqueue.mqtt.shared.ShareStrategy;
 
 /** The MQTT server's broker.conf keys; each field name is the key, its initial value the default. */
 @SettingsPrefix("mqtt")

@@ -526,13 +526,13 @@ class MqttFuzzTest {
      */
     private static void awaitBaseline(int connections) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MILLIS);
-        while (services.registry().connections().size() != connections
+        while (services.registry().count() != connections
             || services.sessions().clientsWithPendingSteps() != 0
             || services.sessions().sessionCount() < connections
             || services.sessions().sessionCount() > connections) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("state did not return to its baseline: "
-                    + services.registry().connections().size() + " connections, "
+                    + services.registry().count() + " connections, "
                     + services.sessions().sessionCount() + " sessions, "
                     + services.sessions().clientsWithPendingSteps() + " clients with pending steps");
             }

@@ -25,27 +25,27 @@ public final class MqttStrings {
     }
 
     /** Why the text is not a valid MQTT string, or null if it is (or is absent). */
-    public static String problem(String text) {
+    public static InputProblem problem(String text) {
         if (text == null) {
             return null;
         }
         if (text.indexOf('\uFFFD') >= 0) {
-            return "not well-formed UTF-8 [MQTT-1.5.4-1]";
+            return InputProblem.malformed("not well-formed UTF-8 [MQTT-1.5.4-1]");
         }
         if (text.indexOf('\u0000') >= 0) {
-            return "U+0000 [MQTT-1.5.4-2]";
+            return InputProblem.malformed("U+0000 [MQTT-1.5.4-2]");
         }
         return null;
     }
 
     /** Why a string property (user properties included) is not a valid MQTT string, or null. */
-    public static String problem(MqttProperties properties) {
+    public static InputProblem problem(MqttProperties properties) {
         if (properties == MqttProperties.NO_PROPERTIES) {
             return null; // every v3 packet: listAll() would copy for nothing (isEmpty() ignores user properties)
         }
         // listAll() groups user properties into one UserProperties.
         for (MqttProperty<?> property : properties.listAll()) {
-            String problem = null;
+            InputProblem problem = null;
             if (property instanceof StringProperty text) {
                 problem = problem(text.value());
             } else if (property instanceof UserProperties pairs) {
@@ -57,14 +57,14 @@ public final class MqttStrings {
                 }
             }
             if (problem != null) {
-                return "property " + property.propertyId() + ": " + problem;
+                return problem.in("property " + property.propertyId());
             }
         }
         return null;
     }
 
     /** Why a string property of the packet is not a valid MQTT string, or null. */
-    public static String propertiesProblem(MqttMessage packet) {
+    public static InputProblem propertiesProblem(MqttMessage packet) {
         Object header = packet.variableHeader();
         MqttProperties properties = MqttProperties.NO_PROPERTIES;
         if (header instanceof MqttPublishVariableHeader publish) {
@@ -81,8 +81,8 @@ public final class MqttStrings {
         return problem(properties);
     }
 
-    private static String problem(StringPair pair) {
-        String key = problem(pair.key);
+    private static InputProblem problem(StringPair pair) {
+        InputProblem key = problem(pair.key);
         return key != null ? key : problem(pair.value);
     }
 }

@@ -28,6 +28,7 @@ import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.MqttStrings;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -97,8 +98,9 @@ public final class ConnectProcessor {
             clientId = ClientIdentifiers.assign();
             assignedClientId = v5 ? clientId : null;
         } else {
-            String problem = clientId.length() > settings.maxClientIdLength()
-                ? "longer than mqttMaxClientIdLength=" + settings.maxClientIdLength() : MqttStrings.problem(clientId);
+            InputProblem problem = clientId.length() > settings.maxClientIdLength()
+                ? InputProblem.invalid("longer than mqttMaxClientIdLength=" + settings.maxClientIdLength())
+                : MqttStrings.problem(clientId);
             if (problem != null) {
                 // Also what keeps U+0000, the separator of the session state keys, out of client ids.
                 connection.refuse(v5 ? CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID : CONNECTION_REFUSED_IDENTIFIER_REJECTED,
@@ -106,7 +108,7 @@ public final class ConnectProcessor {
                 return null;
             }
         }
-        String malformed = malformedString(header, payload);
+        InputProblem malformed = malformedString(header, payload);
         if (malformed != null) {
             if (v5) {
                 connection.refuse(CONNECTION_REFUSED_MALFORMED_PACKET, "CONNECT " + malformed);
@@ -117,11 +119,11 @@ public final class ConnectProcessor {
         }
         if (header.isWillFlag()) {
             String willTopic = payload.willTopic();
-            String problem = willTopic == null || willTopic.isEmpty() ? "empty will topic"
+            InputProblem problem = willTopic == null || willTopic.isEmpty() ? InputProblem.invalid("empty will topic")
                 : TopicNames.nameProblem(willTopic, settings.maxTopicLength());
             if (problem != null) {
                 if (v5) {
-                    connection.refuse(problem.startsWith(TopicNames.MALFORMED) ? CONNECTION_REFUSED_MALFORMED_PACKET
+                    connection.refuse(problem.malformed() ? CONNECTION_REFUSED_MALFORMED_PACKET
                         : CONNECTION_REFUSED_TOPIC_NAME_INVALID, "will topic: " + problem);
                 } else {
                     connection.drop("will topic: " + problem);
@@ -178,10 +180,10 @@ public final class ConnectProcessor {
     }
 
     /** Which UTF-8 string of the CONNECT other than the client id and will topic is invalid [MQTT-1.5.4-1, MQTT-1.5.4-2], or null. */
-    private static String malformedString(MqttConnectVariableHeader header, MqttConnectPayload payload) {
-        String problem = header.hasUserName() ? MqttStrings.problem(payload.userName()) : null;
+    private static InputProblem malformedString(MqttConnectVariableHeader header, MqttConnectPayload payload) {
+        InputProblem problem = header.hasUserName() ? MqttStrings.problem(payload.userName()) : null;
         if (problem != null) {
-            return "user name: " + problem;
+            return problem.in("user name");
         }
         problem = MqttStrings.problem(header.properties());
         if (problem == null && header.isWillFlag()) {

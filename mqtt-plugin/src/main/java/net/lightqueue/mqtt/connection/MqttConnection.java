@@ -13,7 +13,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import net.lightqueue.mqtt.auth.AccessControl;
-import net.lightqueue.mqtt.session.Session;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ public final class MqttConnection {
     private ClientLimits limits;
     private boolean connected;
     private boolean closing;
-    private Session session;
 
     public MqttConnection(Channel channel) {
         this.channel = channel;
@@ -46,21 +44,6 @@ public final class MqttConnection {
         this.accessClient = new AccessControl.Client(clientId, username, remoteIp());
         this.limits = limits;
         this.connected = true;
-    }
-
-    public Session session() {
-        return session;
-    }
-
-    public void session(Session attached) {
-        this.session = attached;
-    }
-
-    /** Hands the session to whoever ends or inherits it; the connection no longer has one. */
-    public Session takeSession() {
-        Session taken = session;
-        session = null;
-        return taken;
     }
 
     public Channel channel() {
@@ -86,7 +69,6 @@ public final class MqttConnection {
     public String clientId() {
         return clientId;
     }
-
 
     /** Who the connection is to the access control. */
     public AccessControl.Client accessClient() {

@@ -5,10 +5,8 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.mqtt.session.Cursor;
 
 /**
  * A session's own cursors read as one stream in commitlog order, so that a message that
@@ -46,25 +44,21 @@ final class CursorMerge {
         }
     }
 
-    private final LightQueues queues;
     private final int batchSize;
     private final Map<Cursor, Buffer> buffers = new IdentityHashMap<>();
     private final List<Buffer> active = new ArrayList<>();
     private final List<Buffer> group = new ArrayList<>();
     private long reads;
 
-    CursorMerge(LightQueues queues, int batchSize) {
-        this.queues = queues;
+    CursorMerge(int batchSize) {
         this.batchSize = batchSize;
     }
 
-    /** Takes the session's current own cursors; buffers of removed ones are dropped. */
+    /** Takes the session's current subscriptions; buffers of removed ones are dropped. */
     void cursors(Collection<Cursor> cursors) {
         active.clear();
         for (Cursor cursor : cursors) {
-            if (cursor.ownsPosition()) {
-                active.add(buffers.computeIfAbsent(cursor, Buffer::new));
-            }
+            active.add(buffers.computeIfAbsent(cursor, Buffer::new));
         }
         if (buffers.size() > active.size()) {
             buffers.values().retainAll(active);
@@ -109,11 +103,11 @@ final class CursorMerge {
         }
     }
 
-    /** Tells {@code progress} of every cursor that moved or completed deliveries since the last report. */
-    void report(DeliveryProgress progress) {
+    /** Settles every cursor that moved or completed deliveries since the last report. */
+    void report() {
         for (Buffer buffer : active) {
             if (buffer.moved) {
-                progress.advanced(buffer.cursor, buffer.completed);
+                buffer.cursor.settle(buffer.completed);
                 buffer.moved = false;
                 buffer.completed = 0;
             }
@@ -123,7 +117,7 @@ final class CursorMerge {
     private void read(Buffer buffer) {
         Cursor cursor = buffer.cursor;
         long from = cursor.nextOffset();
-        ReadResult result = cursor.read(queues, batchSize);
+        ReadResult result = cursor.read(batchSize);
         buffer.messages = result.messages();
         buffer.next = 0;
         buffer.end = result.nextOffset();
@@ -151,7 +145,7 @@ final class CursorMerge {
         boolean found = false;
         for (Buffer buffer : active) {
             if (buffer.head() == null && buffer.readAt < readAt) {
-                buffer.cursor.arrived(queues.maxOffset(buffer.cursor.filter()));
+                buffer.cursor.refreshEnd();
                 if (buffer.cursor.mayHaveMessages()) {
                     read(buffer);
                     found |= buffer.head() != null;

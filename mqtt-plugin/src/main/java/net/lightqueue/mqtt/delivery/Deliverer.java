@@ -12,14 +12,12 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import net.lightqueue.dispatch.LightQueues;
+import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
-import net.lightqueue.mqtt.session.Cursor;
-import net.lightqueue.mqtt.session.SubscriptionOptions;
 
 /**
  * Sends a session's messages over one connection, on the connection's event loop, while the
@@ -34,10 +32,8 @@ public final class Deliverer {
 
     private final MqttConnection connection;
     private final Inflight inflight;
-    private final LightQueues queues;
     private final int batchSize;
     private final OutboundTopicAliases aliases;
-    private final DeliveryProgress progress;
     private final UndeliverableMessages undeliverable;
     private final CursorMerge merge;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
@@ -56,15 +52,12 @@ public final class Deliverer {
     private record Plan(List<Inflight.Position> positions, int qos, boolean retain, List<Integer> subscriptionIds) {
     }
 
-    public Deliverer(MqttConnection connection, Inflight inflight, LightQueues queues, int batchSize,
-                     DeliveryProgress progress, UndeliverableMessages undeliverable) {
+    public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable) {
         this.connection = connection;
         this.inflight = inflight;
-        this.queues = queues;
         this.batchSize = batchSize;
-        this.progress = progress;
         this.undeliverable = undeliverable;
-        this.merge = new CursorMerge(queues, batchSize);
+        this.merge = new CursorMerge(batchSize);
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
@@ -91,16 +84,22 @@ public final class Deliverer {
         messages.forEach(message -> retained.add(new Owed(cursor, message)));
     }
 
-    /** Sends owed retained messages, then from the cursors, as long as the client can take it. */
-    public void deliver(Collection<Cursor> cursors) {
+    /**
+     * Sends owed retained messages, then from the cursors, as long as the client can take it.
+     *
+     * @param merged cursors over this broker's queues, read merged in commitlog order
+     * @param separate cursors whose messages go out on their own, such as shared subscriptions'
+     *                 (a message that also matches a subscription of the session is sent for each)
+     */
+    public void deliver(Collection<Cursor> merged, Collection<Cursor> separate) {
         Channel channel = connection.channel();
         deliverRetained(channel);
         boolean progressed = retained.isEmpty();
-        merge.cursors(cursors);
+        merge.cursors(merged);
         while (progressed && channel.isWritable() && !connection.closing()) {
             progressed = deliverMerged(channel);
-            for (Cursor cursor : cursors) {
-                if (!cursor.ownsPosition() && cursor.mayHaveMessages() && deliverBatch(cursor)) {
+            for (Cursor cursor : separate) {
+                if (cursor.mayHaveMessages() && deliverBatch(cursor)) {
                     progressed = true;
                 }
             }
@@ -152,11 +151,11 @@ public final class Deliverer {
                 unflushed = 0;
             }
         }
-        merge.report(progress);
+        merge.report();
         return progressed;
     }
 
-    /** Sends a batch of what a shared subscription's group handed to this member. */
+    /** Sends a batch of a cursor that is not merged, such as what a shared subscription's group handed out. */
     private boolean deliverBatch(Cursor cursor) {
         int window = connection.limits().receiveMaximum() - inflight.size();
         // Only QoS 1/2 deliveries take a window slot; a batch never holds more than fit.
@@ -164,7 +163,7 @@ public final class Deliverer {
         if (count <= 0) {
             return false;
         }
-        ReadResult result = cursor.read(queues, count);
+        ReadResult result = cursor.read(count);
         boolean nothing = result.messages().isEmpty() && result.nextOffset() == cursor.nextOffset();
         int completed = 0;
         for (StoredMessage message : result.messages()) {
@@ -173,7 +172,7 @@ public final class Deliverer {
         }
         cursor.advance(result.nextOffset(), nothing);
         if (!nothing) {
-            progress.advanced(cursor, completed);
+            cursor.settle(completed);
         }
         return !nothing;
     }
@@ -255,7 +254,7 @@ public final class Deliverer {
     /** Every position of the delivery completed it. */
     private void completed(Inflight.Entry entry) {
         for (Inflight.Position position : entry.positions) {
-            progress.advanced(position.cursor(), 1);
+            position.cursor().settle(1);
         }
     }
 
@@ -269,12 +268,12 @@ public final class Deliverer {
         try {
             Sent sent = send(message, qos, retain, subscriptionIds, packetId, dup);
             if (sent == Sent.TOO_LARGE) {
-                undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(),
+                undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(),
                     "larger than the client's Maximum Packet Size " + connection.limits().maximumPacketSize());
             }
             return sent == Sent.YES;
         } catch (RuntimeException e) {
-            undeliverable.skipped(connection.clientId(), cursor.filter(), message.queueOffset(), e.toString());
+            undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(), e.toString());
             return false;
         }
     }
@@ -333,7 +332,7 @@ public final class Deliverer {
         }
         entry.released = true;
         // Recorded before PUBREL, so the message is never sent again, even after a crash.
-        progress.released(entry.positions.stream().map(Inflight.Position::cursor).toList()).whenComplete((recorded, failure) -> connection.channel().eventLoop().execute(() -> {
+        released(entry).whenComplete((recorded, failure) -> connection.channel().eventLoop().execute(() -> {
             if (failure != null) {
                 connection.disconnect(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR.byteValue(),
                     "could not record PUBREC: " + failure);
@@ -341,6 +340,14 @@ public final class Deliverer {
                 connection.send(Replies.pubReply(MqttMessageType.PUBREL, packetId, (byte) 0));
             }
         }));
+    }
+
+    private static CompletableFuture<?> released(Inflight.Entry entry) {
+        if (entry.positions.size() == 1) {
+            return entry.positions.get(0).cursor().released();
+        }
+        return CompletableFuture.allOf(entry.positions.stream()
+            .map(position -> position.cursor().released()).toArray(CompletableFuture[]::new));
     }
 
     public void onPubComp(int packetId) {

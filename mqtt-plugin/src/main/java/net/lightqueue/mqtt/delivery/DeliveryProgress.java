@@ -1,15 +1,16 @@
 package net.lightqueue.mqtt.delivery;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import net.lightqueue.mqtt.session.Cursor;
 
-/** Told what the deliveries of a session achieved, so its progress can be recorded. */
+/** Records what the deliveries of a session's subscriptions achieved, so a resumed session goes on from there. */
 public interface DeliveryProgress {
 
     /** The cursor moved or its unacknowledged deliveries changed; {@code completed} deliveries ended. */
     void advanced(Cursor cursor, int completed);
 
-    /** The client's PUBREC for a delivery of the cursors: completes once recorded, before PUBREL is sent. */
-    CompletableFuture<?> released(List<Cursor> cursors);
+    /** Records the cursor now, for a PUBREC: completes once recorded, before PUBREL is sent. */
+    CompletableFuture<?> recordNow(Cursor cursor);
+
+    /** The client unsubscribed: what was recorded for the cursor goes. */
+    void removed(Cursor cursor);
 }

@@ -2,11 +2,12 @@ package net.lightqueue.mqtt.delivery;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.mqtt.session.Cursor;
 
 /**
  * The QoS 1/2 messages sent to a client and not yet acknowledged, by packet id, in sending
@@ -77,6 +78,26 @@ public final class Inflight {
 
     public Collection<Entry> inOrder() {
         return byPacketId.values();
+    }
+
+    /** The offsets of the cursor's deliveries that await PUBACK or PUBREC. */
+    public Set<Long> unacknowledgedOffsets(Cursor cursor) {
+        Set<Long> offsets = new HashSet<>();
+        for (Entry entry : byPacketId.values()) {
+            Long offset = entry.offsetIn(cursor);
+            if (offset != null && !entry.released) {
+                offsets.add(offset);
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Drops the cursor's deliveries that await PUBACK or PUBREC, for a cursor whose messages go
+     * to someone else; one the client answered with PUBREC stays, as only its PUBREL may be sent.
+     */
+    public void dropUnacknowledged(Cursor cursor) {
+        byPacketId.values().removeIf(entry -> entry.offsetIn(cursor) != null && !entry.released);
     }
 
     /** Adds a delivery under the next free packet id (ids are per session, 1..65535). */

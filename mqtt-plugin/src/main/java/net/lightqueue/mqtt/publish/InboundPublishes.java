@@ -14,14 +14,14 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.log.OncePerKey;
 import net.lightqueue.mqtt.message.StoredProperties;
-import net.lightqueue.mqtt.session.ReceivedQos2;
+import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
-import net.lightqueue.mqtt.topic.TopicNames;
 
 /**
  * The receiving side of a connection's PUBLISH flows (MQTT 5 section 4.3): QoS 0 is written,
@@ -61,15 +61,18 @@ public final class InboundPublishes {
     private final MqttConnection connection;
     private final PublishServices services;
     private final InboundTopicAliases aliases;
+    private final ReceivedQos2 received;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
     /** The reserved RocketMQ topics this client was refused, each logged once. */
     private final OncePerKey forbiddenLogged = new OncePerKey(100);
     private int writesInProgress;
 
-    public InboundPublishes(MqttConnection connection, PublishServices services) {
+    /** @param received the QoS 2 packet ids of the session the connection holds */
+    public InboundPublishes(MqttConnection connection, PublishServices services, ReceivedQos2 received) {
         this.connection = connection;
         this.services = services;
+        this.received = received;
         this.aliases = new InboundTopicAliases(connection.isV5() ? services.settings().topicAliasMaximum() : 0);
     }
 
@@ -86,9 +89,9 @@ public final class InboundPublishes {
             return;
         }
         String topic = resolution.topic();
-        String problem = TopicNames.nameProblem(topic, services.settings().maxTopicLength());
+        InputProblem problem = TopicNames.nameProblem(topic, services.settings().maxTopicLength());
         if (problem != null) {
-            byte reason = problem.startsWith(TopicNames.MALFORMED)
+            byte reason = problem.malformed()
                 ? Disconnect.MALFORMED_PACKET.byteValue() : Disconnect.TOPIC_NAME_INVALID.byteValue();
             refuse(qos, packetId, reason, "publish to invalid topic: " + problem);
             return;
@@ -126,7 +129,6 @@ public final class InboundPublishes {
             return;
         }
         inFlight.remove(packetId);
-        ReceivedQos2 received = received();
         if (!received.contains(packetId)) {
             // Already completed: the client resends PUBREL after a lost PUBCOMP [MQTT-4.3.3-12].
             connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId,
@@ -142,10 +144,6 @@ public final class InboundPublishes {
                 connection.send(Replies.pubReply(MqttMessageType.PUBCOMP, packetId, MqttReasonCodes.PubComp.SUCCESS.byteValue()));
             }
         }));
-    }
-
-    private ReceivedQos2 received() {
-        return connection.session().received();
     }
 
     /** Whether a QoS 1/2 publish may go on, judged by its packet id and the Receive Maximum. */
@@ -166,7 +164,7 @@ public final class InboundPublishes {
                 "packet id " + packetId + " reused while in flight [MQTT-2.2.1-3]");
             return false;
         }
-        if (qos == 2 && received().contains(packetId)) {
+        if (qos == 2 && received.contains(packetId)) {
             // Answered with PUBREC on an earlier connection of the session: the same message again.
             connection.send(Replies.pubReply(MqttMessageType.PUBREC, packetId, (byte) 0));
             return false;
@@ -191,10 +189,8 @@ public final class InboundPublishes {
             // Reading pauses instead of queueing writes without bound (QoS 0 and v3 floods).
             connection.channel().config().setAutoRead(false);
         }
-        // Taken now: the session may move to another connection before the write completes.
-        ReceivedQos2 received = qos == 2 ? received() : null;
         services.writer().write(target, topic, body, properties, connection.remoteAddress())
-            .thenCompose(outcome -> received == null || !outcome.ok() ? CompletableFuture.completedFuture(outcome)
+            .thenCompose(outcome -> qos != 2 || !outcome.ok() ? CompletableFuture.completedFuture(outcome)
                 : received.add(packetId).handle((recorded, failure) -> failure == null ? outcome
                     : new MessageWriter.Outcome(MqttReasonCodes.PubRec.UNSPECIFIED_ERROR.byteValue(),
                         "its packet id was not recorded: " + failure)))

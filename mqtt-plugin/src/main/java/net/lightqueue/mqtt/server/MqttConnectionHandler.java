@@ -22,13 +22,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.codec.DecodeFailure;
+import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.MqttStrings;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -40,7 +39,8 @@ import net.lightqueue.mqtt.session.SessionLifecycle;
 
 /**
  * The MQTT side of one channel: checks what the decoder produced, enforces "CONNECT first and
- * only once", and routes each packet to the part of the server that handles it.
+ * only once", and routes each packet to the part of the server that handles it. Packets sent
+ * after CONNECT reach it after CONNACK ({@link ConnectGate}).
  */
 final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -48,9 +48,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ConnectionServices services;
     private MqttConnection connection;
+    private ConnectedClient client;
     private InboundPublishes publishes;
-    /** Packets that arrived while the session was being settled, before CONNACK. */
-    private List<MqttMessage> early;
     /** How the connection ends for its session: abnormally unless the client says DISCONNECT. */
     private Ending ending = Ending.ABNORMAL;
 
@@ -61,6 +60,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         connection = new MqttConnection(ctx.channel());
+        client = new ConnectedClient(connection);
         ctx.fireChannelActive();
     }
 
@@ -69,10 +69,6 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         MqttMessage message = (MqttMessage) msg;
         if (connection.version() != null) {
             CodecVersion.keep(ctx.channel(), connection.version()); // a second CONNECT may have changed it
-        }
-        if (early != null) {
-            early.add(message);
-            return;
         }
         try {
             handle(ctx, message);
@@ -90,7 +86,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MqttMessageType type = message.fixedHeader().messageType();
-        String malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
+        InputProblem malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
         if (malformed != null) {
             connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), type + " " + malformed);
             return;
@@ -103,19 +99,13 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        Session session = connection.session();
+        Session session = client.session();
         switch (type) {
             case PUBLISH -> publishes.onPublish((MqttPublishMessage) message);
             case PUBREL -> publishes.onPubRel(packetId(message));
-            case PUBACK -> {
-                session.deliverer().onPubAck(packetId(message));
-                session.wake();
-            }
-            case PUBREC -> session.deliverer().onPubRec(packetId(message), reasonCode(message));
-            case PUBCOMP -> {
-                session.deliverer().onPubComp(packetId(message));
-                session.wake();
-            }
+            case PUBACK -> session.onPubAck(packetId(message));
+            case PUBREC -> session.onPubRec(packetId(message), reasonCode(message));
+            case PUBCOMP -> session.onPubComp(packetId(message));
             case SUBSCRIBE -> services.subscriptions().subscribe(connection, session, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> services.subscriptions().unsubscribe(connection, session, (MqttUnsubscribeMessage) message);
             case PINGREQ -> connection.send(new MqttMessage(
@@ -139,32 +129,26 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER, keepAlive);
         }
-        publishes = new InboundPublishes(connection, services.publishing());
-        early = new ArrayList<>();
-        ctx.channel().config().setAutoRead(false);
-        MqttConnection previous = services.registry().register(connection);
+        ConnectedClient previous = services.registry().register(client);
         takeOver(previous)
-            .thenCompose(inherited -> services.sessions().open(connection, accepted.session(), inherited))
-            .whenCompleteAsync((opened, failure) -> {
-                start(ctx, accepted, opened, failure);
-                replayEarly(ctx);
-            }, ctx.channel().eventLoop());
+            .thenCompose(inherited -> services.sessions().open(ctx.channel().eventLoop(), accepted.session(), inherited))
+            .whenCompleteAsync((opened, failure) -> start(ctx, accepted, opened, failure), ctx.channel().eventLoop());
     }
 
     /** Ends the previous connection of the client id on its own event loop and takes its session [MQTT-3.1.4-3]. */
-    private static CompletableFuture<Session> takeOver(MqttConnection previous) {
+    private static CompletableFuture<Session> takeOver(ConnectedClient previous) {
         CompletableFuture<Session> taken = new CompletableFuture<>();
         if (previous == null) {
             taken.complete(null);
             return taken;
         }
         try {
-            previous.channel().eventLoop().execute(() -> {
+            previous.connection().channel().eventLoop().execute(() -> {
                 Session session = previous.takeSession();
                 if (session != null) {
                     session.detach();
                 }
-                previous.disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
+                previous.connection().disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
                 taken.complete(session);
             });
         } catch (RejectedExecutionException stopping) {
@@ -185,12 +169,14 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (!ctx.channel().isActive()) {
             services.sessions().closed(opened.session(), Ending.ABNORMAL); // gone while its session was settled
         } else {
-            connection.session(opened.session());
+            Session session = opened.session();
+            client.session(session);
+            publishes = new InboundPublishes(connection, services.publishing(), session.received());
             if (opened.sessionPresent()) {
-                services.subscriptions().dropRevoked(connection, opened.session());
+                services.subscriptions().dropRevoked(connection, session);
             }
             connection.send(accepted.connAck(opened.sessionPresent()));
-            opened.session().attach(connection);
+            session.attach(connection);
         }
     }
 
@@ -204,7 +190,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         long expiry = -1;
         if (properties.getProperty(MqttPropertyType.SESSION_EXPIRY_INTERVAL.value()) instanceof IntegerProperty requested) {
-            if (connection.session().expirySeconds() == 0 && requested.value() != 0) {
+            if (client.session().expirySeconds() == 0 && requested.value() != 0) {
                 connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(),
                     "DISCONNECT sets a session expiry after CONNECT set none [MQTT-3.14.2-2]");
                 return;
@@ -213,22 +199,6 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         ending = new Ending(reason == 0x04, expiry);
         connection.closeQuietly();
-    }
-
-    private void replayEarly(ChannelHandlerContext ctx) {
-        List<MqttMessage> pending = early;
-        early = null;
-        if (pending == null) {
-            return; // the channel closed meanwhile and released them
-        }
-        for (MqttMessage message : pending) {
-            try {
-                handle(ctx, message);
-            } finally {
-                ReferenceCountUtil.release(message);
-            }
-        }
-        ctx.channel().config().setAutoRead(true);
     }
 
     private void onDecodeFailure(Throwable cause) {
@@ -247,7 +217,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        Session session = connection.session();
+        Session session = client.session();
         if (ctx.channel().isWritable() && session != null) {
             session.wake();
         }
@@ -271,16 +241,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Session session = connection.takeSession();
+        Session session = client.takeSession();
         if (session != null) {
             // Queued before the client id is free, so a reconnect finds what this end writes.
             services.sessions().closed(session, ending);
         }
-        services.registry().remove(connection);
-        if (early != null) {
-            early.forEach(ReferenceCountUtil::release);
-            early = null;
-        }
+        services.registry().remove(client);
         ctx.fireChannelInactive();
     }
 

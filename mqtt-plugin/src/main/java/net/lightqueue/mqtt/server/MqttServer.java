@@ -73,6 +73,7 @@ public final class MqttServer {
                 .addLast("decoded", framer.decodedPackets())
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("traffic", traffic)
+                .addLast(ConnectGate.NAME, new ConnectGate())
                 .addLast("mqtt", new MqttConnectionHandler(services));
         }
     };

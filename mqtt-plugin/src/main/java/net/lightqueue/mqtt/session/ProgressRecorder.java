@@ -1,11 +1,12 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import net.lightqueue.mqtt.delivery.Cursor;
+import net.lightqueue.mqtt.delivery.DeliveryProgress;
 import net.lightqueue.mqtt.persistence.ProgressRecord;
 import net.lightqueue.mqtt.persistence.StateChanges;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -17,7 +18,7 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  * the first unrecorded change, whichever comes first. Confined to the session's event loop.
  * What a crash can lose is the last unrecorded batch, which is then delivered again.
  */
-final class ProgressRecorder {
+final class ProgressRecorder implements DeliveryProgress {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
 
@@ -39,17 +40,18 @@ final class ProgressRecorder {
     /** Only sessions that outlive their connection record progress; enabling records every cursor. */
     void enabled(boolean persistent, Iterable<Cursor> cursors) {
         if (persistent && !enabled) {
-            cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
+            cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         }
         enabled = persistent;
         timerSet = false; // a timer of a previous connection finds no loop to run on
     }
 
-    void advanced(Cursor cursor, int deliveriesCompleted) {
+    @Override
+    public void advanced(Cursor cursor, int deliveriesCompleted) {
         if (!enabled) {
             return;
         }
-        changed.put(cursor.filter(), cursor);
+        changed.put(cursor.name(), cursor);
         completed += deliveriesCompleted;
         if (completed >= services.settings().progressBatchSize()) {
             write();
@@ -60,24 +62,26 @@ final class ProgressRecorder {
         }
     }
 
-    void removed(String filter) {
+    @Override
+    public void removed(Cursor cursor) {
         if (enabled) {
-            changed.put(filter, null);
+            changed.put(cursor.name(), null);
         }
     }
 
-    /** Records the cursors now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
-    CompletableFuture<?> recordNow(List<Cursor> cursors) {
+    /** Records the cursor now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
+    @Override
+    public CompletableFuture<?> recordNow(Cursor cursor) {
         if (!enabled) {
             return CompletableFuture.completedFuture(null);
         }
-        cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
+        changed.put(cursor.name(), cursor);
         return write();
     }
 
     /** Adds every cursor and the unrecorded removals to the session's final write, and stops batching. */
     void drainInto(StateChanges changes, Iterable<Cursor> cursors) {
-        cursors.forEach(cursor -> changed.put(cursor.filter(), cursor));
+        cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         addChanged(changes);
         enabled = false;
     }

@@ -1,51 +1,47 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.dispatch.Subscription;
 import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.delivery.Deliverer;
-import net.lightqueue.mqtt.delivery.DeliveryProgress;
 import net.lightqueue.mqtt.delivery.Inflight;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.message.StoredProperties;
 import net.lightqueue.mqtt.persistence.ProgressRecord;
 import net.lightqueue.mqtt.persistence.SessionRecord;
 import net.lightqueue.mqtt.persistence.StateChanges;
 import net.lightqueue.mqtt.persistence.WillRecord;
-import net.lightqueue.mqtt.topic.ShareName;
+import net.lightqueue.mqtt.publish.ReceivedQos2;
+import net.lightqueue.mqtt.shared.ShareName;
 
 /**
- * A client's session while a connection holds it: a set of cursors over light queues plus the
- * deliveries awaiting acknowledgement. It runs on its connection's event loop; a connection
- * that takes over the client id without a clean start takes the session with it. Between
- * connections a session exists only as state in the commitlog (subscriptions, progress, will),
- * from which {@link #restore} rebuilds it: an offline session costs no heap.
+ * A client's session while a connection holds it: a cursor per subscription plus the deliveries
+ * awaiting acknowledgement. It runs on its connection's event loop; a connection that takes
+ * over the client id without a clean start takes the session with it. Between connections a
+ * session exists only as state in the commitlog (subscriptions, progress, will), from which
+ * {@link #restore} rebuilds it: an offline session costs no heap.
  *
  * <p>Its subscriber id towards the dispatcher is its client id. Steps that change a client's
- * state run in order ({@link ClientOrder}), so an ended session's unsubscribes can never
- * overtake a newer session's subscribes.
+ * state run in order, so an ended session's unsubscribes can never overtake a newer session's
+ * subscribes.
  */
-public final class Session implements DeliveryProgress, QueueWatcher {
+public final class Session {
 
     private final String clientId;
     private final SessionServices services;
-    private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+    /** Its own subscriptions, whose progress it records, read merged by its deliverer. */
+    private final Map<String, Cursor> subscriptions = new LinkedHashMap<>();
+    /** Its shared subscriptions, whose groups record their progress and hand out messages. */
+    private final Map<String, Cursor> memberships = new LinkedHashMap<>();
     private final Inflight inflight = new Inflight();
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
-    private final ConcurrentMap<String, Long> arrivals = new ConcurrentHashMap<>();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private volatile MqttConnection connection;
     private Deliverer deliverer;
@@ -76,7 +72,7 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     void connected(SessionRecord current, WillRecord currentWill) {
         record = current;
         will = currentWill;
-        recorder.enabled(current.expirySeconds() > 0, ownCursors());
+        recorder.enabled(current.expirySeconds() > 0, subscriptions.values());
         received.persistent(current.expirySeconds() > 0);
     }
 
@@ -93,11 +89,9 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     }
 
     /** Rebuilds the session from its state, on the connection's event loop, before it is attached. */
-    void restore(List<SubscriptionRecord> subscriptions, Map<String, ProgressRecord> progress,
-                 Map<String, byte[]> memberships) {
-        memberships.forEach((shareName, options) ->
-            addShared(ShareName.parse(shareName), SubscriptionOptions.decode(options)));
-        for (SubscriptionRecord subscription : subscriptions) {
+    void restore(List<SubscriptionRecord> stored, Map<String, ProgressRecord> progress, Map<String, byte[]> shares) {
+        shares.forEach((shareName, options) -> join(ShareName.parse(shareName), SubscriptionOptions.decode(options)));
+        for (SubscriptionRecord subscription : stored) {
             SubscriptionOptions options = SubscriptionOptions.decode(subscription.options());
             ProgressRecord recorded = progress.get(subscription.filter());
             Cursor cursor = listen(subscription.filter(), options,
@@ -115,11 +109,10 @@ public final class Session implements DeliveryProgress, QueueWatcher {
                 options.subscriptionId(), true);
             return;
         }
-        ReadResult read = services.queues().read(cursor.filter(), delivery.offset(), 1);
-        if (read.messages().isEmpty() || read.messages().get(0).queueOffset() != delivery.offset()) {
-            return; // deleted by commitlog retention meanwhile
+        StoredMessage message = cursor.messageAt(delivery.offset());
+        if (message == null) {
+            return;
         }
-        StoredMessage message = read.messages().get(0);
         boolean retain = options.retainAsPublished() && StoredProperties.retain(message.properties());
         inflight.restore(delivery.packetId(), cursor, delivery.offset(), message, delivery.qos(), retain,
             options.subscriptionId(), false);
@@ -128,9 +121,8 @@ public final class Session implements DeliveryProgress, QueueWatcher {
     /** Binds the session to a connection, on that connection's event loop; resends what is unacknowledged. */
     public void attach(MqttConnection attached) {
         connection = attached;
-        deliverer = new Deliverer(attached, inflight, services.queues(), services.settings().deliveryBatchSize(), this,
-            services.undeliverable());
-        sharedCursors().forEach(member -> member.group.window(member, attached.limits().receiveMaximum()));
+        deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable());
+        memberships.values().forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
     }
@@ -141,136 +133,109 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         deliverer = null;
     }
 
-    /** The session leaves memory: it stops listening for arrivals. Its state is settled by {@link SessionLifecycle}. */
+    /** The session leaves memory: its cursors stop. Its state is settled by {@link SessionLifecycle}. */
     void release() {
         detach();
-        for (Cursor cursor : List.copyOf(cursors.values())) {
-            forget(cursor);
-        }
-        cursors.clear();
+        subscriptions.values().forEach(cursor -> cursor.close(false));
+        memberships.values().forEach(cursor -> cursor.close(false));
+        subscriptions.clear();
+        memberships.clear();
     }
 
-    /** The progress of every cursor plus unrecorded removals, for the write that ends the connection. */
+    /** The progress of every subscription plus unrecorded removals, for the write that ends the connection. */
     void finalProgress(StateChanges changes) {
-        recorder.drainInto(changes, ownCursors());
+        recorder.drainInto(changes, subscriptions.values());
     }
 
-    public Deliverer deliverer() {
-        return deliverer;
-    }
-
-    public boolean hasCursor(String filter) {
-        return cursors.containsKey(filter);
+    public boolean isSubscribed(String filter) {
+        return subscriptions.containsKey(filter) || memberships.containsKey(filter);
     }
 
     /**
-     * Adds an applied subscription, or replaces the options of an existing one keeping its
-     * position [MQTT-3.8.4-3]; returns its cursor.
+     * Adds a subscription the dispatcher applied from {@code startOffset}, or replaces the
+     * options of an existing one keeping its position [MQTT-3.8.4-3].
      */
-    public Cursor addCursor(String filter, SubscriptionOptions options, Subscription applied) {
-        Cursor existing = cursors.get(filter);
+    public void subscribe(String filter, SubscriptionOptions options, long startOffset) {
+        Cursor existing = subscriptions.get(filter);
         if (existing != null) {
             existing.options(options);
-            return existing;
+            return;
         }
-        Cursor added = listen(filter, options, applied.startOffset());
-        recorder.advanced(added, 0);
-        return added;
+        recorder.advanced(listen(filter, options, startOffset), 0);
     }
 
-    /**
-     * Joins a shared subscription's group, or replaces the options of the membership; returns
-     * its cursor. Its messages come from the group.
-     */
-    public Cursor addShared(ShareName share, SubscriptionOptions options) {
-        Cursor existing = cursors.get(share.name());
+    /** Joins a shared subscription's group, or replaces the options of the membership; its messages come from the group. */
+    public void join(ShareName share, SubscriptionOptions options) {
+        Cursor existing = memberships.get(share.name());
         if (existing != null) {
             existing.options(options);
-            return existing;
+            return;
         }
-        SharedCursor member = services.shared().join(this, share, options);
+        Cursor member = services.shared().join(share, options, inflight, this::wake);
         MqttConnection current = connection;
         if (current != null) {
-            member.group.window(member, current.limits().receiveMaximum());
+            member.receiveMaximum(current.limits().receiveMaximum());
         }
-        cursors.put(share.name(), member);
-        return member;
+        memberships.put(share.name(), member);
     }
 
     private Cursor listen(String filter, SubscriptionOptions options, long startOffset) {
-        // Listen first, then read the end: an arrival in between is seen either way.
-        services.router().add(filter, this);
-        Cursor cursor = new Cursor(filter, options, startOffset, services.queues().maxOffset(filter));
-        cursors.put(filter, cursor);
+        Cursor cursor = services.cursors().open(filter, options, startOffset, recorder, this::wake);
+        subscriptions.put(filter, cursor);
         return cursor;
     }
 
     /** The filters it is subscribed to, shared subscriptions as {@code $share/group/filter}. */
     public List<String> subscribedFilters() {
-        return List.copyOf(cursors.keySet());
+        List<String> filters = new ArrayList<>(subscriptions.keySet());
+        filters.addAll(memberships.keySet());
+        return filters;
     }
 
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
-    public boolean removeCursor(String filter) {
-        Cursor removed = cursors.remove(filter);
+    public boolean unsubscribe(String filter) {
+        Cursor removed = subscriptions.remove(filter);
+        if (removed == null) {
+            removed = memberships.remove(filter);
+        }
         if (removed == null) {
             return false;
         }
-        forget(removed);
-        if (!(removed instanceof SharedCursor)) {
-            recorder.removed(filter);
-        }
+        removed.close(true);
         return true;
     }
 
     /**
-     * Stops listening for the cursor's messages. A membership gives its unacknowledged
-     * messages back to the group, which sends them to another member; a delivery the client
-     * already answered with PUBREC stays, as only its PUBREL may be sent again.
+     * Owes the subscription to {@code filter} its retained messages, sent before its queued
+     * ones with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
      */
-    private void forget(Cursor cursor) {
-        if (cursor instanceof SharedCursor member) {
-            inflight.inOrder().removeIf(entry -> entry.offsetIn(member) != null && !entry.released());
-            services.shared().leave(member);
-        } else {
-            services.router().remove(cursor.filter(), this);
+    public void oweRetained(String filter, List<StoredMessage> messages) {
+        Cursor cursor = subscriptions.get(filter);
+        if (cursor != null && deliverer != null && !messages.isEmpty()) {
+            deliverer.owe(cursor, messages);
         }
     }
 
-    @Override
-    public void advanced(Cursor cursor, int completed) {
-        if (cursor instanceof SharedCursor member) {
-            if (member.group.settle(member, unacknowledged(member)) > 0) {
-                services.shared().completed(member.group);
-            }
-        } else {
-            recorder.advanced(cursor, completed);
+    /** The client's PUBACK; frees a place in its receive window. */
+    public void onPubAck(int packetId) {
+        if (deliverer != null) {
+            deliverer.onPubAck(packetId);
+            wake();
         }
     }
 
-    /**
-     * Records the cursors of a delivery the client answered with PUBREC. For a shared message,
-     * PUBREC completes it for the group: it is never given to another member.
-     */
-    @Override
-    public CompletableFuture<?> released(List<Cursor> delivered) {
-        if (delivered.get(0) instanceof SharedCursor member) {
-            member.group.settle(member, unacknowledged(member));
-            return services.shared().record(member.group);
+    public void onPubRec(int packetId, byte reasonCode) {
+        if (deliverer != null) {
+            deliverer.onPubRec(packetId, reasonCode);
         }
-        return recorder.recordNow(delivered);
     }
 
-    /** The offsets of the membership's deliveries that await PUBACK or PUBREC. */
-    private Set<Long> unacknowledged(SharedCursor member) {
-        Set<Long> offsets = new HashSet<>();
-        for (Inflight.Entry entry : inflight.inOrder()) {
-            Long offset = entry.offsetIn(member);
-            if (offset != null && !entry.released()) {
-                offsets.add(offset);
-            }
+    /** The client's PUBCOMP; frees a place in its receive window. */
+    public void onPubComp(int packetId) {
+        if (deliverer != null) {
+            deliverer.onPubComp(packetId);
+            wake();
         }
-        return offsets;
     }
 
     private ProgressRecord progressOf(Cursor cursor) {
@@ -287,12 +252,6 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         return new ProgressRecord(cursor.nextOffset(), unacknowledged);
     }
 
-    @Override
-    public void arrived(String filter, long queueEnd) {
-        arrivals.merge(filter, queueEnd, Math::max);
-        wake();
-    }
-
     /** Runs the task on the event loop of the connection holding the session; dropped while none does. */
     void onLoop(Runnable task) {
         MqttConnection current = connection;
@@ -305,7 +264,7 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         }
     }
 
-    /** Schedules one delivery pass on the attached connection's event loop (coalesced). */
+    /** Schedules one delivery pass on the attached connection's event loop (coalesced); from any thread. */
     public void wake() {
         MqttConnection current = connection;
         if (current != null && wakeScheduled.compareAndSet(false, true)) {
@@ -319,26 +278,6 @@ public final class Session implements DeliveryProgress, QueueWatcher {
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
         }
-        for (Map.Entry<String, Long> arrival : arrivals.entrySet()) {
-            Cursor cursor = cursors.get(arrival.getKey());
-            if (cursor != null) {
-                cursor.arrived(arrival.getValue());
-            }
-            arrivals.remove(arrival.getKey(), arrival.getValue());
-        }
-        deliverer.deliver(cursors());
-    }
-
-    Collection<Cursor> cursors() {
-        return cursors.values();
-    }
-
-    /** The cursors whose progress the session records itself: all but its shared subscriptions. */
-    private List<Cursor> ownCursors() {
-        return cursors.values().stream().filter(cursor -> !(cursor instanceof SharedCursor)).toList();
-    }
-
-    private List<SharedCursor> sharedCursors() {
-        return cursors.values().stream().filter(SharedCursor.class::isInstance).map(SharedCursor.class::cast).toList();
+        deliverer.deliver(subscriptions.values(), memberships.values());
     }
 }

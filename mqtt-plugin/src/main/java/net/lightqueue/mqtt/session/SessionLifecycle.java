@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.session;
 
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.persistence.ClientOrder;
 import net.lightqueue.mqtt.persistence.SessionRecord;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.persistence.StateChanges;
@@ -57,10 +58,11 @@ public final class SessionLifecycle {
      * none stored, or expired), and records the connection. The future completes after the
      * state is written, so CONNACK's session present is exact [MQTT-3.2.2-2, MQTT-3.2.2-3].
      *
+     * @param loop the event loop of the connection
      * @param previous the session a taken-over connection held, or null
      */
-    public CompletableFuture<Opened> open(MqttConnection connection, SessionRequest request, Session previous) {
-        return order.run(request.clientId(), connection.channel().eventLoop(), () -> openNow(request, previous));
+    public CompletableFuture<Opened> open(EventLoop loop, SessionRequest request, Session previous) {
+        return order.run(request.clientId(), loop, () -> openNow(request, previous));
     }
 
     private CompletableFuture<Opened> openNow(SessionRequest request, Session previous) {

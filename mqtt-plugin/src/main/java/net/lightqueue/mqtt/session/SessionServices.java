@@ -1,18 +1,20 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.concurrent.ScheduledExecutorService;
-import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.shared.SharedGroups;
 
 /**
  * What sessions share.
  *
+ * @param cursors opens the cursors of subscriptions
  * @param timers the one thread of session timers (progress batches, expiry, will delays) and state steps
  * @param undeliverable where every session's deliveries count the messages they had to skip
  */
-public record SessionServices(MqttSettings settings, LightQueues queues, SessionStore store, ArrivalRouter router,
-                              SharedGroups shared, ScheduledExecutorService timers,
+public record SessionServices(MqttSettings settings, QueueCursors cursors, SessionStore store, SharedGroups shared,
+                              ScheduledExecutorService timers,
                               UndeliverableMessages undeliverable) {
 }

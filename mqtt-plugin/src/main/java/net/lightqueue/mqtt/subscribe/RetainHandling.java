@@ -1,6 +1,6 @@
 package net.lightqueue.mqtt.subscribe;
 
-import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 
 /** Whether a SUBSCRIBE gets the retained messages of its filter (MQTT 5 section 3.8.3.1). */
 final class RetainHandling {

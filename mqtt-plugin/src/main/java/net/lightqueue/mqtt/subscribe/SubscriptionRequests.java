@@ -25,14 +25,13 @@ import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.connection.MqttConnection;
-import net.lightqueue.mqtt.delivery.Deliverer;
-import net.lightqueue.mqtt.session.Cursor;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.session.Session;
-import net.lightqueue.mqtt.session.SharedGroups;
-import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.shared.ShareName;
+import net.lightqueue.mqtt.shared.SharedGroups;
 import net.lightqueue.mqtt.topic.ReservedTopics;
-import net.lightqueue.mqtt.topic.ShareName;
 import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -79,11 +78,11 @@ public final class SubscriptionRequests {
         }
         EventLoop loop = connection.channel().eventLoop();
         List<CompletableFuture<Integer>> codes = new ArrayList<>(subscriptions.size());
-        List<Cursor> owedRetained = new ArrayList<>(); // touched on the event loop only
+        List<String> owedRetained = new ArrayList<>(); // touched on the event loop only
         for (MqttTopicSubscription subscription : subscriptions) {
             String filter = subscription.topicFilter();
-            String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
-            if (problem != null && problem.startsWith(TopicNames.MALFORMED)) {
+            InputProblem problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
+            if (problem != null && problem.malformed()) {
                 connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), "SUBSCRIBE " + problem);
                 return;
             }
@@ -93,7 +92,7 @@ public final class SubscriptionRequests {
                     connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "No Local on a shared subscription [MQTT-3.8.3-4]");
                     return;
                 }
-                String shareProblem = ShareName.problem(filter);
+                InputProblem shareProblem = ShareName.problem(filter);
                 if (shareProblem != null) {
                     codes.add(CompletableFuture.completedFuture(refusedShare(connection, filter, shareProblem)));
                     continue;
@@ -111,7 +110,7 @@ public final class SubscriptionRequests {
                 ShareName group = share;
                 codes.add(shared.subscribe(session.subscriberId(), group, options.encode())
                     .thenApplyAsync(applied -> {
-                        session.addShared(group, options); // owes no retained messages (MQTT 5 section 4.8.2)
+                        session.join(group, options); // owes no retained messages (MQTT 5 section 4.8.2)
                         return granted;
                     }, loop)
                     .exceptionally(failure -> failed(connection, filter, failure)));
@@ -119,10 +118,10 @@ public final class SubscriptionRequests {
             }
             codes.add(queues.subscribe(session.subscriberId(), filter, options.encode())
                 .thenApplyAsync(applied -> {
-                    boolean isNew = !session.hasCursor(filter);
-                    Cursor cursor = session.addCursor(filter, options, applied);
+                    boolean isNew = !session.isSubscribed(filter);
+                    session.subscribe(filter, options, applied.startOffset());
                     if (RetainHandling.sendsRetained(options, isNew)) {
-                        owedRetained.add(cursor);
+                        owedRetained.add(filter);
                     }
                     return granted;
                 }, loop)
@@ -133,7 +132,7 @@ public final class SubscriptionRequests {
             connection.send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(reasonCodes)));
-            oweRetained(session, owedRetained);
+            owedRetained.forEach(filter -> session.oweRetained(filter, queues.retained(filter)));
             session.wake();
         }, loop);
     }
@@ -144,23 +143,13 @@ public final class SubscriptionRequests {
     }
 
     /** A {@code $share/} filter that is no valid shared subscription is an invalid topic filter. */
-    private int refusedShare(MqttConnection connection, String filter, String problem) {
+    private int refusedShare(MqttConnection connection, String filter, InputProblem problem) {
         LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
         return connection.isV5() ? MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF : FAILURE_V3;
     }
 
-    private void oweRetained(Session session, List<Cursor> cursors) {
-        Deliverer deliverer = session.deliverer();
-        if (deliverer == null) {
-            return; // the session moved to another connection meanwhile
-        }
-        for (Cursor cursor : cursors) {
-            deliverer.owe(cursor, queues.retained(cursor.filter()));
-        }
-    }
-
     /** The v5 reason code refusing a filter, or 0 when it may be subscribed. */
-    private int refusal(MqttConnection connection, String filter, String problem) {
+    private int refusal(MqttConnection connection, String filter, InputProblem problem) {
         if (problem != null) {
             LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
@@ -206,7 +195,7 @@ public final class SubscriptionRequests {
 
     /** Stops the subscription at once and records its removal; null if there was none. */
     private CompletableFuture<Void> remove(Session session, String filter) {
-        if (!session.removeCursor(filter)) {
+        if (!session.unsubscribe(filter)) {
             return null;
         }
         return ShareName.isShared(filter)
@@ -223,8 +212,7 @@ public final class SubscriptionRequests {
         }
         List<CompletableFuture<Short>> codes = new ArrayList<>(filters.size());
         for (String filter : filters) {
-            String problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
-            if (problem != null) {
+            if (TopicNames.filterProblem(filter, settings.maxTopicLength()) != null) {
                 codes.add(CompletableFuture.completedFuture((short) (MqttReasonCodes.UnsubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF)));
                 continue;
             }

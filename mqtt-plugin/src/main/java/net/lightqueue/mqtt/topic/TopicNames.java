@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.topic;
 
 import java.nio.charset.StandardCharsets;
 import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.MqttStrings;
 
 /**
@@ -10,35 +11,32 @@ import net.lightqueue.mqtt.codec.MqttStrings;
  */
 public final class TopicNames {
 
-    /** Prefix of every problem that makes the packet malformed rather than just refused. */
-    public static final String MALFORMED = "malformed: ";
-
     private TopicNames() {
     }
 
     /** Why {@code name} cannot be published to, or null if it can. */
-    public static String nameProblem(String name, int maxBytes) {
-        String encoding = encodingProblem(name, maxBytes);
-        return encoding != null ? encoding : Topics.validateName(name).orElse(null);
+    public static InputProblem nameProblem(String name, int maxBytes) {
+        InputProblem encoding = encodingProblem(name, maxBytes);
+        return encoding != null ? encoding : Topics.validateName(name).map(InputProblem::invalid).orElse(null);
     }
 
     /** Why {@code filter} cannot be subscribed to, or null if it can. */
-    public static String filterProblem(String filter, int maxBytes) {
-        String encoding = encodingProblem(filter, maxBytes);
-        return encoding != null ? encoding : Topics.validateFilter(filter).orElse(null);
+    public static InputProblem filterProblem(String filter, int maxBytes) {
+        InputProblem encoding = encodingProblem(filter, maxBytes);
+        return encoding != null ? encoding : Topics.validateFilter(filter).map(InputProblem::invalid).orElse(null);
     }
 
-    private static String encodingProblem(String text, int maxBytes) {
-        String malformed = MqttStrings.problem(text);
+    private static InputProblem encodingProblem(String text, int maxBytes) {
+        InputProblem malformed = MqttStrings.problem(text);
         if (malformed != null) {
-            return MALFORMED + malformed;
+            return malformed;
         }
         // RocketMQ separates message properties with these, and the topic is stored in one.
         if (text.indexOf('\u0001') >= 0 || text.indexOf('\u0002') >= 0) {
-            return "U+0001 or U+0002 in a topic";
+            return InputProblem.invalid("U+0001 or U+0002 in a topic");
         }
         if (text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            return "topic longer than " + maxBytes + " bytes";
+            return InputProblem.invalid("topic longer than " + maxBytes + " bytes");
         }
         return null;
     }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import net.lightqueue.host.testing.DecoderFuzzer;
-import net.lightqueue.mqtt.session.SubscriptionOptions;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,6 @@
-package net.lightqueue.mqtt.topic;
+package net.lightqueue.mqtt.shared;
+
+import net.lightqueue.mqtt.codec.InputProblem;
 
 /**
  * A shared subscription's topic filter, {@code $share/{group}/{filter}} (MQTT 5 section 4.8.2).
@@ -15,16 +17,17 @@ public record ShareName(String name, String group, String filter) {
     }
 
     /** Why a {@code $share/} filter is not a valid shared subscription, or null if it is. */
-    public static String problem(String shared) {
+    public static InputProblem problem(String shared) {
         int slash = shared.indexOf('/', PREFIX.length());
         if (slash < 0) {
-            return "a shared subscription needs $share/{group}/{filter} [MQTT-4.8.2-1]";
+            return InputProblem.invalid("a shared subscription needs $share/{group}/{filter} [MQTT-4.8.2-1]");
         }
         String group = shared.substring(PREFIX.length(), slash);
         if (group.isEmpty() || group.indexOf('+') >= 0 || group.indexOf('#') >= 0) {
-            return "share name empty or with a wildcard [MQTT-4.8.2-2]";
+            return InputProblem.invalid("share name empty or with a wildcard [MQTT-4.8.2-2]");
         }
-        return shared.length() == slash + 1 ? "a shared subscription needs a topic filter [MQTT-4.8.2-1]" : null;
+        return shared.length() == slash + 1
+            ? InputProblem.invalid("a shared subscription needs a topic filter [MQTT-4.8.2-1]") : null;
     }
 
     /** Splits a filter for which {@link #problem} found nothing. */

@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.publish;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,26 +20,26 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  */
 public final class ReceivedQos2 {
 
-    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.publish");
 
     private final String clientId;
     private final SessionStore store;
     private final Set<Integer> packetIds = ConcurrentHashMap.newKeySet();
     private volatile boolean persistent;
 
-    ReceivedQos2(String clientId, SessionStore store) {
+    public ReceivedQos2(String clientId, SessionStore store) {
         this.clientId = clientId;
         this.store = store;
     }
 
     /** The ids a stored session had recorded, before a connection uses it: they are in the commitlog already. */
-    void restore(Set<Integer> recorded) {
+    public void restore(Set<Integer> recorded) {
         packetIds.addAll(recorded);
         persistent = true;
     }
 
     /** Whether changes are recorded; a session that becomes persistent records what it holds. */
-    void persistent(boolean outlivesConnection) {
+    public void persistent(boolean outlivesConnection) {
         if (outlivesConnection && !persistent && !packetIds.isEmpty()) {
             StateChanges changes = new StateChanges();
             packetIds.forEach(packetId -> changes.receivedQos2(clientId, packetId, true));

@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.shared;
 
 /** How a shared subscription's group picks the member that gets the next message. */
 public enum ShareStrategy {

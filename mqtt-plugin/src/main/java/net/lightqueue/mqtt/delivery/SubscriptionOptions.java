@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.delivery;
 
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.persistence;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,16 +7,16 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Runs the state steps of one client id one after the other (connect, disconnect, expiry,
- * will timers), each starting when the previous one's state writes were applied. So a
- * reconnect always reads what the last disconnect wrote, and a timer never acts on a session
- * that a connection is resuming. Clients do not wait for each other.
+ * Runs the state steps of one client id (or shared subscription) one after the other
+ * (connect, disconnect, expiry, will timers), each starting when the previous one's state
+ * writes were applied. So a reconnect always reads what the last disconnect wrote, and a timer
+ * never acts on a session that a connection is resuming. Clients do not wait for each other.
  */
-final class ClientOrder {
+public final class ClientOrder {
 
     private final ConcurrentMap<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
-    <T> CompletableFuture<T> run(String clientId, Executor executor, Supplier<CompletableFuture<T>> step) {
+    public <T> CompletableFuture<T> run(String clientId, Executor executor, Supplier<CompletableFuture<T>> step) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<Void> done = result.handle((value, failure) -> null);
         CompletableFuture<Void> previous = tails.put(clientId, done);
@@ -36,12 +36,12 @@ final class ClientOrder {
         return result;
     }
 
-    int pending() {
+    public int pending() {
         return tails.size();
     }
 
     /** Completes when every step queued so far has run. */
-    CompletableFuture<Void> idle() {
+    public CompletableFuture<Void> idle() {
         return CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new));
     }
 }

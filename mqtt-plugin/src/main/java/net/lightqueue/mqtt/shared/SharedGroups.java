@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.shared;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,10 +8,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.delivery.ArrivalRouter;
+import net.lightqueue.mqtt.delivery.Cursor;
+import net.lightqueue.mqtt.delivery.Inflight;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
+import net.lightqueue.mqtt.persistence.ClientOrder;
 import net.lightqueue.mqtt.persistence.GroupCursorRecord;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.persistence.StateChanges;
-import net.lightqueue.mqtt.topic.ShareName;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
@@ -26,7 +30,7 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  */
 public final class SharedGroups {
 
-    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.session");
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.shared");
 
     private final MqttSettings settings;
     private final LightQueues queues;
@@ -66,7 +70,7 @@ public final class SharedGroups {
     }
 
     /** After sessions were discarded with their memberships: removes the groups they were the last members of. */
-    void membershipsDiscarded(Iterable<String> shareNames) {
+    public void membershipsDiscarded(Iterable<String> shareNames) {
         for (String name : shareNames) {
             ShareName share = ShareName.parse(name);
             order.run(name, timers, () -> dropIfUnused(share)).exceptionally(failure -> {
@@ -92,15 +96,21 @@ public final class SharedGroups {
      * whose id looks like a share name ({@code $share/g/t}) has subscriptions of its own, and its
      * session's end leaves the group's alone.
      */
-    static String subscriberId(ShareName share) {
+    public static String subscriberId(ShareName share) {
         return '\uFFFD' + share.name();
     }
 
-    /** The session's membership joins the group in memory, which loads from its cursor record if needed. */
-    SharedCursor join(Session session, ShareName share, SubscriptionOptions options) {
+    /**
+     * A session's membership joins the group in memory, which loads from its cursor record if
+     * needed; the returned cursor delivers what the group assigns to it.
+     *
+     * @param inflight the session's unacknowledged deliveries, of which the membership's are its own
+     * @param wake wakes the session to deliver what was assigned
+     */
+    public Cursor join(ShareName share, SubscriptionOptions options, Inflight inflight, Runnable wake) {
         while (true) {
             SharedGroup group = groups.computeIfAbsent(share.name(), name -> load(share));
-            SharedCursor member = new SharedCursor(share.name(), options, group, session);
+            SharedCursor member = new SharedCursor(share.name(), options, group, this, inflight, wake);
             if (group.join(member)) {
                 return member;
             }

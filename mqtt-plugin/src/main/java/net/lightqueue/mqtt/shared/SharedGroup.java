@@ -1,5 +1,6 @@
-package net.lightqueue.mqtt.session;
+package net.lightqueue.mqtt.shared;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -9,18 +10,20 @@ import java.util.TreeSet;
 import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.mqtt.delivery.QueueWatcher;
 import net.lightqueue.mqtt.persistence.GroupCursorRecord;
-import net.lightqueue.mqtt.topic.ShareName;
 
 /**
  * The connected members of one shared subscription and their one cursor over the filter's
  * queue. Messages are assigned to members as they have room in their windows (round robin,
  * or all to one member with {@link ShareStrategy#STICKY}); what a leaving member did not
  * complete is assigned again to the others. The group holds no message beyond what is
- * assigned, so its heap is bounded by its members' windows. Members call in from their own
- * event loops; all state is guarded by the group.
+ * assigned and one read batch, so its heap is bounded by its members' windows. Members call
+ * in from their own event loops; all state is guarded by the group.
  */
 final class SharedGroup implements QueueWatcher {
+
+    private static final int READ_BATCH = 32;
 
     private final ShareName share;
     private final ShareStrategy strategy;
@@ -28,6 +31,8 @@ final class SharedGroup implements QueueWatcher {
     private final List<SharedCursor> members = new ArrayList<>();
     /** Offsets to assign again before reading on: left by members, or unfinished before a restart. */
     private final TreeSet<Long> returned = new TreeSet<>();
+    /** Read from the queue and not yet assigned: at most one read batch. */
+    private final ArrayDeque<StoredMessage> readAhead = new ArrayDeque<>();
     private long nextOffset;
     private long knownEnd;
     private int turn;
@@ -125,13 +130,14 @@ final class SharedGroup implements QueueWatcher {
 
     synchronized GroupCursorRecord snapshot() {
         TreeSet<Long> outstanding = new TreeSet<>(returned);
+        readAhead.forEach(message -> outstanding.add(message.queueOffset()));
         members.forEach(member -> outstanding.addAll(member.outstanding));
         completed = 0;
         return new GroupCursorRecord(nextOffset, List.copyOf(outstanding));
     }
 
     private boolean hasUnassigned() {
-        return !returned.isEmpty() || nextOffset < knownEnd;
+        return !returned.isEmpty() || !readAhead.isEmpty() || nextOffset < knownEnd;
     }
 
     private int credit(SharedCursor member) {
@@ -149,7 +155,7 @@ final class SharedGroup implements QueueWatcher {
             target.assigned.add(message);
             target.outstanding.add(message.queueOffset());
             if (target != caller) {
-                target.session.wake();
+                target.wake.run();
             }
         }
     }
@@ -173,25 +179,49 @@ final class SharedGroup implements QueueWatcher {
         return null;
     }
 
+    /** The message at {@code offset} of the group's queue, or null when commitlog retention deleted it. */
+    StoredMessage messageAt(long offset) {
+        ReadResult read = queues.read(share.filter(), offset, 1);
+        boolean there = !read.messages().isEmpty() && read.messages().get(0).queueOffset() == offset;
+        return there ? read.messages().get(0) : null;
+    }
+
     private StoredMessage nextMessage() {
         while (!returned.isEmpty()) {
-            long offset = returned.pollFirst();
-            ReadResult read = queues.read(share.filter(), offset, 1);
-            if (!read.messages().isEmpty() && read.messages().get(0).queueOffset() == offset) {
-                return read.messages().get(0);
+            StoredMessage message = messageAt(returned.pollFirst());
+            if (message != null) {
+                return message;
             }
-            // deleted by commitlog retention meanwhile
         }
-        ReadResult read = queues.read(share.filter(), nextOffset, 1);
-        if (read.messages().isEmpty() && read.nextOffset() == nextOffset) {
-            knownEnd = nextOffset;
-            return null;
+        if (readAhead.isEmpty()) {
+            // One index read per batch, not per message: the lock is shared by every member's loop.
+            ReadResult read = queues.read(share.filter(), nextOffset, Math.max(1, Math.min(READ_BATCH, credits())));
+            if (read.messages().isEmpty() && read.nextOffset() == nextOffset) {
+                knownEnd = nextOffset;
+                return null;
+            }
+            nextOffset = read.nextOffset();
+            readAhead.addAll(read.messages());
+            if (readAhead.isEmpty()) {
+                return nextMessage(); // the entries read were deleted by commitlog retention
+            }
         }
-        nextOffset = read.nextOffset();
-        return read.messages().isEmpty() ? nextMessage() : read.messages().get(0);
+        return readAhead.poll();
+    }
+
+    /** How many messages the members have room for now. */
+    private int credits() {
+        if (strategy == ShareStrategy.STICKY) {
+            return members.isEmpty() ? 0 : credit(members.get(0));
+        }
+        int credits = 0;
+        for (SharedCursor member : members) {
+            credits += Math.max(0, credit(member));
+        }
+        return credits;
     }
 
     private void wakeMembers() {
-        members.forEach(member -> member.session.wake());
+        members.forEach(member -> member.wake.run());
     }
 }

@@ -1,0 +1,130 @@
+package net.lightqueue.mqtt.delivery;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.StoredMessage;
+
+/**
+ * A subscription's position in its filter's light queue. It listens for the queue's growth
+ * itself and wakes its session; what it delivered is recorded by the session's
+ * {@link DeliveryProgress}. Confined to the session's event loop, except {@link #arrived}.
+ */
+public final class QueueCursor implements Cursor, QueueWatcher {
+
+    private final String filter;
+    private final LightQueues queues;
+    private final ArrivalRouter router;
+    private final DeliveryProgress progress;
+    private final Runnable wake;
+    /** The queue's end as last signalled by the dispatcher, from its signal thread. */
+    private final AtomicLong signalledEnd = new AtomicLong();
+    private SubscriptionOptions options;
+    private long nextOffset;
+    private long knownEnd;
+
+    private QueueCursor(String filter, SubscriptionOptions options, long startOffset, LightQueues queues,
+                        ArrivalRouter router, DeliveryProgress progress, Runnable wake) {
+        this.filter = filter;
+        this.options = options;
+        this.nextOffset = startOffset;
+        this.knownEnd = startOffset;
+        this.queues = queues;
+        this.router = router;
+        this.progress = progress;
+        this.wake = wake;
+    }
+
+    /** A cursor from {@code startOffset} that listens for arrivals, then reads the queue's end: nothing arrives unseen. */
+    static QueueCursor open(String filter, SubscriptionOptions options, long startOffset, LightQueues queues,
+                            ArrivalRouter router, DeliveryProgress progress, Runnable wake) {
+        QueueCursor cursor = new QueueCursor(filter, options, startOffset, queues, router, progress, wake);
+        router.add(filter, cursor);
+        cursor.refreshEnd();
+        return cursor;
+    }
+
+    @Override
+    public String name() {
+        return filter;
+    }
+
+    @Override
+    public SubscriptionOptions options() {
+        return options;
+    }
+
+    @Override
+    public void options(SubscriptionOptions replacement) {
+        this.options = replacement;
+    }
+
+    @Override
+    public long nextOffset() {
+        return nextOffset;
+    }
+
+    @Override
+    public ReadResult read(int count) {
+        return queues.read(filter, nextOffset, count);
+    }
+
+    @Override
+    public void advance(long next, boolean foundNothing) {
+        nextOffset = next;
+        if (foundNothing) {
+            knownEnd = next;
+        }
+    }
+
+    @Override
+    public boolean mayHaveMessages() {
+        long signalled = signalledEnd.get();
+        if (signalled > knownEnd) {
+            knownEnd = signalled;
+        }
+        return nextOffset < knownEnd;
+    }
+
+    @Override
+    public void refreshEnd() {
+        signalledEnd.accumulateAndGet(queues.maxOffset(filter), Math::max);
+    }
+
+    @Override
+    public void arrived(String queueFilter, long queueEnd) {
+        signalledEnd.accumulateAndGet(queueEnd, Math::max);
+        wake.run();
+    }
+
+    @Override
+    public StoredMessage messageAt(long offset) {
+        ReadResult read = queues.read(filter, offset, 1);
+        boolean there = !read.messages().isEmpty() && read.messages().get(0).queueOffset() == offset;
+        return there ? read.messages().get(0) : null; // deleted by commitlog retention meanwhile
+    }
+
+    @Override
+    public void settle(int completed) {
+        progress.advanced(this, completed);
+    }
+
+    @Override
+    public CompletableFuture<?> released() {
+        return progress.recordNow(this);
+    }
+
+    @Override
+    public void receiveMaximum(int maximum) {
+        // the queue holds every message for this cursor alone: no window to share
+    }
+
+    @Override
+    public void close(boolean unsubscribed) {
+        router.remove(filter, this);
+        if (unsubscribed) {
+            progress.removed(this);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package net.lightqueue.mqtt.server;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** The connected client of each client identifier; a new connection with the same id takes over. */
+public final class ConnectionRegistry {
+
+    private final ConcurrentMap<String, ConnectedClient> byClientId = new ConcurrentHashMap<>();
+
+    /**
+     * Makes {@code client} the one of its client id.
+     *
+     * @return the client it replaces, whose connection the caller must close [MQTT-3.1.4-3], or null
+     */
+    ConnectedClient register(ConnectedClient client) {
+        return byClientId.put(client.clientId(), client);
+    }
+
+    /** Forgets the client unless another connection already took its client id over. */
+    void remove(ConnectedClient client) {
+        if (client.clientId() != null) {
+            byClientId.remove(client.clientId(), client);
+        }
+    }
+
+    /** Clients with an accepted CONNECT. */
+    public int count() {
+        return byClientId.size();
+    }
+}
