@@ -15,6 +15,7 @@ import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.persistence.StateFamilies;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
 import net.lightqueue.mqtt.publish.RocketTopics;
@@ -73,7 +74,8 @@ public final class MqttPlugin implements BrokerPlugin {
     public void load(PluginContext pluginContext) {
         context = pluginContext;
         settings = pluginContext.settings(MqttSettings.class);
-        dispatcher = LightQueueDispatcher.open(pluginContext, pluginContext.settings(DispatcherOptions.class));
+        dispatcher = LightQueueDispatcher.open(pluginContext, pluginContext.settings(DispatcherOptions.class),
+            StateFamilies.ALL);
     }
 
     @Override
