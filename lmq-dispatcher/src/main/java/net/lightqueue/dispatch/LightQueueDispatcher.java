@@ -13,7 +13,7 @@ import net.lightqueue.dispatch.engine.AppliedEvent;
 import net.lightqueue.dispatch.engine.ArrivalSignals;
 import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.dispatch.engine.EventWriter;
-import net.lightqueue.dispatch.engine.QueueReader;
+import net.lightqueue.dispatch.engine.MessageReader;
 import net.lightqueue.dispatch.engine.RetainedLookup;
 import net.lightqueue.dispatch.engine.SubscribeBarrier;
 import net.lightqueue.dispatch.event.ClientSendGuard;
@@ -50,10 +50,12 @@ public final class LightQueueDispatcher implements LightQueues {
     private final PluginContext context;
     private final DispatcherOptions options;
     private final LightQueueIndex index;
+    /** The protocol state families the plugin declared. */
+    private final Set<String> stateFamilies;
     private final ArrivalSignals signals = new ArrivalSignals();
     private final SubscribeBarrier barrier = new SubscribeBarrier();
     private final CommitLogApplier applier;
-    private final QueueReader reader;
+    private final MessageReader reader;
     private final RetainedLookup retained;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "lmq-index-maintenance");
@@ -63,23 +65,32 @@ public final class LightQueueDispatcher implements LightQueues {
     private volatile EventWriter writer;
     private long retainedFrom;
 
-    private LightQueueDispatcher(PluginContext context, DispatcherOptions options) {
+    private LightQueueDispatcher(PluginContext context, DispatcherOptions options, Set<String> stateFamilies) {
         this.context = context;
         this.options = options;
+        this.stateFamilies = Set.copyOf(stateFamilies);
         this.index = LightQueueIndex.open(context.dataDir().resolve("index"),
-            options.indexOptions(CommitLogApplier.families()));
+            options.indexOptions(CommitLogApplier.indexFamilies(this.stateFamilies)));
         this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
-            options.mqttIndexBatchMaxMessages);
-        this.reader = new QueueReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize);
+            options.mqttIndexBatchMaxMessages, this.stateFamilies);
+        this.reader = new MessageReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize);
         this.retained = new RetainedLookup(index);
     }
 
     /**
      * Opens the index and registers the dispatcher and its recovery checkpoint with the broker.
      * Call from the plugin's {@code load}.
+     *
+     * @param stateFamilies the families of the plugin's own state ({@link ProtocolState}); each is
+     *                      created if the index does not hold it yet. A family the index holds
+     *                      from an earlier open but that is no longer declared is kept on disk,
+     *                      untouched and unreadable, and events changing it are skipped.
+     * @throws IllegalArgumentException if a family name is not {@code [A-Za-z0-9_-]+} or is one
+     *                                  of the dispatcher's own
      */
-    public static LightQueueDispatcher open(PluginContext context, DispatcherOptions options) {
-        LightQueueDispatcher dispatcher = new LightQueueDispatcher(context, options);
+    public static LightQueueDispatcher open(PluginContext context, DispatcherOptions options,
+        Set<String> stateFamilies) {
+        LightQueueDispatcher dispatcher = new LightQueueDispatcher(context, options, stateFamilies);
         context.registerDispatchStore(dispatcher.applier);
         context.addDispatcher(dispatcher.applier);
         LOG.info("light-queue index opened at {}, checkpoint {}", context.dataDir().resolve("index"),
@@ -190,7 +201,7 @@ public final class LightQueueDispatcher implements LightQueues {
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("a state event needs at least one change");
             }
-            changes.forEach(change -> StateFamilies.require(change.family()));
+            changes.forEach(change -> requireDeclared(change.family()));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -199,14 +210,21 @@ public final class LightQueueDispatcher implements LightQueues {
 
     @Override
     public byte[] readState(String family, byte[] key) {
-        StateFamilies.require(family);
+        requireDeclared(family);
         return index.get(family, key);
     }
 
     @Override
     public void scanState(String family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        StateFamilies.require(family);
+        requireDeclared(family);
         index.scan(family, prefix, visitor::test);
+    }
+
+    private void requireDeclared(String family) {
+        if (!stateFamilies.contains(family)) {
+            throw new IllegalArgumentException("unknown state family '" + family + "'; the declared state families are "
+                + stateFamilies.stream().sorted().toList());
+        }
     }
 
     private EventWriter writer() {

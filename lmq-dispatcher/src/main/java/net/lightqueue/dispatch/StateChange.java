@@ -3,10 +3,9 @@ package net.lightqueue.dispatch;
 import java.util.Objects;
 
 /**
- * One change of a protocol state family (see {@link StateFamilies}), written with
- * {@link LightQueues#writeState}.
+ * One change of a protocol state family, written with {@link ProtocolState#writeState}.
  *
- * @param family one of {@link StateFamilies#ALL}
+ * @param family one of the families the plugin declared in {@link LightQueueDispatcher#open}
  * @param key    the key, compared bytewise (scans visit keys in unsigned byte order)
  * @param value  the new value, or {@code null} to delete the key
  */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param mqttTopic the MQTT topic (the {@code originMqttTopic} property, or the mapping of a
  *                  native RocketMQ message, see {@link MqttMessageProperties})
  * @param queueOffset the offset in the light queue it was read from; -1 for a retained message
- *                    read with {@link LightQueues#retained}
+ *                    read with {@link RetainedMessages#retained}
  */
 public record StoredMessage(String mqttTopic, byte[] body, Map<String, String> properties,
                             long storeTimestamp, long queueOffset, long commitLogOffset) {

@@ -5,7 +5,7 @@ package net.lightqueue.dispatch;
  *
  * @param startOffset the filter's queue offset from which the subscriber read when it (last)
  *                    subscribed
- * @param options     the opaque options given to {@link LightQueues#subscribe}
+ * @param options     the opaque options given to {@link SubscriptionTable#subscribe}
  */
 public record SubscriptionRecord(String filter, long startOffset, byte[] options) {
 }

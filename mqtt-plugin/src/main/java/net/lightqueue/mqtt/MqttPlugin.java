@@ -17,6 +17,7 @@ import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.persistence.StateFamilies;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
 import net.lightqueue.mqtt.publish.RocketTopics;
@@ -74,7 +75,8 @@ public final class MqttPlugin implements BrokerPlugin {
     public void load(PluginContext pluginContext) {
         context = pluginContext;
         settings = pluginContext.settings(MqttSettings.class);
-        dispatcher = LightQueueDispatcher.open(pluginContext, pluginContext.settings(DispatcherOptions.class));
+        dispatcher = LightQueueDispatcher.open(pluginContext, pluginContext.settings(DispatcherOptions.class),
+            StateFamilies.ALL);
     }
 
     @Override

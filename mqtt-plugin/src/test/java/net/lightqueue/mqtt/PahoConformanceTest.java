@@ -13,7 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.lightqueue.mqtt.message.StoredProperties;
+import net.lightqueue.dispatch.MqttMessageProperties;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -313,10 +313,10 @@ class PahoConformanceTest {
         publisher.disconnect();
 
         MessageExt stored = StoredMessages.readFirst(broker.broker().controller().getMessageStore(), "plant");
-        assertEquals("plant/line1/temp", stored.getProperty(StoredProperties.MQTT_TOPIC));
+        assertEquals("plant/line1/temp", stored.getProperty(MqttMessageProperties.ORIGIN_MQTT_TOPIC));
         assertEquals("plant/line1/temp", stored.getTags());
-        assertEquals("1", stored.getProperty(StoredProperties.QOS));
-        assertEquals("rocket-pub", stored.getProperty(StoredProperties.CLIENT_ID));
+        assertEquals("1", stored.getProperty(MqttMessageProperties.QOS));
+        assertEquals("rocket-pub", stored.getProperty(MqttMessageProperties.CLIENT_ID));
         assertEquals("42", new String(stored.getBody(), StandardCharsets.UTF_8));
     }
 }

@@ -1,16 +1,11 @@
 package net.lightqueue.index;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Changes that {@link LightQueueIndex#write} applies as ONE atomic RocksDB write: index entries
- * appended to any number of queues, derived-state puts and deletes, queue deletions and the
- * checkpoint. Offsets are assigned as entries are appended, so {@link #append} can return them;
+ * appended to any number of queues, derived-state puts and deletes, and the checkpoint. Offsets are assigned as entries are appended, so {@link #append} can return them;
  * they become visible to readers only when the batch is written.
  *
  * <p>A batch belongs to the writer thread. Build and write one batch at a time: a batch built
@@ -29,8 +24,6 @@ public final class IndexBatch {
     private final int queues;
     private final int queueNames;
     private final Map<String, PendingQueue> touched = new HashMap<>();
-    private final List<PendingQueue> deleted = new ArrayList<>();
-    private final Set<String> deletedNames = new HashSet<>();
     private long nextQueueId;
     private long queueDelta;
     private long entryDelta;
@@ -63,7 +56,7 @@ public final class IndexBatch {
             throw new IllegalArgumentException("commitLogOffset and size must not be negative: "
                     + commitLogOffset + ", " + size);
         }
-        PendingQueue pending = pending(queue, true);
+        PendingQueue pending = pending(queue);
         long offset = pending.nextOffset++;
         EntryCodec.put(ops, entries, pending.id, offset, commitLogOffset, size, storeTimestamp);
         entryDelta++;
@@ -82,26 +75,6 @@ public final class IndexBatch {
         ops.delete(store.familyId(family), key);
     }
 
-    /**
-     * Forgets a queue: its entries, its offsets and its id. A later append with the same name
-     * creates a new queue (new id, offsets from 0). Unknown names are ignored.
-     */
-    public void deleteQueue(String queue) {
-        requireUnwritten();
-        PendingQueue pending = pending(queue, false);
-        if (pending == null) {
-            return;
-        }
-        ops.deleteRange(entries, EntryCodec.key(pending.id, 0), EntryCodec.key(pending.id + 1, 0));
-        ops.delete(queueNames, Bytes.ofLong(pending.id));
-        ops.delete(queues, pending.name);
-        entryDelta -= pending.nextOffset - pending.minOffset;
-        queueDelta--;
-        touched.remove(queue);
-        deletedNames.add(queue);
-        deleted.add(pending);
-    }
-
     /** Sets the checkpoint written with this batch: the commitlog offset the batch completes. */
     public void checkpoint(long commitLogOffset) {
         requireUnwritten();
@@ -113,18 +86,15 @@ public final class IndexBatch {
         return ops.count();
     }
 
-    private PendingQueue pending(String queue, boolean create) {
+    private PendingQueue pending(String queue) {
         PendingQueue pending = touched.get(queue);
         if (pending != null) {
             return pending;
         }
         byte[] name = QueueName.encode(queue);
         NameHash hash = NameHash.of(name);
-        QueueState committed = deletedNames.contains(queue) ? null : table.find(name, hash);
+        QueueState committed = table.find(name, hash);
         if (committed == null) {
-            if (!create) {
-                return null;
-            }
             committed = new QueueState(nextQueueId++, 0, 0);
             ops.put(queueNames, Bytes.ofLong(committed.id()), name);
             ops.put(queues, name, new QueueRecord(committed.id(), 0).encode());
@@ -153,7 +123,6 @@ public final class IndexBatch {
         long newEntryCount = state.entryCount + entryDelta;
         state.putCounters(ops, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         store.write(ops);
-        deleted.forEach(pending -> table.deleted(pending.hash));
         touched.values().forEach(pending -> table.committed(pending.hash, pending.state()));
         state.apply(nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         // Only now: a flush it triggers must read this batch's checkpoint, not the previous one.

@@ -3,7 +3,7 @@ package net.lightqueue.index;
 /**
  * A point-in-time view of the index, for metrics.
  *
- * @param queues            queues currently known (interned and not deleted)
+ * @param queues            queues ever appended to (queues are never deleted)
  * @param entries           entries currently held, over all queues
  * @param diskBytes         live SST bytes over all column families
  * @param memtableBytes     memory held by memtables (active, immutable and pinned)

@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * prefix of the written batches: exactly those up to some batch, all of their entries and
  * derived-state changes, nothing after; {@link #checkpoint()} is then the checkpoint of the last
  * surviving batch that carried one, and the caller replays its source from there. It is never
- * older than the last {@link #durableCheckpoint()} reported before the crash. Retention runs and
- * {@link #deleteQueue} are writes of their own.
+ * older than the last {@link #durableCheckpoint()} reported before the crash. Retention runs are
+ * writes of their own. Queues are never deleted: offsets only grow, so a reader's position stays
+ * valid for the life of the index.
  *
- * <p><b>Threads.</b> One writer thread calls {@link #newBatch}, {@link #write}, {@link #deleteQueue},
+ * <p><b>Threads.</b> One writer thread calls {@link #newBatch}, {@link #write},
  * {@link #deleteEntriesBelow}, {@link #flush} and {@link #compact}; any number of threads may
  * read concurrently. Readers see each batch entirely or not at all. {@link #close} may be called
  * from any thread; later calls throw {@link IndexException}.
@@ -149,16 +150,6 @@ public final class LightQueueIndex implements AutoCloseable {
             reader.scan(store.family(family), prefix, visitor);
             return null;
         });
-    }
-
-    /**
-     * Forgets a queue in a write of its own. To make the deletion part of the checkpointed state,
-     * use {@link IndexBatch#deleteQueue} instead.
-     */
-    public void deleteQueue(String queue) {
-        IndexBatch batch = newBatch();
-        batch.deleteQueue(queue);
-        write(batch);
     }
 
     /**

@@ -39,13 +39,6 @@ final class QueueCache {
         slots[slot + 4] = state.nextOffset();
     }
 
-    void remove(NameHash hash) {
-        int slot = find(hash);
-        if (slot >= 0) {
-            slots[slot + 2] = 0;
-        }
-    }
-
     private int find(NameHash hash) {
         int base = setBase(hash);
         for (int way = 0; way < WAYS; way++) {

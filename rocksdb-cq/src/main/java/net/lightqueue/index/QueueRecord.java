@@ -2,8 +2,8 @@ package net.lightqueue.index;
 
 /**
  * A queue's row in the {@code queues} family, under the queue's UTF-8 name: its id and its min
- * offset (first entry still held), 16 fixed bytes. It changes only when the queue is created,
- * trimmed by retention or deleted. The next offset is not stored: it is one past the queue's
+ * offset (first entry still held), 16 fixed bytes. It changes only when the queue is created
+ * or trimmed by retention. The next offset is not stored: it is one past the queue's
  * last entry (or the min offset if none is left), see {@link QueueReader#nextOffset}, so an
  * append writes nothing but its entry.
  */

@@ -47,8 +47,4 @@ final class QueueTable {
             cache.put(hash, cached.withMinOffset(minOffset));
         }
     }
-
-    void deleted(NameHash hash) {
-        cache.remove(hash);
-    }
 }

@@ -19,10 +19,8 @@ final class WriteBatchEncoder {
     private static final int COUNT_AT = 8;
     private static final byte VALUE = 0x1;
     private static final byte DELETION = 0x0;
-    private static final byte RANGE_DELETION = 0xF;
     private static final byte FAMILY_VALUE = 0x5;
     private static final byte FAMILY_DELETION = 0x4;
-    private static final byte FAMILY_RANGE_DELETION = 0xE;
 
     private byte[] buffer;
     private int length = HEADER;
@@ -41,12 +39,6 @@ final class WriteBatchEncoder {
     void delete(int family, byte[] key) {
         record(family, DELETION, FAMILY_DELETION);
         bytes(key);
-    }
-
-    void deleteRange(int family, byte[] fromInclusive, byte[] toExclusive) {
-        record(family, RANGE_DELETION, FAMILY_RANGE_DELETION);
-        bytes(fromInclusive);
-        bytes(toExclusive);
     }
 
     /**

@@ -17,6 +17,10 @@ public final class CrashWriter {
         System.out.flush();
         long reported = index.durableCheckpoint();
         for (long n = index.checkpoint() + 1; ; n++) {
+            long retention = CrashPattern.retentionBefore(n);
+            if (retention >= 0) {
+                index.deleteEntriesBelow(retention);
+            }
             IndexBatch batch = index.newBatch();
             CrashPattern.fill(batch, n);
             index.write(batch);

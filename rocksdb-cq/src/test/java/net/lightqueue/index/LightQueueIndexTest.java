@@ -267,48 +267,6 @@ class LightQueueIndexTest {
     }
 
     @Test
-    void deleteQueueForgetsItAndARecreatedQueueStartsOver() {
-        IndexBatch batch = index.newBatch();
-        batch.append("gone", 1, 1, 1);
-        batch.append("gone", 2, 1, 1);
-        batch.append("kept", 3, 1, 1);
-        index.write(batch);
-        long oldId = index.queueId("gone").orElseThrow();
-
-        index.deleteQueue("gone");
-        assertEquals(0, index.maxOffset("gone"));
-        assertEquals(List.of(), index.read("gone", 0, 10));
-        assertEquals(OptionalLong.empty(), index.queueId("gone"));
-        assertEquals(Optional.empty(), index.queueName(oldId));
-        assertEquals(1, index.stats().queues());
-        assertEquals(1, index.stats().entries());
-
-        IndexBatch again = index.newBatch();
-        assertEquals(0, again.append("gone", 4, 1, 1));
-        index.write(again);
-        assertNotEquals(oldId, index.queueId("gone").orElseThrow());
-        assertEquals(List.of(new IndexEntry(0, 4, 1, 1)), index.read("gone", 0, 10));
-        index.deleteQueue("never-existed");
-    }
-
-    @Test
-    void deleteAndRecreateInsideOneBatch() {
-        IndexBatch setup = index.newBatch();
-        setup.append("q", 1, 1, 1);
-        index.write(setup);
-        IndexBatch batch = index.newBatch();
-        assertEquals(1, batch.append("q", 2, 1, 1));
-        batch.deleteQueue("q");
-        batch.deleteQueue("q");
-        assertEquals(0, batch.append("q", 3, 1, 1));
-        assertEquals(1, batch.append("q", 4, 1, 1));
-        index.write(batch);
-        assertEquals(List.of(new IndexEntry(0, 3, 1, 1), new IndexEntry(1, 4, 1, 1)), index.read("q", 0, 10));
-        assertEquals(1, index.stats().queues());
-        assertEquals(2, index.stats().entries());
-    }
-
-    @Test
     void retentionMovesMinOffsetsAndSurvivesReopen() {
         IndexBatch batch = index.newBatch();
         for (int i = 0; i < 30; i++) {

@@ -10,6 +10,7 @@ import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.index.IndexEntry;
 import net.lightqueue.index.IndexOptions;
 import net.lightqueue.index.LightQueueIndex;
+import net.lightqueue.mqtt.persistence.StateFamilies;
 
 /** What a stopped broker's light-queue index holds, read offline. */
 public final class IndexSnapshot {
@@ -19,7 +20,7 @@ public final class IndexSnapshot {
 
     private static LightQueueIndex open(Path storeRoot) {
         return LightQueueIndex.open(storeRoot.resolve("mqtt/index"), IndexOptions.builder()
-            .blockCacheBytes(16 << 20).derivedFamilies(CommitLogApplier.families()).build());
+            .blockCacheBytes(16 << 20).derivedFamilies(CommitLogApplier.indexFamilies(StateFamilies.ALL)).build());
     }
 
     /** The commitlog offsets in each named light queue. */
@@ -39,7 +40,7 @@ public final class IndexSnapshot {
     public static Map<String, List<String>> derivedState(Path storeRoot) {
         Map<String, List<String>> state = new LinkedHashMap<>();
         try (LightQueueIndex index = open(storeRoot)) {
-            for (String family : CommitLogApplier.families()) {
+            for (String family : CommitLogApplier.indexFamilies(StateFamilies.ALL)) {
                 List<String> records = new ArrayList<>();
                 index.scan(family, new byte[0], (key, value) -> records.add(HexFormat.of().formatHex(key)
                     + "=" + HexFormat.of().formatHex(value)));

@@ -3,10 +3,10 @@ package net.lightqueue.dispatch.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.StateChange;
-import net.lightqueue.dispatch.StateFamilies;
 import net.lightqueue.dispatch.Subscription;
 import net.lightqueue.dispatch.event.Event;
 import net.lightqueue.dispatch.event.EventCodec;
@@ -45,13 +45,24 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogApplier.class);
 
-    /** The derived-state families the index must hold for this dispatcher. */
-    public static String[] families() {
-        return Stream.concat(Stream.of(StateLayout.FILTERS, StateLayout.SUBSCRIPTIONS, StateLayout.RETAINED,
-            StateLayout.COUNTERS), StateFamilies.ALL.stream()).toArray(String[]::new);
+    /**
+     * The derived-state families the index must hold: the dispatcher's own and the protocol
+     * plugin's {@code stateFamilies}.
+     *
+     * @throws IllegalArgumentException if a state family has the name of one of the dispatcher's
+     */
+    public static String[] indexFamilies(Set<String> stateFamilies) {
+        for (String family : stateFamilies) {
+            if (StateLayout.OWN_FAMILIES.contains(family)) {
+                throw new IllegalArgumentException("state family '" + family + "' is a name the dispatcher uses for "
+                    + "its own state; its families are " + StateLayout.OWN_FAMILIES);
+            }
+        }
+        return Stream.concat(StateLayout.OWN_FAMILIES.stream(), stateFamilies.stream()).toArray(String[]::new);
     }
 
     private final LightQueueIndex index;
+    private final Set<String> stateFamilies;
     private final DefaultMessageStore store;
     private final CommitLog commitLog;
     private final CommitLogScanner scanner;
@@ -73,9 +84,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     /** Messages read by catch-up rather than dispatched by the broker, since start (for the log and tests). */
     private int caughtUp;
 
+    /** @param stateFamilies the protocol state families; changes of other families are skipped */
     public CommitLogApplier(LightQueueIndex index, DefaultMessageStore store, ArrivalSignals signals,
-        SubscribeBarrier barrier, int batchMaxMessages) {
+        SubscribeBarrier barrier, int batchMaxMessages, Set<String> stateFamilies) {
         this.index = index;
+        this.stateFamilies = stateFamilies;
         this.store = store;
         this.commitLog = store.getCommitLog();
         this.scanner = new CommitLogScanner(commitLog);
@@ -268,11 +281,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     private void applyState(StateEvent event, long eventOffset) {
         for (StateChange change : event.changes()) {
-            if (StateFamilies.ALL.contains(change.family())) {
+            if (stateFamilies.contains(change.family())) {
                 batch.putState(change);
             } else {
-                // Only a newer plugin version writes other families; applying the rest keeps ours consistent.
-                LOG.warn("state event at commitlog offset {} changes unknown family '{}'; change skipped",
+                // Another plugin version, declaring other families, wrote it; applying the rest keeps ours consistent.
+                LOG.warn("state event at commitlog offset {} changes undeclared family '{}'; change skipped",
                     eventOffset, change.family());
             }
         }

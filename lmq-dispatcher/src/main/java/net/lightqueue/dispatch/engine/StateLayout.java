@@ -3,6 +3,7 @@ package net.lightqueue.dispatch.engine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the dispatcher's derived state is laid out in the index's derived-state families. Each
@@ -24,6 +25,8 @@ final class StateLayout {
     static final String SUBSCRIPTIONS = "subscriptions";
     static final String RETAINED = "retained";
     static final String COUNTERS = "counters";
+    /** The families of the dispatcher's own state, next to the protocol plugin's. */
+    static final List<String> OWN_FAMILIES = List.of(FILTERS, SUBSCRIPTIONS, RETAINED, COUNTERS);
     static final byte[] RETAINED_COUNT = utf8("retained");
     static final byte[] SUBSCRIPTION_COUNT = utf8("subscriptions");
 

@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SubscribeBarrier {
 
     /** A registered wait: the id to write into the event, and the future it completes. */
-    public record Waiter(long requestId, CompletableFuture<AppliedEvent> applied) {
+    record Waiter(long requestId, CompletableFuture<AppliedEvent> applied) {
     }
 
     private final AtomicLong nextId = new AtomicLong(new SecureRandom().nextLong() | 1L);
     private final Map<Long, CompletableFuture<AppliedEvent>> waiting = new ConcurrentHashMap<>();
 
-    public Waiter register() {
+    Waiter register() {
         long id;
         do {
             id = nextId.getAndIncrement();
@@ -32,7 +32,7 @@ public final class SubscribeBarrier {
     }
 
     /** The event was not written: fail the wait. */
-    public void abandon(long requestId, Throwable cause) {
+    void abandon(long requestId, Throwable cause) {
         CompletableFuture<AppliedEvent> future = waiting.remove(requestId);
         if (future != null) {
             future.completeExceptionally(cause);

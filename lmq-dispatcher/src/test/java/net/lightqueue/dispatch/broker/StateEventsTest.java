@@ -1,5 +1,9 @@
 package net.lightqueue.dispatch.broker;
 
+import static net.lightqueue.dispatch.broker.DispatcherPlugin.PROGRESS;
+import static net.lightqueue.dispatch.broker.DispatcherPlugin.SESSIONS;
+import static net.lightqueue.dispatch.broker.DispatcherPlugin.SHARED;
+import static net.lightqueue.dispatch.broker.DispatcherPlugin.WILLS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,14 +16,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.dispatch.StateChange;
-import net.lightqueue.dispatch.StateFamilies;
 import net.lightqueue.dispatch.SubscriptionRecord;
+import net.lightqueue.dispatch.engine.CommitLogApplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,22 +38,22 @@ class StateEventsTest {
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             LightQueueDispatcher queues = broker.queues();
             long first = queues.writeState(List.of(
-                StateChange.put(StateFamilies.SESSIONS, utf8("s/c1"), utf8("one")),
-                StateChange.put(StateFamilies.SESSIONS, utf8("s/c2"), utf8("two")),
-                StateChange.put(StateFamilies.WILLS, utf8("c1"), utf8("will")))).get(10, TimeUnit.SECONDS);
-            assertEquals("one", text(queues.readState(StateFamilies.SESSIONS, utf8("s/c1"))));
+                StateChange.put(SESSIONS, utf8("s/c1"), utf8("one")),
+                StateChange.put(SESSIONS, utf8("s/c2"), utf8("two")),
+                StateChange.put(WILLS, utf8("c1"), utf8("will")))).get(10, TimeUnit.SECONDS);
+            assertEquals("one", text(queues.readState(SESSIONS, utf8("s/c1"))));
             long second = queues.writeState(List.of(
-                StateChange.delete(StateFamilies.WILLS, utf8("c1")),
-                StateChange.put(StateFamilies.SESSIONS, utf8("s/c1"), utf8("replaced")),
-                StateChange.put(StateFamilies.PROGRESS, utf8("c1"), new byte[0]))).get(10, TimeUnit.SECONDS);
+                StateChange.delete(WILLS, utf8("c1")),
+                StateChange.put(SESSIONS, utf8("s/c1"), utf8("replaced")),
+                StateChange.put(PROGRESS, utf8("c1"), new byte[0]))).get(10, TimeUnit.SECONDS);
             assertTrue(second > first, "commitlog offsets of later events are larger");
-            assertNull(queues.readState(StateFamilies.WILLS, utf8("c1")));
+            assertNull(queues.readState(WILLS, utf8("c1")));
             assertExpectedState(queues);
         }
 
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             assertExpectedState(broker.queues());
-            broker.queues().writeState(List.of(StateChange.put(StateFamilies.SHARED, utf8("g"), utf8("after"))))
+            broker.queues().writeState(List.of(StateChange.put(SHARED, utf8("g"), utf8("after"))))
                 .get(10, TimeUnit.SECONDS);
         }
 
@@ -57,20 +62,20 @@ class StateEventsTest {
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             broker.awaitIndexed();
             assertExpectedState(broker.queues());
-            assertEquals("after", text(broker.queues().readState(StateFamilies.SHARED, utf8("g"))));
+            assertEquals("after", text(broker.queues().readState(SHARED, utf8("g"))));
         }
     }
 
     private static void assertExpectedState(LightQueueDispatcher queues) {
         Map<String, String> sessions = new TreeMap<>();
-        queues.scanState(StateFamilies.SESSIONS, utf8("s/"), (key, value) -> {
+        queues.scanState(SESSIONS, utf8("s/"), (key, value) -> {
             sessions.put(text(key), text(value));
             return true;
         });
         assertEquals(Map.of("s/c1", "replaced", "s/c2", "two"), sessions);
-        assertArrayEquals(new byte[0], queues.readState(StateFamilies.PROGRESS, utf8("c1")));
+        assertArrayEquals(new byte[0], queues.readState(PROGRESS, utf8("c1")));
         List<String> firstOnly = new ArrayList<>();
-        queues.scanState(StateFamilies.SESSIONS, new byte[0], (key, value) -> firstOnly.add(text(key)) && false);
+        queues.scanState(SESSIONS, new byte[0], (key, value) -> firstOnly.add(text(key)) && false);
         assertEquals(List.of("s/c1"), firstOnly, "the scan stops when the visitor says so");
     }
 
@@ -85,6 +90,42 @@ class StateEventsTest {
             assertThrows(IllegalArgumentException.class, () -> queues.readState("filters", utf8("k")));
             assertThrows(IllegalArgumentException.class, () -> queues.scanState("retained", new byte[0], (k, v) -> true));
         }
+    }
+
+    @Test
+    void aFamilyNoLongerDeclaredStaysOnDiskAndANewlyDeclaredOneIsCreated() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            broker.queues().writeState(List.of(StateChange.put(SESSIONS, utf8("c1"), utf8("session")),
+                StateChange.put(WILLS, utf8("c1"), utf8("will")))).get(10, TimeUnit.SECONDS);
+        }
+
+        DispatcherPlugin.declaredFamilies = Set.of(SESSIONS, "audit");
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            LightQueueDispatcher queues = broker.queues();
+            assertEquals("session", text(queues.readState(SESSIONS, utf8("c1"))));
+            IllegalArgumentException undeclared = assertThrows(IllegalArgumentException.class,
+                () -> queues.readState(WILLS, utf8("c1")));
+            assertTrue(undeclared.getMessage().contains("the declared state families are [audit, sessions]"),
+                undeclared.getMessage());
+            assertThrows(ExecutionException.class, () -> queues.writeState(
+                List.of(StateChange.delete(WILLS, utf8("c1")))).get(10, TimeUnit.SECONDS));
+            queues.writeState(List.of(StateChange.put("audit", utf8("a"), utf8("new")))).get(10, TimeUnit.SECONDS);
+            assertEquals("new", text(queues.readState("audit", utf8("a"))));
+        } finally {
+            DispatcherPlugin.declaredFamilies = DispatcherPlugin.STATE_FAMILIES;
+        }
+
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            assertEquals("will", text(broker.queues().readState(WILLS, utf8("c1"))), "kept while undeclared");
+            assertEquals("session", text(broker.queues().readState(SESSIONS, utf8("c1"))));
+        }
+    }
+
+    @Test
+    void aStateFamilyCannotTakeTheNameOfOneOfTheDispatchers() {
+        IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+            () -> CommitLogApplier.indexFamilies(Set.of(SESSIONS, "subscriptions")));
+        assertTrue(clash.getMessage().contains("'subscriptions'"), clash.getMessage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import net.lightqueue.index.IndexBatch;
 import net.lightqueue.index.IndexOptions;
@@ -30,7 +31,7 @@ public final class RetainedLookupBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("retained-bench");
-        IndexOptions options = IndexOptions.builder().derivedFamilies(CommitLogApplier.families()).build();
+        IndexOptions options = IndexOptions.builder().derivedFamilies(CommitLogApplier.indexFamilies(Set.of())).build();
         try {
             try (LightQueueIndex index = LightQueueIndex.open(dir, options)) {
                 fill(index);

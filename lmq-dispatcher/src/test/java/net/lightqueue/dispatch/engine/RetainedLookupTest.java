@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.topic.Topics;
@@ -31,7 +32,7 @@ class RetainedLookupTest {
         Random random = new Random(11);
         Map<String, String> model = new TreeMap<>();
         try (LightQueueIndex index = LightQueueIndex.open(dir, IndexOptions.builder()
-            .derivedFamilies(CommitLogApplier.families()).build())) {
+            .derivedFamilies(CommitLogApplier.indexFamilies(Set.of())).build())) {
             IndexBatch batch = index.newBatch();
             for (int i = 0; i < 400; i++) {
                 String topic = randomTopic(random);

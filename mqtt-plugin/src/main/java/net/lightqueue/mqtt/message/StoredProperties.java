@@ -1,5 +1,17 @@
 package net.lightqueue.mqtt.message;
 
+import static net.lightqueue.dispatch.MqttMessageProperties.CLIENT_ID;
+import static net.lightqueue.dispatch.MqttMessageProperties.CONTENT_TYPE;
+import static net.lightqueue.dispatch.MqttMessageProperties.CORRELATION_DATA;
+import static net.lightqueue.dispatch.MqttMessageProperties.MESSAGE_EXPIRY_INTERVAL;
+import static net.lightqueue.dispatch.MqttMessageProperties.ORIGIN_MQTT_TOPIC;
+import static net.lightqueue.dispatch.MqttMessageProperties.PAYLOAD_FORMAT;
+import static net.lightqueue.dispatch.MqttMessageProperties.QOS;
+import static net.lightqueue.dispatch.MqttMessageProperties.RESPONSE_TOPIC;
+import static net.lightqueue.dispatch.MqttMessageProperties.RETAIN;
+import static net.lightqueue.dispatch.MqttMessageProperties.RETAIN_SET;
+import static net.lightqueue.dispatch.MqttMessageProperties.USER_PROPERTIES;
+
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
@@ -16,8 +28,8 @@ import java.util.Map;
 import net.lightqueue.dispatch.MqttMessageProperties;
 
 /**
- * How an MQTT publish is kept as RocketMQ message properties, and read back for delivery.
- * These names are part of the plugin's public contract with RocketMQ consumers.
+ * How an MQTT publish is kept in the RocketMQ message properties named by
+ * {@link MqttMessageProperties}, and read back for delivery.
  *
  * <p>Reading back is lenient, as RocketMQ producers may set these properties by hand: a value
  * that is not what this class writes is read as if absent (an unknown QoS as the QoS of a
@@ -25,24 +37,6 @@ import net.lightqueue.dispatch.MqttMessageProperties;
  * '=' has an empty value. A message is never refused for its properties.
  */
 public final class StoredProperties {
-
-    public static final String MQTT_TOPIC = MqttMessageProperties.ORIGIN_MQTT_TOPIC;
-    /** "0", "1" or "2": the QoS the publisher used. */
-    public static final String QOS = "mqttQos";
-    /** "true" when the publisher set RETAIN (the dispatcher then retains the message); absent otherwise. */
-    public static final String RETAIN = MqttMessageProperties.RETAIN;
-    /** The publishing client's identifier (No Local needs it). */
-    public static final String CLIENT_ID = "mqttClientId";
-    /** User properties in order, duplicates kept: {@code k1=v1&k2=v2}, with '%', '=', '&' escaped as %XX. */
-    public static final String USER_PROPERTIES = "mqttUserProperties";
-    public static final String CONTENT_TYPE = "mqttContentType";
-    public static final String RESPONSE_TOPIC = "mqttResponseTopic";
-    /** Base64 (RFC 4648, with padding) of the correlation data. */
-    public static final String CORRELATION_DATA = "mqttCorrelationData";
-    /** Message Expiry Interval in seconds, counted from the message's store timestamp. */
-    public static final String MESSAGE_EXPIRY_INTERVAL = "mqttMessageExpiryInterval";
-    /** "0" (bytes) or "1" (UTF-8 text): the Payload Format Indicator. */
-    public static final String PAYLOAD_FORMAT = "mqttPayloadFormat";
 
     private static final String PAIR_SEPARATORS = "=&";
     private static final long MAX_EXPIRY_SECONDS = 0xFFFFFFFFL;
@@ -55,10 +49,10 @@ public final class StoredProperties {
                                          MqttProperties mqtt) {
         Map<String, String> properties = new HashMap<>();
         // Stored as is: topic names with RocketMQ's separators are refused (TopicNames).
-        properties.put(MQTT_TOPIC, mqttTopic);
+        properties.put(ORIGIN_MQTT_TOPIC, mqttTopic);
         properties.put(QOS, Integer.toString(qos));
         if (retain) {
-            properties.put(RETAIN, "true");
+            properties.put(RETAIN, RETAIN_SET);
         }
         properties.put(CLIENT_ID, PropertyText.escape(clientId, ""));
         List<StringPair> userProperties = userProperties(mqtt);

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import net.lightqueue.dispatch.LightQueues;
-import net.lightqueue.dispatch.StateFamilies;
+import net.lightqueue.dispatch.ProtocolState;
 import net.lightqueue.dispatch.SubscriptionRecord;
+import net.lightqueue.dispatch.SubscriptionTable;
 
 /**
  * The sessions as the commitlog made them: reads come from the dispatcher's derived state,
@@ -18,19 +19,22 @@ import net.lightqueue.dispatch.SubscriptionRecord;
  */
 public final class SessionStore {
 
-    private final LightQueues queues;
+    private final ProtocolState state;
+    private final SubscriptionTable subscriptions;
 
+    /** Uses the dispatcher's protocol state and subscription roles. */
     public SessionStore(LightQueues queues) {
-        this.queues = queues;
+        this.state = queues;
+        this.subscriptions = queues;
     }
 
     public SessionRecord session(String clientId) {
-        byte[] value = queues.readState(StateFamilies.SESSIONS, StateKeys.client(clientId));
+        byte[] value = state.readState(StateFamilies.SESSIONS, StateKeys.client(clientId));
         return value == null ? null : SessionRecord.decode(value);
     }
 
     public WillRecord will(String clientId) {
-        byte[] value = queues.readState(StateFamilies.WILLS, StateKeys.client(clientId));
+        byte[] value = state.readState(StateFamilies.WILLS, StateKeys.client(clientId));
         return value == null ? null : WillRecord.decode(value);
     }
 
@@ -38,7 +42,7 @@ public final class SessionStore {
     public Map<String, ProgressRecord> progress(String clientId) {
         byte[] prefix = StateKeys.progressPrefix(clientId);
         Map<String, ProgressRecord> progress = new HashMap<>();
-        queues.scanState(StateFamilies.PROGRESS, prefix, (key, value) -> {
+        state.scanState(StateFamilies.PROGRESS, prefix, (key, value) -> {
             if (!StateKeys.isReceived(key, prefix.length)) {
                 progress.put(StateKeys.text(key, prefix.length), ProgressRecord.decode(value));
             }
@@ -50,7 +54,7 @@ public final class SessionStore {
     /** The packet ids of the client's QoS 2 publishes that were answered with PUBREC and await PUBREL. */
     public Set<Integer> receivedQos2(String clientId) {
         Set<Integer> packetIds = new HashSet<>();
-        queues.scanState(StateFamilies.PROGRESS, StateKeys.receivedPrefix(clientId), (key, value) -> {
+        state.scanState(StateFamilies.PROGRESS, StateKeys.receivedPrefix(clientId), (key, value) -> {
             packetIds.add(StateKeys.receivedPacketId(key));
             return true;
         });
@@ -58,14 +62,14 @@ public final class SessionStore {
     }
 
     public List<SubscriptionRecord> subscriptions(String clientId) {
-        return queues.subscriptionsOf(clientId);
+        return subscriptions.subscriptionsOf(clientId);
     }
 
     /** The client's shared subscriptions: share name to options. */
     public Map<String, byte[]> memberships(String clientId) {
         byte[] prefix = StateKeys.membershipPrefix(clientId);
         Map<String, byte[]> memberships = new HashMap<>();
-        queues.scanState(StateFamilies.SHARED, prefix, (key, value) -> {
+        state.scanState(StateFamilies.SHARED, prefix, (key, value) -> {
             memberships.put(StateKeys.text(key, prefix.length), value);
             return true;
         });
@@ -75,7 +79,7 @@ public final class SessionStore {
     /** Whether any session, connected or not, is a member of the group. */
     public boolean hasMembers(String shareName) {
         boolean[] found = {false};
-        queues.scanState(StateFamilies.SHARED, StateKeys.memberPrefix(shareName), (key, value) -> {
+        state.scanState(StateFamilies.SHARED, StateKeys.memberPrefix(shareName), (key, value) -> {
             found[0] = true;
             return false;
         });
@@ -83,19 +87,19 @@ public final class SessionStore {
     }
 
     public GroupCursorRecord groupCursor(String shareName) {
-        byte[] value = queues.readState(StateFamilies.SHARED, StateKeys.groupCursor(shareName));
+        byte[] value = state.readState(StateFamilies.SHARED, StateKeys.groupCursor(shareName));
         return value == null ? null : GroupCursorRecord.decode(value);
     }
 
     public void forEachSession(BiConsumer<String, SessionRecord> visitor) {
-        queues.scanState(StateFamilies.SESSIONS, new byte[0], (key, value) -> {
+        state.scanState(StateFamilies.SESSIONS, new byte[0], (key, value) -> {
             visitor.accept(StateKeys.text(key, 0), SessionRecord.decode(value));
             return true;
         });
     }
 
     public CompletableFuture<Long> write(StateChanges changes) {
-        return changes.isEmpty() ? CompletableFuture.completedFuture(0L) : queues.writeState(changes.list());
+        return changes.isEmpty() ? CompletableFuture.completedFuture(0L) : state.writeState(changes.list());
     }
 
     /**
@@ -104,7 +108,7 @@ public final class SessionStore {
      * a crash in between leaves a session record that the next start discards again.
      */
     public CompletableFuture<StateChanges> discard(String clientId) {
-        return queues.unsubscribeAll(clientId).thenApply(done -> {
+        return subscriptions.unsubscribeAll(clientId).thenApply(done -> {
             StateChanges changes = new StateChanges().will(clientId, null);
             progress(clientId).keySet().forEach(filter -> changes.progress(clientId, filter, null));
             receivedQos2(clientId).forEach(packetId -> changes.receivedQos2(clientId, packetId, false));

@@ -3,7 +3,6 @@ package net.lightqueue.mqtt.persistence;
 import java.util.ArrayList;
 import java.util.List;
 import net.lightqueue.dispatch.StateChange;
-import net.lightqueue.dispatch.StateFamilies;
 
 /** Changes to the session state families that must be applied together, in one commitlog event. */
 public final class StateChanges {

@@ -4,11 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Keys of the session state families. MQTT strings never contain U+0000 [MQTT-1.5.4-2] (the
- * server refuses client ids, filters and share names that do), so {@code clientId 0x00 filter}
- * is unambiguous and a prefix scan on {@code clientId 0x00} lists one session's records in the
- * "progress" family: its progress per filter, and {@code clientId 0x00 0x00 packetId} (a
- * filter is never empty) for each QoS 2 publish received from the client and not yet released.
+ * Keys of the session state families ({@link StateFamilies}). MQTT strings never contain U+0000
+ * [MQTT-1.5.4-2] (the server refuses client ids, filters and share names that do), so
+ * {@code clientId 0x00 filter} is unambiguous and a prefix scan on {@code clientId 0x00} lists one
+ * session's records in the {@link StateFamilies#PROGRESS} family: its progress per filter, and
+ * {@code clientId 0x00 0x00 packetId} (a filter is never empty) for each QoS 2 publish received
+ * from the client and not yet released.
  */
 final class StateKeys {
 
@@ -32,7 +33,7 @@ final class StateKeys {
         return key;
     }
 
-    /** The prefix of a session's received QoS 2 packet ids in the "progress" family. */
+    /** The prefix of a session's received QoS 2 packet ids in the {@link StateFamilies#PROGRESS} family. */
     static byte[] receivedPrefix(String clientId) {
         byte[] prefix = progressPrefix(clientId);
         return Arrays.copyOf(prefix, prefix.length + 1);
@@ -54,7 +55,7 @@ final class StateKeys {
         return (key[key.length - 2] & 0xFF) << 8 | key[key.length - 1] & 0xFF;
     }
 
-    /** A group's cursor in the "shared" family. */
+    /** A group's cursor in the {@link StateFamilies#SHARED} family. */
     static byte[] groupCursor(String shareName) {
         return concat("c", shareName);
     }

@@ -6,7 +6,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.apache.rocketmq.common.message.MessageAccessor;
+import net.lightqueue.dispatch.MqttMessageProperties;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.apache.rocketmq.store.MessageStore;
@@ -46,13 +46,7 @@ public final class MessageWriter {
         message.setTopic(target.topic());
         message.setQueueId(target.queueId());
         message.setBody(payload);
-        properties.forEach((name, value) -> {
-            // RocketMQ's property encoding cannot carry an empty value (its decoder drops it) and
-            // putUserProperty refuses blank ones; a blank but non-empty value is valid MQTT.
-            if (!value.isEmpty()) {
-                MessageAccessor.putProperty(message, name, value);
-            }
-        });
+        MqttMessageProperties.putAll(message, properties);
         message.setTags(mqttTopic);
         message.setTagsCode(MessageExtBrokerInner.tagsString2tagsCode(mqttTopic));
         message.setPropertiesString(MessageDecoder.messageProperties2String(message.getProperties()));

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.PublicationTopic;
-import net.lightqueue.mqtt.message.StoredProperties;
 import net.lightqueue.mqtt.publish.MessageWriter;
 import net.lightqueue.mqtt.publish.RocketTopics;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -67,7 +66,7 @@ public final class SysPublisher {
         try {
             for (Map.Entry<String, String> value : topics.values(System.currentTimeMillis()).entrySet()) {
                 Map<String, String> properties = Map.of(MqttMessageProperties.ORIGIN_MQTT_TOPIC, value.getKey(),
-                    StoredProperties.QOS, "0", MqttMessageProperties.RETAIN, "true");
+                    MqttMessageProperties.QOS, "0", MqttMessageProperties.RETAIN, MqttMessageProperties.RETAIN_SET);
                 writer.write(TARGET, value.getKey(), value.getValue().getBytes(StandardCharsets.UTF_8), properties,
                     brokerAddress);
             }

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.RetainedMessages;
+import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 
 /** The values published under {@code $SYS/broker/}, with Mosquitto's topic names. */
@@ -14,7 +16,8 @@ public final class SysTopics {
     private final IntSupplier clientsConnected;
     private final TrafficCounters traffic;
     private final UndeliverableMessages undeliverable;
-    private final LightQueues queues;
+    private final SubscriptionTable subscriptions;
+    private final RetainedMessages retained;
 
     public SysTopics(String version, long startedMillis, IntSupplier clientsConnected, TrafficCounters traffic,
               UndeliverableMessages undeliverable, LightQueues queues) {
@@ -23,7 +26,8 @@ public final class SysTopics {
         this.clientsConnected = clientsConnected;
         this.traffic = traffic;
         this.undeliverable = undeliverable;
-        this.queues = queues;
+        this.subscriptions = queues;
+        this.retained = queues;
     }
 
     /** MQTT topic to payload, as of now. */
@@ -35,8 +39,8 @@ public final class SysTopics {
         values.put("$SYS/broker/messages/received", Long.toString(traffic.received()));
         values.put("$SYS/broker/messages/sent", Long.toString(traffic.sent()));
         values.put("$SYS/broker/publish/messages/dropped", Long.toString(undeliverable.count()));
-        values.put("$SYS/broker/subscriptions/count", Long.toString(queues.subscriptionCount()));
-        values.put("$SYS/broker/retained messages/count", Long.toString(queues.retainedCount()));
+        values.put("$SYS/broker/subscriptions/count", Long.toString(subscriptions.subscriptionCount()));
+        values.put("$SYS/broker/retained messages/count", Long.toString(retained.retainedCount()));
         return values;
     }
 }

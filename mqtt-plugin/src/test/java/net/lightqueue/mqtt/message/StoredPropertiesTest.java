@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
 import java.util.List;
 import java.util.Map;
+import net.lightqueue.dispatch.MqttMessageProperties;
 import org.junit.jupiter.api.Test;
 
 class StoredPropertiesTest {
@@ -29,19 +30,19 @@ class StoredPropertiesTest {
 
     @Test
     void valuesSetByHandAreReadLeniently() {
-        assertEquals(1, StoredProperties.qos(Map.of(StoredProperties.QOS, "high")), "unknown QoS: that of a native message");
-        assertEquals(1, StoredProperties.qos(Map.of(StoredProperties.QOS, "3")));
-        assertEquals(2, StoredProperties.qos(Map.of(StoredProperties.QOS, "2")));
-        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "soon")));
-        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "-5")));
+        assertEquals(1, StoredProperties.qos(Map.of(MqttMessageProperties.QOS, "high")), "unknown QoS: that of a native message");
+        assertEquals(1, StoredProperties.qos(Map.of(MqttMessageProperties.QOS, "3")));
+        assertEquals(2, StoredProperties.qos(Map.of(MqttMessageProperties.QOS, "2")));
+        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(MqttMessageProperties.MESSAGE_EXPIRY_INTERVAL, "soon")));
+        assertEquals(-1, StoredProperties.expiryIntervalSeconds(Map.of(MqttMessageProperties.MESSAGE_EXPIRY_INTERVAL, "-5")));
         assertEquals(0xFFFFFFFFL,
-            StoredProperties.expiryIntervalSeconds(Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, "99999999999")));
+            StoredProperties.expiryIntervalSeconds(Map.of(MqttMessageProperties.MESSAGE_EXPIRY_INTERVAL, "99999999999")));
         assertEquals("100% sure %zz %4", PropertyText.unescape("100% sure %zz %4"));
         assertEquals(List.of(new StringPair("flag", ""), new StringPair("k", "v%")),
             StoredProperties.decodeUserProperties("flag&k=v%"));
 
-        MqttProperties mqtt = StoredProperties.toMqtt(Map.of(StoredProperties.CORRELATION_DATA, "not base64!",
-            StoredProperties.PAYLOAD_FORMAT, "7", StoredProperties.USER_PROPERTIES, ""));
+        MqttProperties mqtt = StoredProperties.toMqtt(Map.of(MqttMessageProperties.CORRELATION_DATA, "not base64!",
+            MqttMessageProperties.PAYLOAD_FORMAT, "7", MqttMessageProperties.USER_PROPERTIES, ""));
         assertTrue(mqtt.isEmpty(), "unreadable values are left out: " + mqtt.listAll());
     }
 }

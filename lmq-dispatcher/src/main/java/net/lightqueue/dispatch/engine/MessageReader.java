@@ -12,14 +12,14 @@ import net.lightqueue.index.LightQueueIndex;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.store.DefaultMessageStore;
 
-/** Reads a light queue: entries from the index, bodies from the commitlog, through the cache. */
-public final class QueueReader {
+/** Reads a light queue's messages: entries from the index, bodies from the commitlog, through the cache. */
+public final class MessageReader {
 
     private final LightQueueIndex index;
     private final DefaultMessageStore store;
     private final MessageCache cache;
 
-    public QueueReader(LightQueueIndex index, DefaultMessageStore store, int cacheSlots) {
+    public MessageReader(LightQueueIndex index, DefaultMessageStore store, int cacheSlots) {
         this.index = index;
         this.store = store;
         this.cache = new MessageCache(cacheSlots);
