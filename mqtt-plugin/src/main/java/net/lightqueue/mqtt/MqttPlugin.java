@@ -102,8 +102,8 @@ public final class MqttPlugin implements BrokerPlugin {
             thread.setDaemon(true);
             return thread;
         });
-        SessionStore store = new SessionStore(dispatcher);
-        SharedGroups shared = new SharedGroups(settings, dispatcher, store, router, sessionTimers);
+        SessionStore store = new SessionStore(dispatcher, dispatcher);
+        SharedGroups shared = new SharedGroups(settings, dispatcher, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), store, shared,
             sessionTimers, undeliverable),
@@ -114,13 +114,14 @@ public final class MqttPlugin implements BrokerPlugin {
         ConnectionRegistry registry = new ConnectionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, reserved, dispatcher, shared), registry, sessions);
+            publishing, new SubscriptionRequests(settings, access, reserved, dispatcher, dispatcher,
+                shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         server.start();
         LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.count(),
-            traffic, undeliverable, dispatcher);
+            traffic, undeliverable, dispatcher, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
             settings.sysIntervalSeconds(), () -> master);
     }

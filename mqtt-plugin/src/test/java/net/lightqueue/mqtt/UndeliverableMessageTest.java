@@ -59,6 +59,22 @@ class UndeliverableMessageTest {
         }
     }
 
+    /** Maximum Packet Size is a Four Byte Integer (MQTT 5 section 3.1.2.11.4): 0xFFFFFFFF is above every size, not negative. */
+    @Test
+    void aMaximumPacketSizeAboveTwoToThe31IsNoLimit() throws Exception {
+        try (MqttBroker broker = MqttBroker.start(store);
+             RawClient publisher = new RawClient(broker.port());
+             RawClient subscriber = new RawClient(broker.port())) {
+            Packets.assertConnAck(publisher.connected(MqttVersion.MQTT_5, "unsigned-pub"), 0);
+            connect(subscriber, MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId("unsigned-sub")
+                .keepAlive(60).properties(RawClient.properties(
+                    new IntegerProperty(MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), 0xFFFFFFFF))).build());
+            subscribe(subscriber, "unsigned/#", 1);
+            publish(publisher, "unsigned/t", "x".repeat(500), 1);
+            assertEquals("x".repeat(500), text(nextPublish(subscriber)));
+        }
+    }
+
     /** A persistent v5 session whose client accepts packets of at most 100 bytes. */
     private static MqttConnectMessage smallPackets(String clientId) {
         return MqttMessageBuilders.connect().protocolVersion(MqttVersion.MQTT_5).clientId(clientId).cleanSession(false)

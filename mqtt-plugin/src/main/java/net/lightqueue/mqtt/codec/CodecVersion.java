@@ -1,29 +1,46 @@
 package net.lightqueue.mqtt.codec;
 
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 
 /**
- * The protocol version Netty's MQTT codec encodes and decodes a channel's packets with. The
- * codec takes it from every CONNECT it decodes, so a second CONNECT of another version (a
- * protocol error) would switch how everything the server still sends on that connection is
- * encoded, its CONNACK and its DISCONNECT included; the accepted version is put back.
+ * Keeps the protocol version Netty's MQTT codec encodes and decodes a channel's packets with at
+ * that of the connection's first CONNECT. The codec takes it from every CONNECT it decodes, so
+ * a second CONNECT of another version (a protocol error, possibly in the same read as the
+ * first) would switch how everything the server still sends is encoded, its CONNACK and its
+ * DISCONNECT included. Sits right after the decoder, before anything waits; looks at CONNECT
+ * packets only.
  */
-public final class CodecVersion {
+public final class CodecVersion extends ChannelInboundHandlerAdapter {
 
     /** Where Netty's MqttCodecUtil keeps the version; the codec has no public accessor for it. */
     private static final AttributeKey<MqttVersion> KEY = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
-    private CodecVersion() {
+    private MqttVersion first;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (first != null && mayHaveChangedVersion(msg)) {
+            ctx.channel().attr(KEY).set(first);
+        } else if (msg instanceof MqttConnectMessage connect && connect.decoderResult().isSuccess()) {
+            MqttConnectVariableHeader header = connect.variableHeader();
+            first = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
+        }
+        ctx.fireChannelRead(msg);
     }
 
-    /** Makes the codec use {@code accepted} again if a decoded CONNECT changed it. */
-    public static void keep(Channel channel, MqttVersion accepted) {
-        Attribute<MqttVersion> version = channel.attr(KEY);
-        if (version.get() != accepted) {
-            version.set(accepted);
+    /** A CONNECT, or a packet that failed to decode: it may have been a CONNECT cut off after its version. */
+    private static boolean mayHaveChangedVersion(Object msg) {
+        if (!(msg instanceof MqttMessage message)) {
+            return false;
         }
+        return message.decoderResult().isFailure() || message.fixedHeader() != null
+            && message.fixedHeader().messageType() == MqttMessageType.CONNECT;
     }
 }

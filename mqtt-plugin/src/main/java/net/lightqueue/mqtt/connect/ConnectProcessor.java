@@ -82,7 +82,9 @@ public final class ConnectProcessor {
             return null;
         }
         int receiveMaximum = intProperty(properties, MqttPropertyType.RECEIVE_MAXIMUM, 65535);
-        int maximumPacketSize = intProperty(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE);
+        // A Four Byte Integer, unsigned: anything above what the protocol can frame is no limit.
+        int maximumPacketSize = (int) Math.min(ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, Integer.toUnsignedLong(
+            intProperty(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE)));
         if (v5 && (receiveMaximum == 0 || maximumPacketSize == 0)) {
             connection.refuse(CONNECTION_REFUSED_PROTOCOL_ERROR, "Receive Maximum or Maximum Packet Size of 0");
             return null;

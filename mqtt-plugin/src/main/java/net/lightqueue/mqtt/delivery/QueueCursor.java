@@ -2,7 +2,7 @@ package net.lightqueue.mqtt.delivery;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.QueueReads;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 
@@ -14,7 +14,7 @@ import net.lightqueue.dispatch.StoredMessage;
 public final class QueueCursor implements Cursor, QueueWatcher {
 
     private final String filter;
-    private final LightQueues queues;
+    private final QueueReads queues;
     private final ArrivalRouter router;
     private final DeliveryProgress progress;
     private final Runnable wake;
@@ -24,7 +24,7 @@ public final class QueueCursor implements Cursor, QueueWatcher {
     private long nextOffset;
     private long knownEnd;
 
-    private QueueCursor(String filter, SubscriptionOptions options, long startOffset, LightQueues queues,
+    private QueueCursor(String filter, SubscriptionOptions options, long startOffset, QueueReads queues,
                         ArrivalRouter router, DeliveryProgress progress, Runnable wake) {
         this.filter = filter;
         this.options = options;
@@ -37,7 +37,7 @@ public final class QueueCursor implements Cursor, QueueWatcher {
     }
 
     /** A cursor from {@code startOffset} that listens for arrivals, then reads the queue's end: nothing arrives unseen. */
-    static QueueCursor open(String filter, SubscriptionOptions options, long startOffset, LightQueues queues,
+    static QueueCursor open(String filter, SubscriptionOptions options, long startOffset, QueueReads queues,
                             ArrivalRouter router, DeliveryProgress progress, Runnable wake) {
         QueueCursor cursor = new QueueCursor(filter, options, startOffset, queues, router, progress, wake);
         router.add(filter, cursor);

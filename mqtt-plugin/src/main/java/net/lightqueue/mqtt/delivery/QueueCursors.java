@@ -1,14 +1,14 @@
 package net.lightqueue.mqtt.delivery;
 
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.QueueReads;
 
 /** Opens the cursors of sessions' subscriptions over the light queues of this broker. */
 public final class QueueCursors {
 
-    private final LightQueues queues;
+    private final QueueReads queues;
     private final ArrivalRouter router;
 
-    public QueueCursors(LightQueues queues, ArrivalRouter router) {
+    public QueueCursors(QueueReads queues, ArrivalRouter router) {
         this.queues = queues;
         this.router = router;
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ProtocolState;
 import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.dispatch.SubscriptionTable;
@@ -22,10 +21,9 @@ public final class SessionStore {
     private final ProtocolState state;
     private final SubscriptionTable subscriptions;
 
-    /** Uses the dispatcher's protocol state and subscription roles. */
-    public SessionStore(LightQueues queues) {
-        this.state = queues;
-        this.subscriptions = queues;
+    public SessionStore(ProtocolState state, SubscriptionTable subscriptions) {
+        this.state = state;
+        this.subscriptions = subscriptions;
     }
 
     public SessionRecord session(String clientId) {

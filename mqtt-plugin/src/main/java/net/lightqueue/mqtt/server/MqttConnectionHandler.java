@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.codec.DecodeFailure;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.MqttStrings;
@@ -67,9 +66,6 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttMessage message = (MqttMessage) msg;
-        if (connection.version() != null) {
-            CodecVersion.keep(ctx.channel(), connection.version()); // a second CONNECT may have changed it
-        }
         try {
             handle(ctx, message);
         } finally {

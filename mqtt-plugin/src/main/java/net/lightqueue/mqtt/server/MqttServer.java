@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.listener.Listener;
@@ -71,6 +72,7 @@ public final class MqttServer {
                 .addLast("framer", framer)
                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
                 .addLast("decoded", framer.decodedPackets())
+                .addLast("codec-version", new CodecVersion())
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("traffic", traffic)
                 .addLast(ConnectGate.NAME, new ConnectGate())

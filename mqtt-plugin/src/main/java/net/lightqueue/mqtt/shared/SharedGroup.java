@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.QueueReads;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.delivery.QueueWatcher;
@@ -27,7 +27,7 @@ final class SharedGroup implements QueueWatcher {
 
     private final ShareName share;
     private final ShareStrategy strategy;
-    private final LightQueues queues;
+    private final QueueReads queues;
     private final List<SharedCursor> members = new ArrayList<>();
     /** Offsets to assign again before reading on: left by members, or unfinished before a restart. */
     private final TreeSet<Long> returned = new TreeSet<>();
@@ -39,7 +39,7 @@ final class SharedGroup implements QueueWatcher {
     private int completed;
     private boolean closed;
 
-    SharedGroup(ShareName share, ShareStrategy strategy, LightQueues queues, GroupCursorRecord record) {
+    SharedGroup(ShareName share, ShareStrategy strategy, QueueReads queues, GroupCursorRecord record) {
         this.share = share;
         this.strategy = strategy;
         this.queues = queues;

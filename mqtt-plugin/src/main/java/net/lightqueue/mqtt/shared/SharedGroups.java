@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.QueueReads;
+import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.Cursor;
@@ -33,7 +34,8 @@ public final class SharedGroups {
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.shared");
 
     private final MqttSettings settings;
-    private final LightQueues queues;
+    private final QueueReads queues;
+    private final SubscriptionTable subscriptions;
     private final SessionStore store;
     private final ArrivalRouter router;
     private final ScheduledExecutorService timers;
@@ -41,10 +43,11 @@ public final class SharedGroups {
     private final ConcurrentMap<SharedGroup, Boolean> recordPending = new ConcurrentHashMap<>();
     private final ClientOrder order = new ClientOrder();
 
-    public SharedGroups(MqttSettings settings, LightQueues queues, SessionStore store, ArrivalRouter router,
-                        ScheduledExecutorService timers) {
+    public SharedGroups(MqttSettings settings, QueueReads queues, SubscriptionTable subscriptions, SessionStore store,
+                        ArrivalRouter router, ScheduledExecutorService timers) {
         this.settings = settings;
         this.queues = queues;
+        this.subscriptions = subscriptions;
         this.store = store;
         this.router = router;
         this.timers = timers;
@@ -52,7 +55,7 @@ public final class SharedGroups {
 
     /** Records the client as a member: first the group's own subscription, then the membership. */
     public CompletableFuture<Void> subscribe(String clientId, ShareName share, byte[] options) {
-        return order.run(share.name(), timers, () -> queues.subscribe(subscriberId(share), share.filter(), new byte[0])
+        return order.run(share.name(), timers, () -> subscriptions.subscribe(subscriberId(share), share.filter(), new byte[0])
             .thenCompose(applied -> {
                 StateChanges changes = new StateChanges().membership(clientId, share.name(), options);
                 if (store.groupCursor(share.name()) == null) {
@@ -84,7 +87,7 @@ public final class SharedGroups {
         if (store.hasMembers(share.name())) {
             return CompletableFuture.completedFuture(null);
         }
-        return queues.unsubscribe(subscriberId(share), share.filter())
+        return subscriptions.unsubscribe(subscriberId(share), share.filter())
             .thenCompose(done -> store.write(new StateChanges().groupCursor(share.name(), null)))
             .thenApply(applied -> null);
     }

@@ -20,7 +20,8 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import net.lightqueue.dispatch.LightQueues;
+import net.lightqueue.dispatch.RetainedMessages;
+import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
@@ -50,15 +51,17 @@ public final class SubscriptionRequests {
     private final MqttSettings settings;
     private final AccessControl access;
     private final ReservedTopics reserved;
-    private final LightQueues queues;
+    private final SubscriptionTable table;
+    private final RetainedMessages retained;
     private final SharedGroups shared;
 
-    public SubscriptionRequests(MqttSettings settings, AccessControl access, ReservedTopics reserved, LightQueues queues,
-        SharedGroups shared) {
+    public SubscriptionRequests(MqttSettings settings, AccessControl access, ReservedTopics reserved,
+                                SubscriptionTable subscriptions, RetainedMessages retained, SharedGroups shared) {
         this.settings = settings;
         this.access = access;
         this.reserved = reserved;
-        this.queues = queues;
+        this.table = subscriptions;
+        this.retained = retained;
         this.shared = shared;
     }
 
@@ -116,7 +119,7 @@ public final class SubscriptionRequests {
                     .exceptionally(failure -> failed(connection, filter, failure)));
                 continue;
             }
-            codes.add(queues.subscribe(session.subscriberId(), filter, options.encode())
+            codes.add(table.subscribe(session.subscriberId(), filter, options.encode())
                 .thenApplyAsync(applied -> {
                     boolean isNew = !session.isSubscribed(filter);
                     session.subscribe(filter, options, applied.startOffset());
@@ -132,7 +135,7 @@ public final class SubscriptionRequests {
             connection.send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(reasonCodes)));
-            owedRetained.forEach(filter -> session.oweRetained(filter, queues.retained(filter)));
+            owedRetained.forEach(filter -> session.oweRetained(filter, retained.retained(filter)));
             session.wake();
         }, loop);
     }
@@ -200,7 +203,7 @@ public final class SubscriptionRequests {
         }
         return ShareName.isShared(filter)
             ? shared.unsubscribe(session.subscriberId(), ShareName.parse(filter))
-            : queues.unsubscribe(session.subscriberId(), filter);
+            : table.unsubscribe(session.subscriberId(), filter);
     }
 
     public void unsubscribe(MqttConnection connection, Session session, MqttUnsubscribeMessage message) {

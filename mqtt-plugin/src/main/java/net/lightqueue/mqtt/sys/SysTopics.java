@@ -3,7 +3,6 @@ package net.lightqueue.mqtt.sys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.RetainedMessages;
 import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
@@ -20,14 +19,14 @@ public final class SysTopics {
     private final RetainedMessages retained;
 
     public SysTopics(String version, long startedMillis, IntSupplier clientsConnected, TrafficCounters traffic,
-              UndeliverableMessages undeliverable, LightQueues queues) {
+              UndeliverableMessages undeliverable, SubscriptionTable subscriptions, RetainedMessages retained) {
         this.version = version;
         this.startedMillis = startedMillis;
         this.clientsConnected = clientsConnected;
         this.traffic = traffic;
         this.undeliverable = undeliverable;
-        this.subscriptions = queues;
-        this.retained = queues;
+        this.subscriptions = subscriptions;
+        this.retained = retained;
     }
 
     /** MQTT topic to payload, as of now. */
