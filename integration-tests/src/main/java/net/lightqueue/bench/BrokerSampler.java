@@ -43,7 +43,8 @@ final class BrokerSampler {
             return;
         }
         for (String kind : heap == null ? List.of("rss") : List.of("rss", "heap")) {
-            long deltaKb = result.getLong("broker_" + to + "_" + kind + "_kb") - result.getLong("broker_" + from + "_" + kind + "_kb");
+            long deltaKb = result.getLong("broker_" + to + "_" + kind + "_kb")
+                - result.getLong("broker_" + from + "_" + kind + "_kb");
             result.put("broker_" + kind + "_per_" + item + "_bytes", deltaKb * 1024 / items);
         }
     }

@@ -58,7 +58,8 @@ final class ConnectionRamp {
         }
         Throwable failure = firstFailure.get();
         if (failure != null) {
-            String reason = failure instanceof TimeoutException ? "no CONNACK/SUBACK within the connect timeout" : failure.getMessage();
+            String reason = failure instanceof TimeoutException
+                ? "no CONNACK/SUBACK within the connect timeout" : failure.getMessage();
             throw new SetupException((clients.size() - ready.size()) + " of " + clients.size()
                     + " connections not ready; first failure: " + reason, failure);
         }

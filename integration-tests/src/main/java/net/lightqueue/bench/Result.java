@@ -34,7 +34,8 @@ final class Result {
             if (json.charAt(json.length() - 1) != '{') {
                 json.append(',');
             }
-            json.append(quote(k)).append(':').append(v instanceof Number || v instanceof Boolean ? format(v) : quote(String.valueOf(v)));
+            json.append(quote(k)).append(':')
+                .append(v instanceof Number || v instanceof Boolean ? format(v) : quote(String.valueOf(v)));
         });
         return json.append('}').toString();
     }

@@ -34,7 +34,8 @@ public final class BrokerNode {
         home.writeBrokerConf(conf);
         starts++;
         process = ServerProcess.start(name,
-            home.javaCommand("1g", "org.apache.rocketmq.broker.BrokerStartup", "-c", home.brokerConf().toAbsolutePath().toString()),
+            home.javaCommand("1g", "org.apache.rocketmq.broker.BrokerStartup",
+                "-c", home.brokerConf().toAbsolutePath().toString()),
             home.dir(), home.dir().resolve("console/" + name + "-" + starts + ".out"));
         return process;
     }

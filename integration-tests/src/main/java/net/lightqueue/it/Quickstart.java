@@ -81,7 +81,8 @@ public final class Quickstart {
                 + (Boolean.parseBoolean(conf.get("authorizationEnabled")) ? ", checked against the broker's ACLs" : "");
         }
         if (!Boolean.parseBoolean(conf.getOrDefault("mqttAllowAnonymous", "true"))) {
-            return "MQTT on " + port + ": clients must send a user name (not verified: broker authentication is off); see README Security";
+            return "MQTT on " + port
+                + ": clients must send a user name (not verified: broker authentication is off); see README Security";
         }
         return "MQTT on " + port + ", anonymous access ON: any client may connect; see README Security";
     }

@@ -115,7 +115,8 @@ final class FaultyBroker implements AutoCloseable {
                 case PUBLISH -> onPublish(ctx, (MqttPublishMessage) msg);
                 case PUBREL -> ctx.writeAndFlush(reply(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, msg));
                 case PUBREC -> ctx.writeAndFlush(reply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, msg));
-                case PINGREQ -> ctx.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+                case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
+                    new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
                 case DISCONNECT -> ctx.close();
                 default -> {
                     // PUBACK and PUBCOMP from subscribers end flows this broker does not retry
@@ -154,7 +155,8 @@ final class FaultyBroker implements AutoCloseable {
             for (Session target : sessions.values()) {
                 for (Map.Entry<String, MqttQoS> filter : target.filters.entrySet()) {
                     if (TopicFilter.matches(filter.getKey(), topic)) {
-                        MqttQoS qos = MqttQoS.valueOf(Math.min(filter.getValue().value(), publish.fixedHeader().qosLevel().value()));
+                        MqttQoS qos = MqttQoS.valueOf(
+                            Math.min(filter.getValue().value(), publish.fixedHeader().qosLevel().value()));
                         route(target, copy(topic, qos, publish.payload()));
                         break;
                     }

@@ -46,7 +46,8 @@ class BrokerProcessTest {
             ServerProcess broker = cluster.launchBroker();
             assertNotEquals(0, broker.awaitExit(EXIT_TIMEOUT));
             assertTrue(broker.consoleTail(50).contains(
-                "plugin 'mqtt' failed to read its settings from broker.conf: mqttListenPort=18a3 is invalid: expected an integer"),
+                "plugin 'mqtt' failed to read its settings from broker.conf: "
+                    + "mqttListenPort=18a3 is invalid: expected an integer"),
                 broker.consoleTail(50));
         }
     }

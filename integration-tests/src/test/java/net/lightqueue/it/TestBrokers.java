@@ -43,6 +43,9 @@ public final class TestBrokers {
     /** A fresh cluster with the plugin on free ports, MQTT on a free port too; not started. */
     public static LocalCluster newCluster(String name, Map<String, String> extraConf) throws IOException {
         Map<String, String> conf = new java.util.HashMap<>(Map.of("mqttListenPort", String.valueOf(FreePorts.one())));
+        // No test pops messages; without the file-based POP services a clean stop skips their
+        // fixed waits (2 s in the buffer merge service, up to 1 s in revive).
+        conf.put("popConsumerFSServiceInit", "false");
         conf.putAll(extraConf);
         return LocalCluster.prepare(newHome(name), conf);
     }

@@ -31,7 +31,8 @@ final class FuzzPackets {
     private static final String[] TOPICS = {"fuzz/a", "fuzz/b/c", "fuzz", "fuzz/", "fuzz//x", "fuzz/ü/€", "$SYS/x",
         "fuzz/+", "fuzz/#", "#", "+/a", "", "/", "no such topic/a", "nosuchtopic", "fuzz/a#", "fuzz/" + "x".repeat(1100)};
     private static final String[] FILTERS = {"fuzz/a", "fuzz/#", "fuzz/+/c", "#", "+", "$SYS/#", "fuzz/a/#/b", "fuzz/a+",
-        "", "$share/g/fuzz/a", "$share/g/#", "$share//fuzz", "$share/g+/x", "$share/g", "nosuchtopic/#", "fuzz/" + "y".repeat(1100)};
+        "", "$share/g/fuzz/a", "$share/g/#", "$share//fuzz", "$share/g+/x", "$share/g", "nosuchtopic/#",
+        "fuzz/" + "y".repeat(1100)};
     /** Not UTF-8, or UTF-8 of characters MQTT forbids in strings [MQTT-1.5.4-1, MQTT-1.5.4-2]. */
     private static final byte[][] BAD_UTF8 = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
         {(byte) 0xFF}, {(byte) 0xC3}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {0x00},

@@ -50,7 +50,8 @@ class MalformedInputTest {
     static void start() throws Exception {
         bystander = new MqttClient(broker.uri(), "bystander", new MemoryPersistence());
         bystander.connect(new MqttConnectOptions());
-        bystander.subscribe("bystander/check", 1, (topic, message) -> bystanderReceived.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        bystander.subscribe("bystander/check", 1,
+            (topic, message) -> bystanderReceived.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -188,7 +189,8 @@ class MalformedInputTest {
     void filterWithU0000IsMalformed_MQTT_1_5_4_2() throws Exception {
         try (RawClient client = new RawClient(broker.port())) {
             assertConnAck(client.connected(MqttVersion.MQTT_5, "nul-filter"), 0);
-            client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "a/\u0000/#").build());
+            client.send(MqttMessageBuilders.subscribe().messageId(1)
+                .addSubscription(MqttQoS.AT_LEAST_ONCE, "a/\u0000/#").build());
             assertDisconnect(client.read(), 0x81);
             client.awaitClose();
         }

@@ -92,7 +92,8 @@ class PahoConformanceTest {
         MqttClient subscriber = new MqttClient(broker.uri(), "order-sub", new MemoryPersistence());
         subscriber.connect(new MqttConnectOptions());
         BlockingQueue<String> received = new ArrayBlockingQueue<>(500);
-        subscriber.subscribe("order/#", 1, (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        subscriber.subscribe("order/#", 1,
+            (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
         MqttClient publisher = new MqttClient(broker.uri(), "order-pub", new MemoryPersistence());
         MqttConnectOptions publisherOptions = new MqttConnectOptions();
         // Paho releases a completed publish's in-flight slot after it wakes the waiting caller, so

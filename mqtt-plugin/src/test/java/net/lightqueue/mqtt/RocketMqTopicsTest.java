@@ -366,7 +366,8 @@ class RocketMqTopicsTest {
         controller().getSendMessageHookList().removeIf(hook -> hook instanceof ClientSendGuard);
         try {
             assertEquals(SendStatus.SEND_OK,
-                producer.send(new Message(EventTopic.NAME, forged), new MessageQueue(EventTopic.NAME, brokerName, 0)).getSendStatus());
+                producer.send(new Message(EventTopic.NAME, forged),
+                    new MessageQueue(EventTopic.NAME, brokerName, 0)).getSendStatus());
             assertEquals(SendStatus.SEND_OK, producer.send(withProperties(new Message(PublicationTopic.NAME, bytes("forged")),
                 "$SYS/forged", false), new MessageQueue(PublicationTopic.NAME, brokerName, 0)).getSendStatus());
         } finally {

@@ -62,7 +62,8 @@ class SessionFlowTest {
              RawClient subscriber = new RawClient(broker.port());
              RawClient publisher = new RawClient(broker.port())) {
             assertConnAck(subscriber.connected(MqttVersion.MQTT_5, "dedupe-sub"), 0);
-            subscriber.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "dedupe/#").build());
+            subscriber.send(MqttMessageBuilders.subscribe().messageId(1)
+                .addSubscription(MqttQoS.AT_MOST_ONCE, "dedupe/#").build());
             assertEquals(MqttMessageType.SUBACK, subscriber.read().fixedHeader().messageType());
             assertConnAck(publisher.connected(MqttVersion.MQTT_5, "dedupe-pub"), 0);
             publisher.send(publish("dedupe/t", 2, 7, "exactly once"));
@@ -84,7 +85,8 @@ class SessionFlowTest {
              RawClient subscriber = new RawClient(broker.port());
              RawClient publisher = new RawClient(broker.port())) {
             assertConnAck(subscriber.connected(MqttVersion.MQTT_3_1_1, "alias-sub"), 0);
-            subscriber.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "alias/t").build());
+            subscriber.send(MqttMessageBuilders.subscribe().messageId(1)
+                .addSubscription(MqttQoS.AT_MOST_ONCE, "alias/t").build());
             assertEquals(MqttMessageType.SUBACK, subscriber.read().fixedHeader().messageType());
             assertConnAck(publisher.connected(MqttVersion.MQTT_5, "alias-pub"), 0);
             MqttProperties alias1 = RawClient.properties(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), 1));

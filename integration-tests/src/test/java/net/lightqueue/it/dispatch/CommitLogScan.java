@@ -44,7 +44,8 @@ final class CommitLogScan {
                     }
                     MessageExt message = MessageDecoder.decode(buffer.slice(position, size), true, true);
                     messages.add(new Stored(fileOffset + position, message.getTopic(),
-                        message.getUserProperty("originMqttTopic"), new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8)));
+                        message.getUserProperty("originMqttTopic"),
+                        new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8)));
                     buffer.position(position + size);
                 }
             }

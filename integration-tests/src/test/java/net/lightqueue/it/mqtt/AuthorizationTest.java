@@ -197,7 +197,8 @@ class AuthorizationTest {
         assertEquals(NOT_AUTHORIZED, device.publish("readonly/often", message("another topic")));
         device.close();
         String secret = "mqtt client 'denied-often' (user 'device' from 127.0.0.1) may not publish to RocketMQ topic 'secret'";
-        assertTrue(awaitLog("mqtt client 'denied-often' (user 'device' from 127.0.0.1) may not publish to RocketMQ topic 'readonly'"),
+        assertTrue(awaitLog(
+                "mqtt client 'denied-often' (user 'device' from 127.0.0.1) may not publish to RocketMQ topic 'readonly'"),
             cluster.home().logTail("broker_default.log", 20));
         assertEquals(1, readLog().split(java.util.regex.Pattern.quote(secret), -1).length - 1);
     }

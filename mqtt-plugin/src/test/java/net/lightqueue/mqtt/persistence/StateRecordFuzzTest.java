@@ -107,7 +107,8 @@ class StateRecordFuzzTest {
         WillRecord decoded = WillRecord.decode(will.encode());
         assertEquals(will.topic(), decoded.topic());
         assertEquals(will.properties(), decoded.properties());
-        assertEquals(new GroupCursorRecord(9, List.of(3L)), GroupCursorRecord.decode(new GroupCursorRecord(9, List.of(3L)).encode()));
+        assertEquals(new GroupCursorRecord(9, List.of(3L)),
+            GroupCursorRecord.decode(new GroupCursorRecord(9, List.of(3L)).encode()));
         ProgressRecord progress = new ProgressRecord(40, List.of(new ProgressRecord.Unacknowledged(38, 7, 2, true)));
         assertEquals(progress, ProgressRecord.decode(progress.encode()));
         SubscriptionOptions options = new SubscriptionOptions(2, true, false, 1, 268_435_455);
