@@ -17,9 +17,9 @@ import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
-import net.lightqueue.mqtt.publish.MessageWriter;
+import net.lightqueue.mqtt.publish.BrokerTopics;
+import net.lightqueue.mqtt.publish.CommitLogWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
-import net.lightqueue.mqtt.publish.RocketTopics;
 import net.lightqueue.mqtt.server.ConnectionRegistry;
 import net.lightqueue.mqtt.server.ConnectionServices;
 import net.lightqueue.mqtt.server.MqttServer;
@@ -91,8 +91,8 @@ public final class MqttPlugin implements BrokerPlugin {
         ReservedTopics reserved = new ReservedTopics(broker.getBrokerConfig().getBrokerClusterName(),
             broker.getBrokerConfig().getBrokerName());
         PublishServices publishing = new PublishServices(settings, access,
-            new RocketTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
-            new MessageWriter(context::messageStore, broker.getStoreHost()));
+            new BrokerTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
+            new CommitLogWriter(context::messageStore, broker.getStoreHost()));
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
         sessionTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
