@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,7 +105,7 @@ public final class MqttPlugin implements BrokerPlugin {
         SharedGroups shared = new SharedGroups(settings, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), store, shared,
-            sessionTimers, undeliverable),
+            sessionTimers, Clock.systemUTC(), undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
