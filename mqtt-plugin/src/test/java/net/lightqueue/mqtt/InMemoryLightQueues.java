@@ -21,7 +21,8 @@ import net.lightqueue.dispatch.SubscriptionRecord;
 /**
  * The light queues in heap, for broker-free tests of what reads queues and keeps state: queues
  * the test appends to ({@link #append}), subscriptions, and the protocol state families, each
- * change applied at once. Retained messages and arrival listeners are not kept.
+ * change applied at once, or when the test says so after {@link #holdStateWrites}. Retained
+ * messages and arrival listeners are not kept.
  */
 public final class InMemoryLightQueues implements LightQueues {
 
@@ -29,6 +30,11 @@ public final class InMemoryLightQueues implements LightQueues {
     private final Map<String, TreeMap<String, SubscriptionRecord>> subscriptions = new HashMap<>();
     private final Map<String, TreeMap<byte[], byte[]>> state = new HashMap<>();
     private long commitLogOffset;
+    /** State writes waiting for the test, when it holds them. */
+    private List<HeldWrite> heldStateWrites;
+
+    private record HeldWrite(List<StateChange> changes, CompletableFuture<Long> applied) {
+    }
 
     /** Appends a message to the filter's queue (as the dispatcher would) and returns it. */
     public synchronized StoredMessage append(String filter, String mqttTopic, String body) {
@@ -72,6 +78,15 @@ public final class InMemoryLightQueues implements LightQueues {
         if (changes.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no changes"));
         }
+        if (heldStateWrites == null) {
+            return CompletableFuture.completedFuture(apply(changes));
+        }
+        HeldWrite held = new HeldWrite(List.copyOf(changes), new CompletableFuture<>());
+        heldStateWrites.add(held);
+        return held.applied();
+    }
+
+    private synchronized long apply(List<StateChange> changes) {
         for (StateChange change : changes) {
             TreeMap<byte[], byte[]> family = family(change.family());
             if (change.isDelete()) {
@@ -80,7 +95,32 @@ public final class InMemoryLightQueues implements LightQueues {
                 family.put(change.key().clone(), change.value().clone());
             }
         }
-        return CompletableFuture.completedFuture(commitLogOffset++);
+        return commitLogOffset++;
+    }
+
+    /** From now on state writes wait for {@link #applyHeldStateWrites} or {@link #failHeldStateWrites}. */
+    public synchronized void holdStateWrites() {
+        heldStateWrites = new ArrayList<>();
+    }
+
+    /** Applies the held writes in order and completes them; returns how many. Later writes are held too. */
+    public int applyHeldStateWrites() {
+        List<HeldWrite> held = takeHeldStateWrites();
+        held.forEach(write -> write.applied().complete(apply(write.changes())));
+        return held.size();
+    }
+
+    /** Fails the held writes without applying them, as writes the broker refused; returns how many. */
+    public int failHeldStateWrites() {
+        List<HeldWrite> held = takeHeldStateWrites();
+        held.forEach(write -> write.applied().completeExceptionally(new IllegalStateException("state write refused")));
+        return held.size();
+    }
+
+    private synchronized List<HeldWrite> takeHeldStateWrites() {
+        List<HeldWrite> held = heldStateWrites;
+        heldStateWrites = new ArrayList<>();
+        return held;
     }
 
     @Override

@@ -69,19 +69,21 @@ class InboundPublishesTest {
     }
 
     @Test
-    void qos2IsWrittenOnceRecordedThenReleasedAndAResendIsNotWrittenAgain() {
+    void qos2IsAnsweredAfterItsWriteAndItsRecordAndAResendIsNotWrittenAgain() {
         InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100);
         received.persistent(true);
+        queues.holdStateWrites();
         publishes.onPublish(publish("home/door", 2, 7, "open"));
         publishes.onPublish(resend("home/door", 2, 7, "open"));
-        channel.runPendingTasks();
-        assertNull(channel.readOutbound(), "neither PUBREC nor a second write while the first write runs");
-        assertEquals(1, writer.writes().size());
-
         writer.write(0).succeed();
         channel.runPendingTasks();
+        assertNull(channel.readOutbound(), "no PUBREC before the packet id is recorded");
+        assertEquals(1, writer.writes().size(), "the resend during the write is not written");
+
+        assertEquals(1, queues.applyHeldStateWrites());
+        channel.runPendingTasks();
         assertReply(channel.readOutbound(), MqttMessageType.PUBREC, 7, 0);
-        assertEquals(Set.of(7), new SessionStore(queues).receivedQos2(CLIENT), "the packet id is recorded before PUBREC");
+        assertEquals(Set.of(7), new SessionStore(queues).receivedQos2(CLIENT));
 
         publishes.onPublish(resend("home/door", 2, 7, "open"));
         assertReply(channel.readOutbound(), MqttMessageType.PUBREC, 7, 0);
@@ -89,13 +91,49 @@ class InboundPublishesTest {
 
         publishes.onPubRel(7);
         channel.runPendingTasks();
+        assertNull(channel.readOutbound(), "no PUBCOMP before the release is recorded");
+        assertEquals(1, queues.applyHeldStateWrites());
+        channel.runPendingTasks();
         assertReply(channel.readOutbound(), MqttMessageType.PUBCOMP, 7, 0);
-        assertEquals(0, queues.stateCount(StateFamilies.PROGRESS), "the release is recorded before PUBCOMP");
+        assertEquals(0, queues.stateCount(StateFamilies.PROGRESS));
 
         publishes.onPublish(publish("home/door", 2, 7, "closed"));
         assertEquals(List.of("open", "closed"), writer.writes().stream().map(RecordingWriter.Write::payload).toList(),
             "after PUBCOMP the packet id names a new message [MQTT-4.3.3-13]");
         assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void aQos2IdWhoseRecordFailedIsRefusedAndFreeForTheNextMessage() {
+        InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100);
+        received.persistent(true);
+        queues.holdStateWrites();
+        publishes.onPublish(publish("home/door", 2, 4, "open"));
+        writer.write(0).succeed();
+        assertEquals(1, queues.failHeldStateWrites());
+        channel.runPendingTasks();
+        assertReply(channel.readOutbound(), MqttMessageType.PUBREC, 4, 0x80);
+
+        publishes.onPublish(publish("home/door", 2, 4, "closed"));
+        assertNull(channel.readOutbound(), "not taken for a resend of the refused message");
+        assertEquals(List.of("open", "closed"), writer.writes().stream().map(RecordingWriter.Write::payload).toList());
+    }
+
+    @Test
+    void aReleaseThatIsNotRecordedEndsTheConnectionWithoutPubcomp() {
+        InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100);
+        received.persistent(true);
+        publishes.onPublish(publish("home/door", 2, 3, "open"));
+        writer.write(0).succeed();
+        channel.runPendingTasks();
+        assertReply(channel.readOutbound(), MqttMessageType.PUBREC, 3, 0);
+
+        queues.holdStateWrites();
+        publishes.onPubRel(3);
+        assertEquals(1, queues.failHeldStateWrites());
+        channel.runPendingTasks();
+        assertDisconnect(channel.readOutbound(), 0x80);
+        assertFalse(channel.isOpen(), "the client sends PUBREL again on its next connection");
     }
 
     @Test
