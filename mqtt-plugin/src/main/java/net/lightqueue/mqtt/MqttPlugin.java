@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,9 +19,9 @@ import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.persistence.StateFamilies;
-import net.lightqueue.mqtt.publish.MessageWriter;
+import net.lightqueue.mqtt.publish.BrokerTopics;
+import net.lightqueue.mqtt.publish.CommitLogWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
-import net.lightqueue.mqtt.publish.RocketTopics;
 import net.lightqueue.mqtt.server.ConnectionRegistry;
 import net.lightqueue.mqtt.server.ConnectionServices;
 import net.lightqueue.mqtt.server.MqttServer;
@@ -93,8 +94,8 @@ public final class MqttPlugin implements BrokerPlugin {
         ReservedTopics reserved = new ReservedTopics(broker.getBrokerConfig().getBrokerClusterName(),
             broker.getBrokerConfig().getBrokerName());
         PublishServices publishing = new PublishServices(settings, access,
-            new RocketTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
-            new MessageWriter(context::messageStore, broker.getStoreHost()));
+            new BrokerTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
+            new CommitLogWriter(context::messageStore, broker.getStoreHost()));
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
         sessionTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -106,7 +107,7 @@ public final class MqttPlugin implements BrokerPlugin {
         SharedGroups shared = new SharedGroups(settings, dispatcher, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), store, shared,
-            sessionTimers, undeliverable),
+            sessionTimers, Clock.systemUTC(), undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();

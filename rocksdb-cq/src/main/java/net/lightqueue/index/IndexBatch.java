@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Changes that {@link LightQueueIndex#write} applies as ONE atomic RocksDB write: index entries
- * appended to any number of queues, derived-state puts and deletes, and the checkpoint. Offsets are assigned as entries are appended, so {@link #append} can return them;
- * they become visible to readers only when the batch is written.
+ * appended to any number of queues, derived-state puts and deletes, and the checkpoint.
+ * Offsets are assigned as entries are appended, so {@link #append} can return them; they
+ * become visible to readers only when the batch is written.
  *
  * <p>A batch belongs to the writer thread. Build and write one batch at a time: a batch built
  * before another write (or a retention run) is stale and is refused, because its offsets could

@@ -165,7 +165,8 @@ public final class ConnectProcessor {
         int requestedKeepAlive = header.keepAliveTimeSeconds();
         int keepAlive = effectiveKeepAlive(v5, requestedKeepAlive);
         ClientLimits limits = v5
-            ? new ClientLimits(receiveMaximum, maximumPacketSize, intProperty(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0))
+            ? new ClientLimits(receiveMaximum, maximumPacketSize,
+                intProperty(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0))
             : new ClientLimits(settings.inflightWindowV3(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
         connection.accepted(version, clientId, username, limits);
         long requestedExpiry = Integer.toUnsignedLong(intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0));
@@ -181,7 +182,10 @@ public final class ConnectProcessor {
             new SessionRequest(clientId, header.version(), header.isCleanSession(), expiry, will), ackProperties);
     }
 
-    /** Which UTF-8 string of the CONNECT other than the client id and will topic is invalid [MQTT-1.5.4-1, MQTT-1.5.4-2], or null. */
+    /**
+     * Which UTF-8 string of the CONNECT other than the client id and will topic is invalid
+     * [MQTT-1.5.4-1, MQTT-1.5.4-2], or null.
+     */
     private static InputProblem malformedString(MqttConnectVariableHeader header, MqttConnectPayload payload) {
         InputProblem problem = header.hasUserName() ? MqttStrings.problem(payload.userName()) : null;
         if (problem != null) {

@@ -7,7 +7,8 @@ import net.lightqueue.dispatch.ArrivalListener;
 
 /**
  * The one arrival listener of the server: passes "queue F grew" to the cursors on F and the
- * shared subscription groups reading F, which wake their sessions on their own event loops. Returns at once, as the dispatcher's signal thread requires.
+ * shared subscription groups reading F, which wake their sessions on their own event loops.
+ * Returns at once, as the dispatcher's signal thread requires.
  */
 public final class ArrivalRouter implements ArrivalListener {
 

@@ -45,7 +45,10 @@ final class OutboundPublish {
         return properties;
     }
 
-    /** Seconds left of the message's expiry interval, counted from when it was stored: 0 once expired, -1 when it never expires. */
+    /**
+     * Seconds left of the message's expiry interval, counted from when it was stored: 0 once
+     * expired, -1 when it never expires.
+     */
     static long remainingSeconds(StoredMessage message, long nowMillis) {
         long interval = StoredProperties.expiryIntervalSeconds(message.properties());
         return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);

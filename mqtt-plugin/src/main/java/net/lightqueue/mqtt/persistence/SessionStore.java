@@ -102,8 +102,9 @@ public final class SessionStore {
 
     /**
      * Withdraws all of a session's subscriptions; the returned changes remove its will,
-     * progress, received QoS 2 packet ids and shared subscriptions, and the caller adds what becomes of the session record. Subscriptions go first:
-     * a crash in between leaves a session record that the next start discards again.
+     * progress, received QoS 2 packet ids and shared subscriptions, and the caller adds what
+     * becomes of the session record. Subscriptions go first: a crash in between leaves a
+     * session record that the next start discards again.
      */
     public CompletableFuture<StateChanges> discard(String clientId) {
         return subscriptions.unsubscribeAll(clientId).thenApply(done -> {

@@ -10,13 +10,13 @@ import java.util.Set;
 public final class StateFamilies {
 
     /** Per client: its {@link SessionRecord}. */
-    static final String SESSIONS = "sessions";
+    public static final String SESSIONS = "sessions";
     /** Per client and filter: its {@link ProgressRecord}; per client and packet id: a received QoS 2 publish. */
-    static final String PROGRESS = "progress";
+    public static final String PROGRESS = "progress";
     /** Per client: its {@link WillRecord}. */
-    static final String WILLS = "wills";
+    public static final String WILLS = "wills";
     /** Shared subscription groups: members and their {@link GroupCursorRecord}. */
-    static final String SHARED = "shared";
+    public static final String SHARED = "shared";
 
     public static final Set<String> ALL = Set.of(SESSIONS, PROGRESS, WILLS, SHARED);
 

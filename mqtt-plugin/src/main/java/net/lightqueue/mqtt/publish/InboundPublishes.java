@@ -200,7 +200,8 @@ public final class InboundPublishes {
                 ack.outcome = outcome;
                 if (!outcome.ok()) {
                     LOG.warn("mqtt publish to '{}' from {} was not stored: {}", topic, connection, outcome.status());
-                    ack.outcome = new MessageWriter.Outcome(outcome.reasonCode(), "the broker did not store the message: " + outcome.status());
+                    ack.outcome = new MessageWriter.Outcome(outcome.reasonCode(),
+                        "the broker did not store the message: " + outcome.status());
                 }
                 sendCompletedAcks();
             }));

@@ -52,11 +52,22 @@ public final class ReceivedQos2 {
         return packetIds.contains(packetId);
     }
 
-    /** The publish was stored: completes once the id is recorded, so PUBREC may be sent. */
+    /**
+     * The publish was stored: completes once the id is recorded, so PUBREC may be sent. When the
+     * record fails the id is forgotten: PUBREC refuses the message, so the client may use the id
+     * for its next one, which must not be taken for a resend.
+     */
     public CompletableFuture<?> add(int packetId) {
         packetIds.add(packetId);
-        return persistent ? logged(store.write(new StateChanges().receivedQos2(clientId, packetId, true)),
-            "received QoS 2 packet id " + packetId) : CompletableFuture.completedFuture(null);
+        if (!persistent) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return logged(store.write(new StateChanges().receivedQos2(clientId, packetId, true)),
+            "received QoS 2 packet id " + packetId).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    packetIds.remove(packetId);
+                }
+            });
     }
 
     /** PUBREL came: completes once the id is forgotten in the commitlog too, so PUBCOMP may be sent. */

@@ -1,30 +1,10 @@
 package net.lightqueue.mqtt.publish;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import net.lightqueue.dispatch.topic.RocketTopicNames;
-import net.lightqueue.dispatch.topic.Topics;
-import net.lightqueue.mqtt.topic.ReservedTopics;
-import org.apache.rocketmq.broker.BrokerController;
-import org.apache.rocketmq.broker.topic.TopicConfigManager;
-import org.apache.rocketmq.common.TopicConfig;
-import org.apache.rocketmq.common.constant.PermName;
-import org.apache.rocketmq.logging.org.slf4j.Logger;
-import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
-
-/**
- * Maps an MQTT topic to the RocketMQ topic ({@link RocketTopicNames}: its first level, encoded)
- * and queue (a hash of the MQTT topic, so one MQTT topic keeps its order in one queue), creating
- * the RocketMQ topic when auto-creation is on. Topics RocketMQ reserves are {@link
- * Target#forbidden() forbidden}, whether or not they exist.
- */
-public final class RocketTopics {
-
-    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.publish");
+/** Where the publishes to an MQTT topic go in RocketMQ: the first-level topic and a queue of it. */
+public interface RocketTopics {
 
     /** Where a publish goes, or why it cannot: {@code forbidden} when no client may ever publish there. */
-    public record Target(String topic, int queueId, String problem, boolean forbidden) {
+    record Target(String topic, int queueId, String problem, boolean forbidden) {
 
         public static Target of(String topic, int queueId) {
             return new Target(topic, queueId, null, false);
@@ -35,56 +15,5 @@ public final class RocketTopics {
         }
     }
 
-    private final TopicConfigManager topicConfigs;
-    private final BrokerController broker;
-    private final ReservedTopics reserved;
-    private final boolean autoCreate;
-    private final Executor registration;
-    private final Set<String> loggedProblems = ConcurrentHashMap.newKeySet();
-
-    /** @param registration runs the name server registration of created topics, which may block */
-    public RocketTopics(BrokerController broker, ReservedTopics reserved, boolean autoCreate, Executor registration) {
-        this.broker = broker;
-        this.topicConfigs = broker.getTopicConfigManager();
-        this.reserved = reserved;
-        this.autoCreate = autoCreate;
-        this.registration = registration;
-    }
-
-    public Target resolve(String mqttTopic) {
-        String firstLevel = Topics.firstLevel(mqttTopic);
-        String topic = RocketTopicNames.of(firstLevel);
-        String forbidden = reserved.publishProblem(firstLevel, topic);
-        if (forbidden != null) {
-            return new Target(topic, -1, forbidden, true);
-        }
-        TopicConfig config = topicConfigs.selectTopicConfig(topic);
-        if (config == null) {
-            if (!autoCreate) {
-                return refused(topic, "RocketMQ topic '" + topic + "' does not exist and mqttAutoCreateTopics=false");
-            }
-            config = create(topic);
-        }
-        if (!PermName.isWriteable(config.getPerm()) || config.getWriteQueueNums() <= 0) {
-            return refused(topic, "RocketMQ topic '" + topic + "' is not writable");
-        }
-        return Target.of(topic, Math.floorMod(mqttTopic.hashCode(), config.getWriteQueueNums()));
-    }
-
-    private TopicConfig create(String topic) {
-        int queues = broker.getBrokerConfig().getDefaultTopicQueueNums();
-        TopicConfig created = topicConfigs.createTopicIfAbsent(
-            new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE), false);
-        LOG.info("created RocketMQ topic '{}' with {} queues for MQTT publishes", topic, queues);
-        // Registration may wait on the name servers; never on an event loop.
-        registration.execute(() -> broker.registerIncrementBrokerData(created, topicConfigs.getDataVersion()));
-        return created;
-    }
-
-    private Target refused(String topic, String problem) {
-        if (loggedProblems.size() < 10_000 && loggedProblems.add(topic)) {
-            LOG.warn("MQTT publishes to RocketMQ topic '{}' are refused: {}", topic, problem);
-        }
-        return new Target(topic, -1, problem, false);
-    }
+    Target resolve(String mqttTopic);
 }

@@ -144,7 +144,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (session != null) {
                     session.detach();
                 }
-                previous.connection().disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(), "taken over by a new connection with the same client id");
+                previous.connection().disconnect(Disconnect.SESSION_TAKEN_OVER.byteValue(),
+                    "taken over by a new connection with the same client id");
                 taken.complete(session);
             });
         } catch (RejectedExecutionException stopping) {

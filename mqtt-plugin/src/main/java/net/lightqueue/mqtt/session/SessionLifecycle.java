@@ -67,7 +67,7 @@ public final class SessionLifecycle {
 
     private CompletableFuture<Opened> openNow(SessionRequest request, Session previous) {
         String clientId = request.clientId();
-        long now = System.currentTimeMillis();
+        long now = services.clock().millis();
         SessionRecord existing = store.session(clientId);
         boolean expired = previous == null && existing != null && !existing.connected() && existing.expiresAt() <= now;
         CompletableFuture<Void> willsDue = CompletableFuture.completedFuture(null);
@@ -145,7 +145,7 @@ public final class SessionLifecycle {
             if (expiry == 0) {
                 return end(clientId, will);
             }
-            SessionRecord disconnected = connectedRecord.disconnected(System.currentTimeMillis(), expiry);
+            SessionRecord disconnected = connectedRecord.disconnected(services.clock().millis(), expiry);
             changes.session(clientId, disconnected);
             CompletableFuture<Void> willDone = CompletableFuture.completedFuture(null);
             if (will == null || will.delaySeconds() == 0) {
@@ -171,7 +171,7 @@ public final class SessionLifecycle {
             records.add(record);
         });
         sessions.set(clientIds.size());
-        long now = System.currentTimeMillis();
+        long now = services.clock().millis();
         int lost = 0;
         for (int i = 0; i < clientIds.size(); i++) {
             String clientId = clientIds.get(i);
@@ -198,7 +198,7 @@ public final class SessionLifecycle {
     }
 
     private void scheduleTimers(String clientId, SessionRecord disconnected, WillRecord will) {
-        long now = System.currentTimeMillis();
+        long now = services.clock().millis();
         long epoch = disconnected.epoch();
         if (will != null) {
             // The will waits for its delay, or for the end of the session if that comes first.
@@ -219,7 +219,7 @@ public final class SessionLifecycle {
 
     private CompletableFuture<Void> expiryDue(String clientId, long epoch) {
         SessionRecord current = store.session(clientId);
-        if (!stillDisconnected(clientId, epoch) || current.expiresAt() > System.currentTimeMillis()) {
+        if (!stillDisconnected(clientId, epoch) || current.expiresAt() > services.clock().millis()) {
             return CompletableFuture.completedFuture(null);
         }
         LOG.info("session of client '{}' expired", clientId);

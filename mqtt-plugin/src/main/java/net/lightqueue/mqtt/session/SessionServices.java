@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.session;
 
+import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.delivery.QueueCursors;
@@ -12,9 +13,10 @@ import net.lightqueue.mqtt.shared.SharedGroups;
  *
  * @param cursors opens the cursors of subscriptions
  * @param timers the one thread of session timers (progress batches, expiry, will delays) and state steps
+ * @param clock what disconnect times, expiry and will delays are measured with
  * @param undeliverable where every session's deliveries count the messages they had to skip
  */
 public record SessionServices(MqttSettings settings, QueueCursors cursors, SessionStore store, SharedGroups shared,
-                              ScheduledExecutorService timers,
+                              ScheduledExecutorService timers, Clock clock,
                               UndeliverableMessages undeliverable) {
 }

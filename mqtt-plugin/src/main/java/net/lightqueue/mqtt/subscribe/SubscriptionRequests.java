@@ -92,7 +92,8 @@ public final class SubscriptionRequests {
             ShareName share = null;
             if (ShareName.isShared(filter)) {
                 if (subscription.option().isNoLocal()) {
-                    connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(), "No Local on a shared subscription [MQTT-3.8.3-4]");
+                    connection.disconnect(Disconnect.PROTOCOL_ERROR.byteValue(),
+                        "No Local on a shared subscription [MQTT-3.8.3-4]");
                     return;
                 }
                 InputProblem shareProblem = ShareName.problem(filter);
@@ -132,7 +133,8 @@ public final class SubscriptionRequests {
         }
         CompletableFuture.allOf(codes.toArray(CompletableFuture[]::new)).whenCompleteAsync((done, failure) -> {
             int[] reasonCodes = codes.stream().mapToInt(CompletableFuture::join).toArray();
-            connection.send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+            connection.send(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(reasonCodes)));
             owedRetained.forEach(filter -> session.oweRetained(filter, retained.retained(filter)));
@@ -216,12 +218,14 @@ public final class SubscriptionRequests {
         List<CompletableFuture<Short>> codes = new ArrayList<>(filters.size());
         for (String filter : filters) {
             if (TopicNames.filterProblem(filter, settings.maxTopicLength()) != null) {
-                codes.add(CompletableFuture.completedFuture((short) (MqttReasonCodes.UnsubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF)));
+                codes.add(CompletableFuture.completedFuture(
+                    (short) (MqttReasonCodes.UnsubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF)));
                 continue;
             }
             CompletableFuture<Void> removed = remove(session, filter);
             if (removed == null) {
-                codes.add(CompletableFuture.completedFuture((short) MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue()));
+                codes.add(CompletableFuture.completedFuture(
+                    (short) MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue()));
             } else {
                 codes.add(removed
                     .thenApply(done -> (short) 0)
@@ -232,7 +236,8 @@ public final class SubscriptionRequests {
             }
         }
         CompletableFuture.allOf(codes.toArray(CompletableFuture[]::new)).whenCompleteAsync((done, failure) ->
-            connection.send(new MqttUnsubAckMessage(new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+            connection.send(new MqttUnsubAckMessage(
+                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttUnsubAckPayload(codes.stream().map(CompletableFuture::join).toList()))),
             connection.channel().eventLoop());

@@ -15,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class ConnectGateTest {
     }
 
     private static MqttMessage connect() {
-        return MqttMessageBuilders.connect().clientId("c").protocolVersion(io.netty.handler.codec.mqtt.MqttVersion.MQTT_5).build();
+        return MqttMessageBuilders.connect().clientId("c").protocolVersion(MqttVersion.MQTT_5).build();
     }
 
     private static MqttMessage connAck(MqttConnectReturnCode code) {
