@@ -18,7 +18,7 @@ import net.lightqueue.mqtt.persistence.GroupCursorRecord;
  * queue. Messages are assigned to members as they have room in their windows (round robin,
  * or all to one member with {@link ShareStrategy#STICKY}); what a leaving member did not
  * complete is assigned again to the others. The group holds no message beyond what is
- * assigned and one read batch, so its heap is bounded by its members' windows. Members call
+ * assigned, so its heap is bounded by its members' windows. Members call
  * in from their own event loops; all state is guarded by the group.
  */
 final class SharedGroup implements QueueWatcher {
@@ -31,7 +31,10 @@ final class SharedGroup implements QueueWatcher {
     private final List<SharedCursor> members = new ArrayList<>();
     /** Offsets to assign again before reading on: left by members, or unfinished before a restart. */
     private final TreeSet<Long> returned = new TreeSet<>();
-    /** Read from the queue and not yet assigned: at most one read batch. */
+    /**
+     * Read from the queue and not yet assigned. Empty between calls: a read takes no more than
+     * the members have room for, and all of it is assigned in the same call.
+     */
     private final ArrayDeque<StoredMessage> readAhead = new ArrayDeque<>();
     private long nextOffset;
     private long knownEnd;
@@ -91,7 +94,8 @@ final class SharedGroup implements QueueWatcher {
     }
 
     synchronized boolean mayHaveMessages(SharedCursor member) {
-        return !member.assigned.isEmpty() || hasUnassigned() && credit(member) > 0;
+        return !member.assigned.isEmpty() || hasUnassigned() && credit(member) > 0
+            && (strategy != ShareStrategy.STICKY || members.indexOf(member) == 0); // sticky: only the first gets more
     }
 
     /** Assigns what members have room for, then hands this member at most {@code count} of its messages. */
@@ -130,7 +134,6 @@ final class SharedGroup implements QueueWatcher {
 
     synchronized GroupCursorRecord snapshot() {
         TreeSet<Long> outstanding = new TreeSet<>(returned);
-        readAhead.forEach(message -> outstanding.add(message.queueOffset()));
         members.forEach(member -> outstanding.addAll(member.outstanding));
         completed = 0;
         return new GroupCursorRecord(nextOffset, List.copyOf(outstanding));
