@@ -287,21 +287,24 @@ public final class Deliverer {
         }
         MqttProperties properties = connection.isV5()
             ? OutboundPublish.properties(message, subscriptionIds, remaining) : MqttProperties.NO_PROPERTIES;
-        // Counted with the full topic and room for an alias property: never below the real size.
-        int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
-            + (connection.isV5() ? 3 : 0);
-        if (size > connection.limits().maximumPacketSize()) {
-            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-25]
-        }
         String topicName = topic;
         int alias = aliases.known(topic);
-        if (alias != 0) {
-            topicName = ""; // the client knows the alias [MQTT-3.3.2-12]
+        boolean newAlias = alias == 0;
+        if (newAlias) {
+            alias = aliases.next();
         } else {
-            alias = aliases.assign(topic);
+            topicName = ""; // the client knows the alias (MQTT 5 section 3.3.2.3.4)
         }
         if (alias != 0) {
             properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
+        }
+        // Counted as encoded, alias included: it may make a length field one byte longer.
+        int size = OutboundPublish.size(topicName, qos, properties, message.body().length, connection.isV5());
+        if (size > connection.limits().maximumPacketSize()) {
+            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-24]
+        }
+        if (newAlias && alias != 0) {
+            aliases.assign(topic); // only once the PUBLISH that tells the client goes out
         }
         connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
         return Sent.YES;

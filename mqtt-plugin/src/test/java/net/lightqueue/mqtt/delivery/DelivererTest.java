@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
@@ -21,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -351,6 +355,33 @@ class DelivererTest {
         assertEquals(1, undeliverable.count());
         assertEquals(1, cursor.completed());
         assertEquals(2, cursor.nextOffset());
+    }
+
+    /**
+     * The size checked against the client's Maximum Packet Size is that of the PUBLISH as
+     * encoded, topic alias included, also where the alias makes the Remaining Length take one
+     * more byte [MQTT-3.1.2-24].
+     */
+    @Test
+    void noEncodedPublishIsLargerThanTheMaximumPacketSizeWhenItCarriesATopicAlias() {
+        int maximum = 131;
+        List<Integer> sentBodies = new ArrayList<>();
+        for (int bodyLength = 100; bodyLength <= 140; bodyLength++) {
+            channel = new EmbeddedChannel(MqttEncoder.INSTANCE);
+            CodecVersion.keep(channel, MqttVersion.MQTT_5);
+            Deliverer deliverer = connect(MqttVersion.MQTT_5, new ClientLimits(10, maximum, 1));
+            deliver(deliverer, cursorWith("t/#", 0,
+                ListCursor.withBody(message("t/a", 0, 10), new byte[bodyLength])));
+            ByteBuf encoded = channel.readOutbound();
+            if (encoded != null) {
+                sentBodies.add(bodyLength);
+                assertTrue(encoded.readableBytes() <= maximum,
+                    "a body of " + bodyLength + " bytes went out in " + encoded.readableBytes() + " bytes");
+                encoded.release();
+            }
+        }
+        // 2 + 3 topic bytes, 1 property length, 3 alias bytes: up to 127 a 1-byte Remaining Length.
+        assertEquals(IntStream.rangeClosed(100, 119).boxed().toList(), sentBodies);
     }
 
     /** No Local: a subscription gets no message its own client published [MQTT-3.8.3-3]. */
