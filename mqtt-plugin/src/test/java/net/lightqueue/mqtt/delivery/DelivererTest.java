@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.delivery;
 
 import static net.lightqueue.mqtt.delivery.ListCursor.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The deliverer over an embedded channel: what it writes, in what order, and what it tells the
  * cursors. Packets are compared as one line each: {@code PUBLISH <topic name> [<body>] q<qos>
- * #<packet id> dup retain}, {@code PUBREL #<packet id> <reason code>}.
+ * #<packet id> dup retain}, {@code PUBREL #<packet id> <reason code>}, {@code DISCONNECT <reason code>}.
  */
 class DelivererTest {
 
@@ -82,6 +84,9 @@ class DelivererTest {
                 + (qos > 0 ? " #" + publish.variableHeader().packetId() : "")
                 + (publish.fixedHeader().isDup() ? " dup" : "")
                 + (publish.fixedHeader().isRetain() ? " retain" : "");
+        }
+        if (packet.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader reason) {
+            return packet.fixedHeader().messageType() + String.format(" 0x%02x", reason.reasonCode() & 0xFF);
         }
         MqttPubReplyMessageVariableHeader reply = (MqttPubReplyMessageVariableHeader) packet.variableHeader();
         return packet.fixedHeader().messageType() + " #" + reply.messageId()
@@ -204,6 +209,23 @@ class DelivererTest {
         assertEquals(1, inflight.size());
     }
 
+    /** PUBREL only follows a recorded release: a release that cannot be recorded ends the connection with 0x80. */
+    @Test
+    void aReleaseThatCannotBeRecordedDisconnectsWithoutPubRel() {
+        Deliverer deliverer = connectV5(10);
+        ListCursor cursor = cursorWith("t/#", 2, message("t/1", 2, 10));
+        deliver(deliverer, cursor);
+        written();
+
+        deliverer.onPubRec(1, (byte) 0);
+        cursor.releases.get(0).completeExceptionally(new IllegalStateException("store unavailable"));
+
+        assertEquals(List.of("DISCONNECT 0x80"), writtenLines());
+        assertFalse(channel.isOpen());
+        assertEquals(0, cursor.completed(), "the delivery stays for the next connection");
+        assertEquals(1, inflight.size());
+    }
+
     /** A PUBREC with a reason code of 0x80 or more ends the flow: no PUBREL, and the window slot is free [MQTT-3.3.4-9]. */
     @Test
     void pubRecWithAFailureReasonCodeEndsTheFlowWithoutPubRel() {
@@ -258,6 +280,21 @@ class DelivererTest {
         second.onPubComp(2);
         assertEquals(2, cursor.completed());
         assertEquals(List.of(3), inflight.inOrder().stream().map(entry -> entry.packetId).toList());
+    }
+
+    /** A retained message sent on subscribe and resent keeps RETAIN, and gets DUP [MQTT-3.3.1-1]. */
+    @Test
+    void aResentRetainedMessageKeepsRetain() {
+        Deliverer first = connectV5(10);
+        ListCursor cursor = ListCursor.subscription("t/#", 1);
+        first.owe(cursor, List.of(message("t/kept", 1, 5)));
+        deliver(first, cursor);
+        assertEquals(List.of("PUBLISH t/kept [t/kept] q1 #1 retain"), writtenLines());
+
+        channel = new EmbeddedChannel();
+        connectV5(10).resendInflight();
+
+        assertEquals(List.of("PUBLISH t/kept [t/kept] q1 #1 dup retain"), writtenLines());
     }
 
     /** A resent delivery whose message expired meanwhile is not sent again and ends [MQTT-3.3.2-5]. */
@@ -382,6 +419,28 @@ class DelivererTest {
         }
         // 2 + 3 topic bytes, 1 property length, 3 alias bytes: up to 127 a 1-byte Remaining Length.
         assertEquals(IntStream.rangeClosed(100, 119).boxed().toList(), sentBodies);
+    }
+
+    /**
+     * A topic alias is the client's once a PUBLISH told it: a message skipped as too large
+     * assigns none, and one that fits only without the topic name goes out once the alias is known.
+     */
+    @Test
+    void topicAliasesAreAssignedOnlyByPublishesThatGoOut() {
+        String topic = "t/" + "x".repeat(40);
+        Deliverer deliverer = connect(MqttVersion.MQTT_5, new ClientLimits(10, 60, 1));
+        ListCursor cursor = cursorWith("t/#", 0, ListCursor.withBody(message(topic, 0, 10), new byte[20]),
+            ListCursor.withBody(message(topic, 0, 20), new byte[1]),
+            ListCursor.withBody(message(topic, 0, 30), new byte[20]));
+
+        deliver(deliverer, cursor);
+
+        List<MqttMessage> written = written();
+        assertEquals(List.of("PUBLISH " + topic + " [\0] q0", "PUBLISH  [" + "\0".repeat(20) + "] q0"),
+            written.stream().map(DelivererTest::line).toList());
+        assertEquals(List.of(1, 1), written.stream()
+            .map(packet -> integerProperty(packet, MqttPropertyType.TOPIC_ALIAS)).toList());
+        assertEquals(1, undeliverable.count());
     }
 
     /** No Local: a subscription gets no message its own client published [MQTT-3.8.3-3]. */
