@@ -110,6 +110,12 @@ class DelivererTest {
         return cursor;
     }
 
+    /** A QoS 1 message stored 10 s ago with a Message Expiry Interval of {@code intervalSeconds}. */
+    private static StoredMessage expiring(String topic, long intervalSeconds, long commitLogOffset) {
+        return message(topic, 1, commitLogOffset, "publisher", System.currentTimeMillis() - 10_000,
+            Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, Long.toString(intervalSeconds)));
+    }
+
     /** The server sends no more than Receive Maximum unacknowledged QoS 1/2 PUBLISH packets [MQTT-3.3.4-9]. */
     @Test
     void receiveMaximumBoundsUnacknowledgedPublishesAndPubAckFreesASlot() {
@@ -348,12 +354,6 @@ class DelivererTest {
         }
     }
 
-    /** A QoS 1 message stored 10 s ago with a Message Expiry Interval of {@code intervalSeconds}. */
-    private static StoredMessage expiring(String topic, long intervalSeconds, long commitLogOffset) {
-        return message(topic, 1, commitLogOffset, "publisher", System.currentTimeMillis() - 10_000,
-            Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, Long.toString(intervalSeconds)));
-    }
-
     /**
      * A message whose expiry interval passed is not sent [MQTT-3.3.2-5] and its delivery ends;
      * one still valid carries the interval left, not the one published [MQTT-3.3.2-6].
@@ -374,6 +374,20 @@ class DelivererTest {
         assertNull(integerProperty(written.get(1), MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL));
         assertEquals(1, cursor.completed(), "the expired message's delivery ended");
         assertEquals(2, inflight.size(), "only the sent messages await PUBACK");
+    }
+
+    /** A v3.1.1 client gets no MQTT 5 properties, and no message whose expiry interval passed either. */
+    @Test
+    void aV311ClientGetsNoPropertiesAndNoExpiredMessage() {
+        Deliverer deliverer = connect(MqttVersion.MQTT_3_1_1, new ClientLimits(10, NO_LIMIT, 0));
+        ListCursor cursor = new ListCursor("t/#", new SubscriptionOptions(1, false, false, 0, 3));
+        cursor.arrive(expiring("t/expired", 5, 10)).arrive(expiring("t/valid", 100, 20));
+
+        deliver(deliverer, cursor);
+
+        List<MqttMessage> written = written();
+        assertEquals(List.of("PUBLISH t/valid [t/valid] q1 #2"), written.stream().map(DelivererTest::line).toList());
+        assertTrue(properties(written.get(0)).isEmpty());
     }
 
     /**
