@@ -36,14 +36,10 @@ final class ListCursor implements Cursor {
 
     /** A subscription granted {@code qos}, without further options. */
     static ListCursor subscription(String filter, int qos) {
-        return new ListCursor(filter, options(qos));
+        return new ListCursor(filter, new SubscriptionOptions(qos, false, false, 0, 0));
     }
 
-    static SubscriptionOptions options(int qos) {
-        return new SubscriptionOptions(qos, false, false, 0, 0);
-    }
-
-    /** A message published now by {@code clientId} at {@code qos}, body = its topic; not yet in a queue. */
+    /** A message published now at {@code qos} by another client, body = its topic; not yet in a queue. */
     static StoredMessage message(String topic, int qos, long commitLogOffset) {
         return message(topic, qos, commitLogOffset, "publisher", System.currentTimeMillis(), Map.of());
     }
