@@ -38,6 +38,8 @@ public final class Deliverer {
     private final CursorMerge merge;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
+    /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
+    private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>();
 
     private record Owed(Cursor cursor, StoredMessage message) {
     }
@@ -61,16 +63,41 @@ public final class Deliverer {
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
-    /** Resends what the previous connection left unacknowledged, with DUP set [MQTT-4.4.0-1]. */
+    /**
+     * Resends what the previous connection left unacknowledged, in order, with DUP set
+     * [MQTT-4.4.0-1]: PUBLISH packets within this connection's Receive Maximum [MQTT-3.3.4-9],
+     * the rest from {@link #deliver} as acknowledgements free slots, before new messages.
+     */
     public void resendInflight() {
-        for (Iterator<Inflight.Entry> entries = inflight.inOrder().iterator(); entries.hasNext(); ) {
+        toResend.addAll(inflight.inOrder());
+        resend();
+    }
+
+    private void resend() {
+        int awaited = inflight.size();
+        for (Inflight.Entry entry : toResend) {
+            if (inflight.get(entry.packetId) == entry) {
+                awaited--; // not yet sent on this connection
+            }
+        }
+        for (Iterator<Inflight.Entry> entries = toResend.iterator(); entries.hasNext(); ) {
             Inflight.Entry entry = entries.next();
-            if (entry.released) {
+            if (inflight.get(entry.packetId) != entry) {
+                entries.remove(); // ended meanwhile
+            } else if (entry.released) {
+                // Not a PUBLISH: never held back by Receive Maximum [MQTT-3.3.4-10].
                 connection.channel().write(Replies.pubReply(MqttMessageType.PUBREL, entry.packetId, (byte) 0));
-            } else if (!write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
-                entry.subscriptionIds, entry.packetId, true)) {
-                entries.remove(); // expired meanwhile, or too large for this connection's client
-                completed(entry);
+                entries.remove();
+                awaited++;
+            } else if (awaited < connection.limits().receiveMaximum()) {
+                entries.remove();
+                if (write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
+                    entry.subscriptionIds, entry.packetId, true)) {
+                    awaited++;
+                } else {
+                    inflight.remove(entry.packetId); // expired meanwhile, or too large for this connection's client
+                    completed(entry);
+                }
             }
         }
         connection.channel().flush();
@@ -93,6 +120,12 @@ public final class Deliverer {
      */
     public void deliver(Collection<Cursor> merged, Collection<Cursor> separate) {
         Channel channel = connection.channel();
+        if (!toResend.isEmpty()) {
+            resend();
+            if (!toResend.isEmpty()) {
+                return;
+            }
+        }
         deliverRetained(channel);
         boolean progressed = retained.isEmpty();
         merge.cursors(merged);

@@ -288,6 +288,38 @@ class DelivererTest {
         assertEquals(List.of(3), inflight.inOrder().stream().map(entry -> entry.packetId).toList());
     }
 
+    /**
+     * Receive Maximum is the new connection's: what the previous one left unacknowledged is
+     * resent within it [MQTT-3.3.4-9], the rest as acknowledgements free slots, before new
+     * messages; a PUBREL is never held back [MQTT-3.3.4-10].
+     */
+    @Test
+    void unacknowledgedDeliveriesAreResentWithinTheNewConnectionsReceiveMaximum() {
+        Deliverer first = connectV5(10);
+        ListCursor cursor = cursorWith("t/#", 2, message("t/1", 1, 10), message("t/2", 1, 20), message("t/3", 1, 30),
+            message("t/4", 2, 40));
+        deliver(first, cursor);
+        first.onPubRec(4, (byte) 0);
+        cursor.releases.get(0).complete(null);
+        written();
+        cursor.arrive(message("t/5", 1, 50));
+
+        channel = new EmbeddedChannel();
+        Deliverer second = connectV5(2);
+        second.resendInflight();
+        deliver(second, cursor);
+        assertEquals(List.of("PUBLISH t/1 [t/1] q1 #1 dup", "PUBLISH t/2 [t/2] q1 #2 dup", "PUBREL #4 0x00"),
+            writtenLines());
+
+        second.onPubAck(1);
+        second.onPubComp(4);
+        deliver(second, cursor);
+        assertEquals(List.of("PUBLISH t/3 [t/3] q1 #3 dup"), writtenLines());
+        second.onPubAck(2);
+        deliver(second, cursor);
+        assertEquals(List.of("PUBLISH t/5 [t/5] q1 #5"), writtenLines());
+    }
+
     /** A retained message sent on subscribe and resent keeps RETAIN, and gets DUP [MQTT-3.3.1-1]. */
     @Test
     void aResentRetainedMessageKeepsRetain() {
