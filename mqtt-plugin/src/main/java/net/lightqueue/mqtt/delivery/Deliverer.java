@@ -38,6 +38,8 @@ public final class Deliverer {
     private final CursorMerge merge;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
+    /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
+    private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>();
 
     private record Owed(Cursor cursor, StoredMessage message) {
     }
@@ -61,16 +63,41 @@ public final class Deliverer {
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
-    /** Resends what the previous connection left unacknowledged, with DUP set [MQTT-4.4.0-1]. */
+    /**
+     * Resends what the previous connection left unacknowledged, in order, with DUP set
+     * [MQTT-4.4.0-1]: PUBLISH packets within this connection's Receive Maximum [MQTT-3.3.4-9],
+     * the rest from {@link #deliver} as acknowledgements free slots, before new messages.
+     */
     public void resendInflight() {
-        for (Iterator<Inflight.Entry> entries = inflight.inOrder().iterator(); entries.hasNext(); ) {
+        toResend.addAll(inflight.inOrder());
+        resend();
+    }
+
+    private void resend() {
+        int awaited = inflight.size();
+        for (Inflight.Entry entry : toResend) {
+            if (inflight.get(entry.packetId) == entry) {
+                awaited--; // not yet sent on this connection
+            }
+        }
+        for (Iterator<Inflight.Entry> entries = toResend.iterator(); entries.hasNext(); ) {
             Inflight.Entry entry = entries.next();
-            if (entry.released) {
+            if (inflight.get(entry.packetId) != entry) {
+                entries.remove(); // ended meanwhile
+            } else if (entry.released) {
+                // Not a PUBLISH: never held back by Receive Maximum [MQTT-3.3.4-10].
                 connection.channel().write(Replies.pubReply(MqttMessageType.PUBREL, entry.packetId, (byte) 0));
-            } else if (!write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
-                entry.subscriptionIds, entry.packetId, true)) {
-                entries.remove(); // expired meanwhile, or too large for this connection's client
-                completed(entry);
+                entries.remove();
+                awaited++;
+            } else if (awaited < connection.limits().receiveMaximum()) {
+                entries.remove();
+                if (write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
+                    entry.subscriptionIds, entry.packetId, true)) {
+                    awaited++;
+                } else {
+                    inflight.remove(entry.packetId); // expired meanwhile, or too large for this connection's client
+                    completed(entry);
+                }
             }
         }
         connection.channel().flush();
@@ -93,6 +120,12 @@ public final class Deliverer {
      */
     public void deliver(Collection<Cursor> merged, Collection<Cursor> separate) {
         Channel channel = connection.channel();
+        if (!toResend.isEmpty()) {
+            resend();
+            if (!toResend.isEmpty()) {
+                return;
+            }
+        }
         deliverRetained(channel);
         boolean progressed = retained.isEmpty();
         merge.cursors(merged);
@@ -287,21 +320,24 @@ public final class Deliverer {
         }
         MqttProperties properties = connection.isV5()
             ? OutboundPublish.properties(message, subscriptionIds, remaining) : MqttProperties.NO_PROPERTIES;
-        // Counted with the full topic and room for an alias property: never below the real size.
-        int size = OutboundPublish.size(topic, qos, properties, message.body().length, connection.isV5())
-            + (connection.isV5() ? 3 : 0);
-        if (size > connection.limits().maximumPacketSize()) {
-            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-25]
-        }
         String topicName = topic;
         int alias = aliases.known(topic);
-        if (alias != 0) {
-            topicName = ""; // the client knows the alias [MQTT-3.3.2-12]
+        boolean newAlias = alias == 0;
+        if (newAlias) {
+            alias = aliases.next();
         } else {
-            alias = aliases.assign(topic);
+            topicName = ""; // the client knows the alias (MQTT 5 section 3.3.2.3.4)
         }
         if (alias != 0) {
             properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
+        }
+        // Counted as encoded, alias included: it may make a length field one byte longer.
+        int size = OutboundPublish.size(topicName, qos, properties, message.body().length, connection.isV5());
+        if (size > connection.limits().maximumPacketSize()) {
+            return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-24]
+        }
+        if (newAlias && alias != 0) {
+            aliases.assign(topic); // only once the PUBLISH that tells the client goes out
         }
         connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
         return Sent.YES;

@@ -22,13 +22,13 @@ final class OutboundTopicAliases {
         return aliasByTopic.getOrDefault(topic, 0);
     }
 
-    /** A new alias for the topic (the PUBLISH carrying it must also carry the topic), or 0 when none is left. */
-    int assign(String topic) {
-        if (aliasByTopic.size() >= maximum) {
-            return 0;
-        }
-        int alias = aliasByTopic.size() + 1;
-        aliasByTopic.put(topic, alias);
-        return alias;
+    /** The alias {@link #assign} gives the next topic, or 0 when none is left. */
+    int next() {
+        return aliasByTopic.size() < maximum ? aliasByTopic.size() + 1 : 0;
+    }
+
+    /** Gives the topic the {@link #next} alias, which is not 0; the PUBLISH carrying it must also carry the topic. */
+    void assign(String topic) {
+        aliasByTopic.put(topic, next());
     }
 }
