@@ -224,9 +224,11 @@ public final class Session {
         }
     }
 
+    /** The client's PUBREC; one with a failure reason code ends the delivery and frees its place. */
     public void onPubRec(int packetId, byte reasonCode) {
         if (deliverer != null) {
             deliverer.onPubRec(packetId, reasonCode);
+            wake();
         }
     }
 

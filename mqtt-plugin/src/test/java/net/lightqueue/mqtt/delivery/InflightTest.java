@@ -37,7 +37,10 @@ class InflightTest {
         assertEquals(2, add(a, 1).packetId);
     }
 
-    /** A new PUBLISH gets a non-zero Packet Identifier that is currently unused [MQTT-2.2.1-4]: after 65535 come the lowest free ids. */
+    /**
+     * A new PUBLISH gets a non-zero Packet Identifier that is currently unused [MQTT-2.2.1-4]:
+     * after 65535 come the lowest free ids.
+     */
     @Test
     void packetIdsWrapAroundAfter65535SkippingIdsInUse() {
         inflight.restore(1, a, 0, message, 1, false, 0, false);
