@@ -20,17 +20,17 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
-import net.lightqueue.mqtt.message.StoredProperties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,7 +113,7 @@ class DelivererTest {
     /** A QoS 1 message stored 10 s ago with a Message Expiry Interval of {@code intervalSeconds}. */
     private static StoredMessage expiring(String topic, long intervalSeconds, long commitLogOffset) {
         return message(topic, 1, commitLogOffset, "publisher", System.currentTimeMillis() - 10_000,
-            Map.of(StoredProperties.MESSAGE_EXPIRY_INTERVAL, Long.toString(intervalSeconds)));
+            Map.of(MqttMessageProperties.MESSAGE_EXPIRY_INTERVAL, Long.toString(intervalSeconds)));
     }
 
     /** The server sends no more than Receive Maximum unacknowledged QoS 1/2 PUBLISH packets [MQTT-3.3.4-9]. */
@@ -451,7 +451,8 @@ class DelivererTest {
         List<Integer> sentBodies = new ArrayList<>();
         for (int bodyLength = 100; bodyLength <= 140; bodyLength++) {
             channel = new EmbeddedChannel(MqttEncoder.INSTANCE);
-            CodecVersion.keep(channel, MqttVersion.MQTT_5);
+            // What Netty's decoder sets from a CONNECT: the encoder reads the version there.
+            channel.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(MqttVersion.MQTT_5);
             Deliverer deliverer = connect(MqttVersion.MQTT_5, new ClientLimits(10, maximum, 1));
             deliver(deliverer, cursorWith("t/#", 0,
                 ListCursor.withBody(message("t/a", 0, 10), new byte[bodyLength])));
@@ -512,7 +513,7 @@ class DelivererTest {
     @Test
     void retainedMessagesOwedOnSubscribeGoFirstWithRetain() {
         Deliverer deliverer = connectV5(10);
-        Map<String, String> retainedFlag = Map.of(StoredProperties.RETAIN, "true");
+        Map<String, String> retainedFlag = Map.of(MqttMessageProperties.RETAIN, MqttMessageProperties.RETAIN_SET);
         ListCursor plain = cursorWith("t/#", 0,
             message("t/live", 0, 30, "publisher", System.currentTimeMillis(), retainedFlag));
         ListCursor asPublished = new ListCursor("r/#", new SubscriptionOptions(0, false, true, 0, 0));
