@@ -66,7 +66,8 @@ class MutualTlsTest {
     /**
      * mqttTlsClientAuth=optional, mqttTlsCertAsUsername=true and mqttAllowAnonymous=false (so a
      * client without any user name is refused): on the TLS listener the verified certificate's CN
-     * replaces the CONNECT user name and password; the plain TCP listener is unaffected.
+     * replaces the CONNECT user name and password on the TLS and wss listeners; the plain TCP
+     * listener is unaffected.
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,12 +75,14 @@ class MutualTlsTest {
 
         private MqttBroker certBroker;
         private int certTlsPort;
+        private int certWssPort;
 
         @BeforeAll
         void start() throws Exception {
             certTlsPort = MqttBroker.freePort();
+            certWssPort = MqttBroker.freePort();
             certBroker = MqttBroker.start(Files.createDirectories(dir.resolve("cert-as-username")),
-                "mqttTlsPort=" + certTlsPort, "mqttTlsCertFile=" + dir.resolve("server.pem"),
+                "mqttTlsPort=" + certTlsPort, "mqttWssPort=" + certWssPort, "mqttTlsCertFile=" + dir.resolve("server.pem"),
                 "mqttTlsKeyFile=" + dir.resolve("server.key"), "mqttTlsClientAuth=optional",
                 "mqttTlsTrustCertFile=" + dir.resolve("trusted-devices.pem"), "mqttTlsCertAsUsername=true",
                 "mqttAllowAnonymous=false");
@@ -95,7 +98,14 @@ class MutualTlsTest {
             MqttConnectOptions options = options(device);
             options.setUserName("admin");
             options.setPassword("not-checked".toCharArray());
-            assertEquals("device-1", connectedUser(options, "impostor"));
+            assertEquals("device-1", connectedUser(tlsUri(), options, "impostor"));
+        }
+
+        @Test
+        void secureWebSocketClientIsItsCertificateCommonNameToo() throws Exception {
+            MqttConnectOptions options = options(device);
+            options.setUserName("admin");
+            assertEquals("device-1", connectedUser("wss://127.0.0.1:" + certWssPort + "/mqtt", options, "over-wss"));
         }
 
         @Test
@@ -150,9 +160,9 @@ class MutualTlsTest {
             }
         }
 
-        /** Connects over TLS and answers the user name the broker's access control checks for the client. */
-        private String connectedUser(MqttConnectOptions options, String clientId) throws MqttException {
-            MqttClient client = new MqttClient(tlsUri(), clientId, new MemoryPersistence());
+        /** Connects and answers the user name the broker's access control checks for the client. */
+        private String connectedUser(String uri, MqttConnectOptions options, String clientId) throws MqttException {
+            MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
             try {
                 client.connect(options);
                 String user = certBroker.plugin().server().services().registry().accessClient(clientId).username();
