@@ -2,7 +2,8 @@
 # Runs a RocketMQ name server and broker with the MQTT plugin, from this checkout:
 # name server 9876, broker 10911, MQTT 1883, data in ./data. Ctrl-C stops both cleanly.
 #   bin/run-broker.sh [--data DIR] [--mqtt-port P] [--namesrv-port P] [--broker-port P] [key=value ...]
-# key=value arguments are added to broker.conf (e.g. mqttAllowAnonymous=false).
+# key=value arguments are added to broker.conf (e.g. mqttAllowAnonymous=false, mqttTlsPort=8883, mqttWsPort=8083,
+# mqttProxyProtocol=true; see the README section "Listeners").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

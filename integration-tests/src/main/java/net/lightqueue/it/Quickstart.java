@@ -37,6 +37,7 @@ public final class Quickstart {
             }
         }
         conf.putIfAbsent("mqttListenPort", options.get("--mqtt-port"));
+        absoluteTlsFiles(conf);
         Path data = Path.of(options.get("--data")).toAbsolutePath();
         Files.createDirectories(data);
         BrokerHome home = BrokerHome.create(data, Path.of(required(options, "--broker-lib")),
@@ -62,6 +63,7 @@ public final class Quickstart {
         }
         System.out.printf("name server 127.0.0.1:%s, broker %s, MQTT port %s, data in %s%n",
             options.get("--namesrv-port"), cluster.brokerAddress(), conf.get("mqttListenPort"), data);
+        System.out.println(listeners(conf));
         System.out.println(accessSummary(conf));
         System.out.println("logs: " + home.logDir() + " (plugin: broker_default.log); Ctrl-C stops");
         while (cluster.broker().isAlive()) {
@@ -70,6 +72,31 @@ public final class Quickstart {
         if (stopped.getCount() == 1) {
             System.err.println("the broker exited:\n" + cluster.diagnostics());
             System.exit(1);
+        }
+    }
+
+    /** The broker runs in its own directory: TLS files named relative to where the script ran must still be found. */
+    private static void absoluteTlsFiles(Map<String, String> conf) {
+        conf.replaceAll((key, value) -> key.startsWith("mqttTls") && key.endsWith("File") && !value.isEmpty()
+            ? Path.of(value).toAbsolutePath().toString() : value);
+    }
+
+    /** The URLs clients connect to, one per listener broker.conf turns on. */
+    private static String listeners(Map<String, String> conf) {
+        StringBuilder urls = new StringBuilder("MQTT listeners: tcp://127.0.0.1:" + conf.get("mqttListenPort"));
+        String path = conf.getOrDefault("mqttWsPath", "/mqtt");
+        appendIfOn(urls, "ssl://127.0.0.1:", conf.get("mqttTlsPort"), "");
+        appendIfOn(urls, "ws://127.0.0.1:", conf.get("mqttWsPort"), path);
+        appendIfOn(urls, "wss://127.0.0.1:", conf.get("mqttWssPort"), path);
+        if (Boolean.parseBoolean(conf.get("mqttProxyProtocol"))) {
+            urls.append(" (each connection must start with a PROXY protocol header)");
+        }
+        return urls.toString();
+    }
+
+    private static void appendIfOn(StringBuilder urls, String prefix, String port, String path) {
+        if (port != null && !port.equals("0")) {
+            urls.append(", ").append(prefix).append(port).append(path);
         }
     }
 

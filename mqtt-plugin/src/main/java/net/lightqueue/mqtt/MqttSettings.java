@@ -48,6 +48,11 @@ public class MqttSettings implements ValidatedSettings {
         + "or require")
     ClientAuthMode mqttTlsClientAuth = ClientAuthMode.NONE;
 
+    @Setting(description = "whether the subject CN of a TLS client's certificate is its user name: the verified "
+        + "certificate replaces the CONNECT user name and password, a TLS client without one is refused "
+        + "(needs mqttTlsClientAuth optional or require; plain TCP and ws connections are not affected)")
+    boolean mqttTlsCertAsUsername = false;
+
     @Setting(description = "whether every listener expects a PROXY protocol v1/v2 header (from a load balancer) "
         + "and uses the client address it carries")
     boolean mqttProxyProtocol = false;
@@ -139,6 +144,10 @@ public class MqttSettings implements ValidatedSettings {
         if (!mqttWsPath.startsWith("/")) {
             throw InvalidSettingException.of("mqttWsPath", mqttWsPath, "expected a path starting with /");
         }
+        if (mqttTlsCertAsUsername && mqttTlsClientAuth == ClientAuthMode.NONE) {
+            throw InvalidSettingException.of("mqttTlsCertAsUsername", "true",
+                "needs mqttTlsClientAuth=optional or require: with none no client presents a certificate");
+        }
         if (tlsUsed()) {
             requireReadableFile("mqttTlsCertFile", mqttTlsCertFile);
             requireReadableFile("mqttTlsKeyFile", mqttTlsKeyFile);
@@ -205,6 +214,10 @@ public class MqttSettings implements ValidatedSettings {
 
     public ClientAuthMode tlsClientAuth() {
         return mqttTlsClientAuth;
+    }
+
+    public boolean tlsCertAsUsername() {
+        return mqttTlsCertAsUsername;
     }
 
     public boolean proxyProtocol() {

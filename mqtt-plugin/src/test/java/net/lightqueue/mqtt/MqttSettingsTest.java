@@ -2,6 +2,7 @@ package net.lightqueue.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,15 @@ class MqttSettingsTest {
     void clientAuthIsReadAsWrittenInBrokerConf() {
         assertEquals(ClientAuthMode.REQUIRE, bind("mqttTlsClientAuth=require").tlsClientAuth());
         assertThrows(InvalidSettingException.class, () -> bind("mqttTlsClientAuth=sometimes"));
+    }
+
+    @Test
+    void certificateAsUserNameWithoutClientCertificatesIsRejected() {
+        InvalidSettingException error = assertThrows(InvalidSettingException.class,
+            () -> bind("mqttTlsCertAsUsername=true"));
+        assertEquals("mqttTlsCertAsUsername=true is invalid: needs mqttTlsClientAuth=optional or require: "
+            + "with none no client presents a certificate", error.getMessage());
+        assertTrue(bind("mqttTlsCertAsUsername=true", "mqttTlsClientAuth=optional").tlsCertAsUsername());
     }
 
     @Test

@@ -30,6 +30,7 @@ import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.MqttStrings;
+import net.lightqueue.mqtt.connection.ClientCertificate;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -138,12 +139,25 @@ public final class ConnectProcessor {
                 "this broker is not the master");
             return null;
         }
-        String username = header.hasUserName() ? payload.userName() : null;
-        byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
-        AccessControl.Outcome outcome = services.access().authenticate(clientId, username, password, connection.remoteIp());
-        if (outcome != AccessControl.Outcome.ALLOWED) {
-            connection.refuse(refusal(v5, outcome), "authentication failed for user " + username);
-            return null;
+        String username;
+        if (settings.tlsCertAsUsername() && ClientCertificate.isTls(connection.channel())) {
+            // The handshake verified the certificate against mqttTlsTrustCertFile: it is the
+            // credential, so neither the CONNECT user name nor its password counts.
+            username = ClientCertificate.commonName(connection.channel());
+            if (username == null) {
+                connection.refuse(refusal(v5, AccessControl.Outcome.BAD_CREDENTIALS),
+                    "mqttTlsCertAsUsername=true and the client presented no certificate with a subject CN");
+                return null;
+            }
+        } else {
+            username = header.hasUserName() ? payload.userName() : null;
+            byte[] password = header.hasPassword() ? payload.passwordInBytes() : null;
+            AccessControl.Outcome outcome = services.access().authenticate(clientId, username, password,
+                connection.remoteIp());
+            if (outcome != AccessControl.Outcome.ALLOWED) {
+                connection.refuse(refusal(v5, outcome), "authentication failed for user " + username);
+                return null;
+            }
         }
 
         String willLevel = header.isWillFlag() ? Topics.firstLevel(payload.willTopic()) : null;

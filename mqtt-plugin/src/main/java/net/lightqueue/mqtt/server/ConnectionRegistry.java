@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.server;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import net.lightqueue.mqtt.auth.AccessControl;
 
 /** The connected client of each client identifier; a new connection with the same id takes over. */
 public final class ConnectionRegistry {
@@ -27,5 +28,11 @@ public final class ConnectionRegistry {
     /** Clients with an accepted CONNECT. */
     public int count() {
         return byClientId.size();
+    }
+
+    /** Who the connected client of {@code clientId} is to the access control, or null when none is connected. */
+    public AccessControl.Client accessClient(String clientId) {
+        ConnectedClient client = byClientId.get(clientId);
+        return client == null ? null : client.connection().accessClient();
     }
 }
