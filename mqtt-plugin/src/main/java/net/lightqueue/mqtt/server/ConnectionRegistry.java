@@ -1,5 +1,8 @@
 package net.lightqueue.mqtt.server;
 
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -27,5 +30,17 @@ public final class ConnectionRegistry {
     /** Clients with an accepted CONNECT. */
     public int count() {
         return byClientId.size();
+    }
+
+    /** Clients with an accepted CONNECT by protocol version; walks the registry, so for metrics reads, not per packet. */
+    public Map<MqttVersion, Integer> countByVersion() {
+        Map<MqttVersion, Integer> counts = new EnumMap<>(MqttVersion.class);
+        for (ConnectedClient client : byClientId.values()) {
+            MqttVersion version = client.connection().version();
+            if (version != null) {
+                counts.merge(version, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 }
