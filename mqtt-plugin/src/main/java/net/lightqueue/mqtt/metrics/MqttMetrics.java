@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.metrics.BrokerMetricsManager;
@@ -26,6 +27,7 @@ public final class MqttMetrics implements AutoCloseable {
     static final AttributeKey<String> PROTOCOL_VERSION = AttributeKey.stringKey("protocol_version");
     static final AttributeKey<String> QOS = AttributeKey.stringKey("qos");
     static final AttributeKey<String> REASON_CODE = AttributeKey.stringKey("reason_code");
+    static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
 
     private final Meter meter;
     private final Attributes base;
@@ -90,9 +92,14 @@ public final class MqttMetrics implements AutoCloseable {
             total(traffic.publishesOut()::payloadBytes));
         counter("rocketmq_mqtt_packets_in_total", "MQTT packets of any type received", total(traffic::received));
         counter("rocketmq_mqtt_packets_out_total", "MQTT packets of any type sent", total(traffic::sent));
+        Map<UndeliverableMessages.Reason, Attributes> reasons = new EnumMap<>(UndeliverableMessages.Reason.class);
+        for (UndeliverableMessages.Reason reason : UndeliverableMessages.Reason.values()) {
+            reasons.put(reason, with(REASON, reason.label()));
+        }
         counter("rocketmq_mqtt_messages_dropped_total",
-            "messages skipped for a subscriber: over its Maximum Packet Size or not convertible",
-            total(sources.undeliverable()::count));
+            "messages skipped for a subscriber, by reason: over its Maximum Packet Size or not convertible",
+            measurement -> reasons.forEach((reason, labels) ->
+                measurement.record(sources.undeliverable().count(reason), labels)));
     }
 
     private void byQos(String name, String description, TrafficCounters.PublishCounts counts) {
