@@ -53,7 +53,13 @@ public final class MqttMetrics implements AutoCloseable {
     }
 
     void register(MetricSources sources) {
-        TrafficCounters traffic = sources.traffic();
+        registerConnections(sources);
+        registerState(sources);
+        registerTraffic(sources.traffic());
+        registerDropped(sources.undeliverable());
+    }
+
+    private void registerConnections(MetricSources sources) {
         Map<MqttVersion, Attributes> byVersion = new EnumMap<>(MqttVersion.class);
         for (MqttVersion version : MqttVersion.values()) {
             byVersion.put(version, with(PROTOCOL_VERSION, switch (version) {
@@ -62,13 +68,16 @@ public final class MqttMetrics implements AutoCloseable {
                 case MQTT_5 -> "5.0";
             }));
         }
-        gauge("rocketmq_mqtt_connections", "MQTT clients connected, by protocol version", measurement ->
-            sources.connections().countByVersion().forEach((version, count) -> measurement.record(count,
-                byVersion.get(version))));
+        // Every version every time: a version whose last client left reads 0 rather than vanishing.
+        gauge("rocketmq_mqtt_connections", "MQTT clients connected, by protocol version", measurement -> {
+            Map<MqttVersion, Integer> counts = sources.connections().countByVersion();
+            byVersion.forEach((version, labels) -> measurement.record(counts.getOrDefault(version, 0), labels));
+        });
         Attributes[] codes = new Attributes[256];
         for (int code = 0; code < codes.length; code++) {
             codes[code] = with(REASON_CODE, String.format("0x%02x", code));
         }
+        TrafficCounters traffic = sources.traffic();
         counter("rocketmq_mqtt_connacks_total", "CONNACKs sent, by reason code (0x00: accepted)", measurement -> {
             for (int code = 0; code < codes.length; code++) {
                 long count = traffic.connAcks(code);
@@ -77,12 +86,18 @@ public final class MqttMetrics implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private void registerState(MetricSources sources) {
         gauge("rocketmq_mqtt_sessions", "MQTT sessions, connected or waiting for their client",
             measurement -> measurement.record(sources.sessions().sessionCount(), base));
         gauge("rocketmq_mqtt_subscriptions", "subscriptions of all sessions",
             measurement -> measurement.record(sources.subscriptions().subscriptionCount(), base));
         gauge("rocketmq_mqtt_retained_messages", "retained messages",
             measurement -> measurement.record(sources.retained().retainedCount(), base));
+    }
+
+    private void registerTraffic(TrafficCounters traffic) {
         byQos("rocketmq_mqtt_messages_in_total", "PUBLISH packets received from clients, by QoS", traffic.publishesIn());
         byQos("rocketmq_mqtt_messages_out_total", "PUBLISH packets sent to clients (resends included), by QoS",
             traffic.publishesOut());
@@ -92,14 +107,16 @@ public final class MqttMetrics implements AutoCloseable {
             total(traffic.publishesOut()::payloadBytes));
         counter("rocketmq_mqtt_packets_in_total", "MQTT packets of any type received", total(traffic::received));
         counter("rocketmq_mqtt_packets_out_total", "MQTT packets of any type sent", total(traffic::sent));
+    }
+
+    private void registerDropped(UndeliverableMessages undeliverable) {
         Map<UndeliverableMessages.Reason, Attributes> reasons = new EnumMap<>(UndeliverableMessages.Reason.class);
         for (UndeliverableMessages.Reason reason : UndeliverableMessages.Reason.values()) {
             reasons.put(reason, with(REASON, reason.label()));
         }
         counter("rocketmq_mqtt_messages_dropped_total",
             "messages skipped for a subscriber, by reason: over its Maximum Packet Size or not convertible",
-            measurement -> reasons.forEach((reason, labels) ->
-                measurement.record(sources.undeliverable().count(reason), labels)));
+            measurement -> reasons.forEach((reason, labels) -> measurement.record(undeliverable.count(reason), labels)));
     }
 
     private void byQos(String name, String description, TrafficCounters.PublishCounts counts) {

@@ -79,6 +79,7 @@ class MqttMetricsTest {
         assertEquals(4, points.get("rocketmq_mqtt_sessions"));
         assertEquals(5, points.get("rocketmq_mqtt_subscriptions"));
         assertEquals(6, points.get("rocketmq_mqtt_retained_messages"));
+        assertEquals(0, points.get("rocketmq_mqtt_connections protocol_version=5.0"), "a version without clients reads 0");
         assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=too_large"));
         assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=not_convertible"));
         assertTrue(reader.collect().stream().allMatch(metric -> metric.getLongSumData().getPoints().stream()
