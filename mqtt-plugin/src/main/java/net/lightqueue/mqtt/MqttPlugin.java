@@ -17,6 +17,8 @@ import net.lightqueue.mqtt.connect.ConnectServices;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
+import net.lightqueue.mqtt.metrics.MetricSources;
+import net.lightqueue.mqtt.metrics.MqttMetrics;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.persistence.StateFamilies;
 import net.lightqueue.mqtt.publish.BrokerTopics;
@@ -60,6 +62,7 @@ public final class MqttPlugin implements BrokerPlugin {
     private SessionLifecycle sessions;
     private MqttServer server;
     private SysPublisher sys;
+    private MqttMetrics metrics;
     private volatile boolean master;
 
     @Override
@@ -125,6 +128,8 @@ public final class MqttPlugin implements BrokerPlugin {
             traffic, undeliverable, dispatcher, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
             settings.sysIntervalSeconds(), () -> master);
+        metrics = MqttMetrics.start(broker, new MetricSources(registry, traffic, sessions, undeliverable, dispatcher,
+            dispatcher));
     }
 
     private AccessControl accessControl(AuthConfig authConfig) {
@@ -153,6 +158,9 @@ public final class MqttPlugin implements BrokerPlugin {
 
     @Override
     public void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (sys != null) {
             sys.stop();
         }

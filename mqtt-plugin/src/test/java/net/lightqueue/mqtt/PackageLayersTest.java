@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
 
     /** Top to bottom, as in docs/architecture.md. */
-    private static final List<String> LAYERS = List.of("server", "sys", "listener", "connect", "subscribe", "session",
+    private static final List<String> LAYERS = List.of("metrics", "server", "sys", "listener", "connect", "subscribe", "session",
         "shared", "publish", "delivery", "topic", "connection", "auth", "persistence", "codec", "message", "log");
 
     private static final Path SOURCES = Path.of("src/main/java/net/lightqueue/mqtt");

@@ -302,11 +302,13 @@ public final class Deliverer {
             Sent sent = send(message, qos, retain, subscriptionIds, packetId, dup);
             if (sent == Sent.TOO_LARGE) {
                 undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(),
+                    UndeliverableMessages.Reason.TOO_LARGE,
                     "larger than the client's Maximum Packet Size " + connection.limits().maximumPacketSize());
             }
             return sent == Sent.YES;
         } catch (RuntimeException e) {
-            undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(), e.toString());
+            undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(),
+                UndeliverableMessages.Reason.NOT_CONVERTIBLE, e.toString());
             return false;
         }
     }

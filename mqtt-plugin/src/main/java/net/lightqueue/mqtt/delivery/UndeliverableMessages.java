@@ -14,27 +14,50 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  */
 public final class UndeliverableMessages {
 
+    /** Why a message was skipped, as the broker's metrics label it. */
+    public enum Reason {
+        TOO_LARGE("too_large"),
+        NOT_CONVERTIBLE("not_convertible");
+
+        private final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.delivery");
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final LongAdder count = new LongAdder();
+    private final LongAdder[] byReason = {new LongAdder(), new LongAdder()};
     private final LongAdder unlogged = new LongAdder();
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
-    /** @param queue the subscription's filter (its light queue) */
-    void skipped(String clientId, String queue, long queueOffset, String reason) {
-        count.increment();
+    /**
+     * @param queue the subscription's filter (its light queue)
+     * @param detail what the log line says about the reason
+     */
+    void skipped(String clientId, String queue, long queueOffset, Reason reason, String detail) {
+        byReason[reason.ordinal()].increment();
         long now = System.nanoTime();
         long next = nextLogNanos.get();
         if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
             LOG.warn("message at offset {} of queue '{}' skipped for client '{}': {} ({} more skipped since the last report)",
-                queueOffset, queue, clientId, reason, unlogged.sumThenReset());
+                queueOffset, queue, clientId, detail, unlogged.sumThenReset());
         } else {
             unlogged.increment();
         }
     }
 
     public long count() {
-        return count.sum();
+        return count(Reason.TOO_LARGE) + count(Reason.NOT_CONVERTIBLE);
+    }
+
+    public long count(Reason reason) {
+        return byReason[reason.ordinal()].sum();
     }
 }

@@ -1,5 +1,8 @@
 package net.lightqueue.mqtt.server;
 
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import net.lightqueue.mqtt.auth.AccessControl;
@@ -34,5 +37,17 @@ public final class ConnectionRegistry {
     public AccessControl.Client accessClient(String clientId) {
         ConnectedClient client = byClientId.get(clientId);
         return client == null ? null : client.connection().accessClient();
+    }
+
+    /** Clients with an accepted CONNECT by protocol version; walks the registry, so for metrics reads, not per packet. */
+    public Map<MqttVersion, Integer> countByVersion() {
+        Map<MqttVersion, Integer> counts = new EnumMap<>(MqttVersion.class);
+        for (ConnectedClient client : byClientId.values()) {
+            MqttVersion version = client.connection().version();
+            if (version != null) {
+                counts.merge(version, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 }

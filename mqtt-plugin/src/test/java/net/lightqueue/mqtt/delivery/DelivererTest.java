@@ -435,6 +435,7 @@ class DelivererTest {
         deliver(deliverer, cursor);
 
         assertEquals(List.of("PUBLISH t/small [t/small] q1 #2"), writtenLines());
+        assertEquals(1, undeliverable.count(UndeliverableMessages.Reason.TOO_LARGE));
         assertEquals(1, undeliverable.count());
         assertEquals(1, cursor.completed());
         assertEquals(2, cursor.nextOffset());

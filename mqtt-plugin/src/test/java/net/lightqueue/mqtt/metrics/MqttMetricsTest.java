@@ -1,0 +1,166 @@
+package net.lightqueue.mqtt.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import net.lightqueue.dispatch.RetainedMessages;
+import net.lightqueue.dispatch.SubscriptionTable;
+import net.lightqueue.mqtt.delivery.UndeliverableMessages;
+import net.lightqueue.mqtt.server.ConnectionRegistry;
+import net.lightqueue.mqtt.session.SessionLifecycle;
+import net.lightqueue.mqtt.sys.TrafficCounters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The instruments on an OpenTelemetry SDK meter, read from real traffic counters in a Netty pipeline. */
+class MqttMetricsTest {
+
+    private static final Attributes BROKER = Attributes.of(AttributeKey.stringKey("cluster"), "DefaultCluster");
+
+    private final CollectingReader reader = new CollectingReader();
+    private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final EmbeddedChannel channel = new EmbeddedChannel(traffic);
+    private final MqttMetrics metrics = new MqttMetrics(provider.get("broker-meter"), BROKER);
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        provider.close();
+    }
+
+    @Test
+    void countsPublishesByQosAndConnAcksByReasonCodeWithTheBrokersLabels() {
+        metrics.register(sources());
+        receive(MqttQoS.AT_MOST_ONCE, "a");
+        receive(MqttQoS.AT_LEAST_ONCE, "bb");
+        receive(MqttQoS.AT_LEAST_ONCE, "ccc");
+        channel.writeOutbound(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).build());
+        channel.writeOutbound(MqttMessageBuilders.connAck()
+            .returnCode(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5).build());
+        channel.writeOutbound(MqttMessageBuilders.publish().topicName("t").qos(MqttQoS.EXACTLY_ONCE).messageId(1)
+            .payload(Unpooled.wrappedBuffer(new byte[10])).build());
+
+        Map<String, Long> points = collect();
+
+        assertEquals(1, points.get("rocketmq_mqtt_messages_in_total qos=0"));
+        assertEquals(2, points.get("rocketmq_mqtt_messages_in_total qos=1"));
+        assertEquals(0, points.get("rocketmq_mqtt_messages_in_total qos=2"));
+        assertEquals(1, points.get("rocketmq_mqtt_messages_out_total qos=2"));
+        assertEquals(6, points.get("rocketmq_mqtt_throughput_in_total"));
+        assertEquals(10, points.get("rocketmq_mqtt_throughput_out_total"));
+        assertEquals(1, points.get("rocketmq_mqtt_connacks_total reason_code=0x00"));
+        assertEquals(1, points.get("rocketmq_mqtt_connacks_total reason_code=0x87"));
+        assertEquals(2, points.keySet().stream().filter(key -> key.startsWith("rocketmq_mqtt_connacks_total")).count(),
+            "only the codes that were sent: " + points);
+        assertEquals(3, points.get("rocketmq_mqtt_packets_in_total"));
+        assertEquals(3, points.get("rocketmq_mqtt_packets_out_total"));
+        assertEquals(4, points.get("rocketmq_mqtt_sessions"));
+        assertEquals(5, points.get("rocketmq_mqtt_subscriptions"));
+        assertEquals(6, points.get("rocketmq_mqtt_retained_messages"));
+        assertEquals(0, points.get("rocketmq_mqtt_connections protocol_version=5.0"), "a version without clients reads 0");
+        assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=too_large"));
+        assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=not_convertible"));
+        assertTrue(reader.collect().stream().allMatch(metric -> metric.getLongSumData().getPoints().stream()
+            .allMatch(point -> "DefaultCluster".equals(point.getAttributes().get(AttributeKey.stringKey("cluster"))))
+            && metric.getLongGaugeData().getPoints().stream()
+            .allMatch(point -> "DefaultCluster".equals(point.getAttributes().get(AttributeKey.stringKey("cluster"))))));
+    }
+
+    @Test
+    void closingUnregistersTheCallbacks() {
+        metrics.register(sources());
+        receive(MqttQoS.AT_LEAST_ONCE, "x");
+        assertEquals(1, collect().get("rocketmq_mqtt_messages_in_total qos=1"));
+
+        metrics.close();
+
+        assertEquals(Map.of(), collect());
+    }
+
+    private MetricSources sources() {
+        SessionLifecycle sessions = mock(SessionLifecycle.class);
+        when(sessions.sessionCount()).thenReturn(4);
+        SubscriptionTable subscriptions = mock(SubscriptionTable.class);
+        when(subscriptions.subscriptionCount()).thenReturn(5L);
+        RetainedMessages retained = mock(RetainedMessages.class);
+        when(retained.retainedCount()).thenReturn(6L);
+        return new MetricSources(new ConnectionRegistry(), traffic, sessions, new UndeliverableMessages(), subscriptions,
+            retained);
+    }
+
+    private void receive(MqttQoS qos, String payload) {
+        channel.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(qos).messageId(qos.value())
+            .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build());
+    }
+
+    /** "name label=value" (the label other than the broker's, if any) to the point's value. */
+    private Map<String, Long> collect() {
+        Map<String, Long> points = new HashMap<>();
+        for (MetricData metric : reader.collect()) {
+            Collection<LongPointData> data = metric.getLongSumData().getPoints().isEmpty()
+                ? metric.getLongGaugeData().getPoints() : metric.getLongSumData().getPoints();
+            for (LongPointData point : data) {
+                StringBuilder key = new StringBuilder(metric.getName());
+                point.getAttributes().forEach((attribute, value) -> {
+                    if (!BROKER.asMap().containsKey(attribute)) {
+                        key.append(' ').append(attribute.getKey()).append('=').append(value);
+                    }
+                });
+                points.put(key.toString(), point.getValue());
+            }
+        }
+        return points;
+    }
+
+    /** Collects on demand, as the broker's Prometheus endpoint does on a scrape. */
+    private static final class CollectingReader implements MetricReader {
+
+        private CollectionRegistration registration = CollectionRegistration.noop();
+
+        @Override
+        public void register(CollectionRegistration collection) {
+            this.registration = collection;
+        }
+
+        Collection<MetricData> collect() {
+            return registration.collectAllMetrics();
+        }
+
+        @Override
+        public AggregationTemporality getAggregationTemporality(InstrumentType type) {
+            return AggregationTemporality.CUMULATIVE;
+        }
+
+        @Override
+        public CompletableResultCode forceFlush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+}
