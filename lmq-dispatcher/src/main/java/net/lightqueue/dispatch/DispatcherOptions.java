@@ -40,6 +40,11 @@ public class DispatcherOptions {
     // than the cache, every read decodes again and the slow ones fall further behind.
     public int mqttIndexReadCacheSize = 65536;
 
+    @Setting(description = "heap the decoded messages of the read cache may take, in MiB (large payloads fill it first)",
+        min = 1, max = 1 << 20)
+    // Counted in bytes as well as in slots: 65,536 slots of 1 MiB payloads would be 64 GiB.
+    public int mqttIndexReadCacheMb = 128;
+
     @Setting(description = "remove index entries of deleted commitlog files every this many seconds", min = 1,
         max = 86_400)
     public int mqttIndexRetentionIntervalSec = 60;

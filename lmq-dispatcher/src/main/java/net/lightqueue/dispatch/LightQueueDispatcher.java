@@ -73,7 +73,8 @@ public final class LightQueueDispatcher implements LightQueues {
             options.indexOptions(CommitLogApplier.indexFamilies(this.stateFamilies)));
         this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
             options.mqttIndexBatchMaxMessages, this.stateFamilies);
-        this.reader = new MessageReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize);
+        this.reader = new MessageReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize,
+            (long) options.mqttIndexReadCacheMb << 20);
         this.retained = new RetainedLookup(index);
     }
 

@@ -19,10 +19,10 @@ public final class MessageReader {
     private final DefaultMessageStore store;
     private final MessageCache cache;
 
-    public MessageReader(LightQueueIndex index, DefaultMessageStore store, int cacheSlots) {
+    public MessageReader(LightQueueIndex index, DefaultMessageStore store, int cacheSlots, long cacheBytes) {
         this.index = index;
         this.store = store;
-        this.cache = new MessageCache(cacheSlots);
+        this.cache = new MessageCache(cacheSlots, cacheBytes);
     }
 
     public ReadResult read(String queue, long fromOffset, int maxCount) {
