@@ -11,24 +11,19 @@ import net.lightqueue.dispatch.StoredMessage;
  * itself and wakes its session; what it delivered is recorded by the session's
  * {@link DeliveryProgress}. Confined to the session's event loop, except {@link #arrived}.
  */
-public final class QueueCursor implements Cursor, QueueWatcher {
+public final class QueueCursor extends SubscriptionPosition implements QueueWatcher {
 
-    private final String filter;
     private final QueueReads queues;
     private final ArrivalRouter router;
     private final DeliveryProgress progress;
     private final Runnable wake;
     /** The queue's end as last signalled by the dispatcher, from its signal thread. */
     private final AtomicLong signalledEnd = new AtomicLong();
-    private SubscriptionOptions options;
-    private long nextOffset;
     private long knownEnd;
 
     private QueueCursor(String filter, SubscriptionOptions options, long startOffset, QueueReads queues,
                         ArrivalRouter router, DeliveryProgress progress, Runnable wake) {
-        this.filter = filter;
-        this.options = options;
-        this.nextOffset = startOffset;
+        super(filter, options, startOffset);
         this.knownEnd = startOffset;
         this.queues = queues;
         this.router = router;
@@ -46,33 +41,13 @@ public final class QueueCursor implements Cursor, QueueWatcher {
     }
 
     @Override
-    public String name() {
-        return filter;
-    }
-
-    @Override
-    public SubscriptionOptions options() {
-        return options;
-    }
-
-    @Override
-    public void options(SubscriptionOptions replacement) {
-        this.options = replacement;
-    }
-
-    @Override
-    public long nextOffset() {
-        return nextOffset;
-    }
-
-    @Override
     public ReadResult read(int count) {
-        return queues.read(filter, nextOffset, count);
+        return queues.read(name(), nextOffset(), count);
     }
 
     @Override
     public void advance(long next, boolean foundNothing) {
-        nextOffset = next;
+        super.advance(next, foundNothing);
         if (foundNothing) {
             knownEnd = next;
         }
@@ -84,12 +59,12 @@ public final class QueueCursor implements Cursor, QueueWatcher {
         if (signalled > knownEnd) {
             knownEnd = signalled;
         }
-        return nextOffset < knownEnd;
+        return nextOffset() < knownEnd;
     }
 
     @Override
     public void refreshEnd() {
-        signalledEnd.accumulateAndGet(queues.maxOffset(filter), Math::max);
+        signalledEnd.accumulateAndGet(queues.maxOffset(name()), Math::max);
     }
 
     @Override
@@ -100,7 +75,7 @@ public final class QueueCursor implements Cursor, QueueWatcher {
 
     @Override
     public StoredMessage messageAt(long offset) {
-        ReadResult read = queues.read(filter, offset, 1);
+        ReadResult read = queues.read(name(), offset, 1);
         boolean there = !read.messages().isEmpty() && read.messages().get(0).queueOffset() == offset;
         return there ? read.messages().get(0) : null; // deleted by commitlog retention meanwhile
     }
@@ -122,7 +97,7 @@ public final class QueueCursor implements Cursor, QueueWatcher {
 
     @Override
     public void close(boolean unsubscribed) {
-        router.remove(filter, this);
+        router.remove(name(), this);
         if (unsubscribed) {
             progress.removed(this);
         }

@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.delivery;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,9 +34,13 @@ public final class UndeliverableMessages {
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.delivery");
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final LongAdder[] byReason = {new LongAdder(), new LongAdder()};
+    private final LongAdder[] byReason = new LongAdder[Reason.values().length];
     private final LongAdder unlogged = new LongAdder();
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
+
+    public UndeliverableMessages() {
+        Arrays.setAll(byReason, reason -> new LongAdder());
+    }
 
     /**
      * @param queue the subscription's filter (its light queue)
@@ -54,7 +59,7 @@ public final class UndeliverableMessages {
     }
 
     public long count() {
-        return count(Reason.TOO_LARGE) + count(Reason.NOT_CONVERTIBLE);
+        return Arrays.stream(byReason).mapToLong(LongAdder::sum).sum();
     }
 
     public long count(Reason reason) {

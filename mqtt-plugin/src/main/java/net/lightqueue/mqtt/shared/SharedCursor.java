@@ -7,25 +7,22 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.delivery.Inflight;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
+import net.lightqueue.mqtt.delivery.SubscriptionPosition;
 
 /**
  * A session's membership in a shared subscription's group. It has no position of its own: it
  * delivers what the group assigned to it, and its offset only counts those messages. The
  * fields marked below are guarded by the group.
  */
-final class SharedCursor implements Cursor {
+final class SharedCursor extends SubscriptionPosition {
 
     final SharedGroup group;
     /** Wakes the member's session to deliver what was assigned to it. */
     final Runnable wake;
     private final SharedGroups groups;
     private final Inflight inflight;
-    private final String name;
-    private SubscriptionOptions options;
-    private long nextOffset;
     /** Guarded by the group: messages assigned to this member and not yet read by its deliverer, at most its window. */
     final ArrayDeque<StoredMessage> assigned = new ArrayDeque<>();
     /** Guarded by the group: queue offsets assigned to this member and not completed (assigned or unacknowledged). */
@@ -35,8 +32,7 @@ final class SharedCursor implements Cursor {
 
     SharedCursor(String name, SubscriptionOptions options, SharedGroup group, SharedGroups groups, Inflight inflight,
                  Runnable wake) {
-        this.name = name;
-        this.options = options;
+        super(name, options, 0);
         this.group = group;
         this.groups = groups;
         this.inflight = inflight;
@@ -44,34 +40,9 @@ final class SharedCursor implements Cursor {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SubscriptionOptions options() {
-        return options;
-    }
-
-    @Override
-    public void options(SubscriptionOptions replacement) {
-        this.options = replacement;
-    }
-
-    @Override
-    public long nextOffset() {
-        return nextOffset;
-    }
-
-    @Override
     public ReadResult read(int count) {
         List<StoredMessage> messages = group.take(this, count);
-        return new ReadResult(messages, nextOffset + messages.size(), 0);
-    }
-
-    @Override
-    public void advance(long next, boolean foundNothing) {
-        nextOffset = next;
+        return new ReadResult(messages, nextOffset() + messages.size(), 0);
     }
 
     @Override

@@ -16,12 +16,9 @@ import net.lightqueue.mqtt.message.StoredProperties;
  * and from {@link #refreshEnd}: a message {@link #append appended} stays unseen until then,
  * one {@link #arrive arrived} is signalled at once.
  */
-final class ListCursor implements Cursor {
+final class ListCursor extends SubscriptionPosition {
 
-    private final String name;
     private final List<StoredMessage> messages = new ArrayList<>();
-    private SubscriptionOptions options;
-    private long nextOffset;
     private long knownEnd;
     /** The {@code completed} of every {@link #settle}, in order. */
     final List<Integer> settled = new ArrayList<>();
@@ -30,8 +27,7 @@ final class ListCursor implements Cursor {
     int refreshes;
 
     ListCursor(String name, SubscriptionOptions options) {
-        this.name = name;
-        this.options = options;
+        super(name, options, 0);
     }
 
     /** A subscription granted {@code qos}, without further options. */
@@ -80,35 +76,15 @@ final class ListCursor implements Cursor {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public SubscriptionOptions options() {
-        return options;
-    }
-
-    @Override
-    public void options(SubscriptionOptions replacement) {
-        options = replacement;
-    }
-
-    @Override
-    public long nextOffset() {
-        return nextOffset;
-    }
-
-    @Override
     public ReadResult read(int count) {
-        int from = (int) nextOffset;
+        int from = (int) nextOffset();
         int to = Math.min(messages.size(), from + count);
         return new ReadResult(List.copyOf(messages.subList(from, to)), to, 0);
     }
 
     @Override
     public void advance(long next, boolean foundNothing) {
-        nextOffset = next;
+        super.advance(next, foundNothing);
         if (foundNothing) {
             knownEnd = next;
         }
@@ -116,7 +92,7 @@ final class ListCursor implements Cursor {
 
     @Override
     public boolean mayHaveMessages() {
-        return nextOffset < knownEnd;
+        return nextOffset() < knownEnd;
     }
 
     @Override
@@ -152,6 +128,6 @@ final class ListCursor implements Cursor {
 
     @Override
     public String toString() {
-        return name;
+        return name();
     }
 }
