@@ -1,8 +1,7 @@
 package net.lightqueue.dispatch.engine;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import net.lightqueue.dispatch.MqttMessageProperties;
+import net.lightqueue.host.log.OncePerKey;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
@@ -13,9 +12,7 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 final class DispatchWarnings {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchWarnings.class);
-    private static final int MAX_REMEMBERED = 10_000;
-
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final OncePerKey warned = new OncePerKey(10_000);
 
     /** A RocketMQ client's message in the plugin's event or publication topic. */
     void forged(String rocketmqTopic, long offset) {
@@ -39,6 +36,6 @@ final class DispatchWarnings {
     }
 
     private boolean first(String kind, String rocketmqTopic) {
-        return warned.size() < MAX_REMEMBERED && warned.add(kind + ' ' + rocketmqTopic);
+        return warned.first(kind + ' ' + rocketmqTopic);
     }
 }

@@ -1,7 +1,7 @@
 package net.lightqueue.dispatch.event;
 
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import net.lightqueue.host.log.OncePerKey;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.mqtrace.SendMessageContext;
 import org.apache.rocketmq.broker.mqtrace.SendMessageHook;
@@ -24,7 +24,7 @@ public final class ClientSendGuard implements SendMessageHook {
 
     private final Set<String> topics;
     /** Senders already logged, by topic and producer group: one line each, bounded. */
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final OncePerKey logged = new OncePerKey(1_000);
 
     private ClientSendGuard(Set<String> topics) {
         this.topics = Set.copyOf(topics);
@@ -43,7 +43,7 @@ public final class ClientSendGuard implements SendMessageHook {
     @Override
     public void sendMessageBefore(SendMessageContext context) {
         if (context.getTopic() != null && topics.contains(context.getTopic())) {
-            if (logged.size() < 1_000 && logged.add(context.getTopic() + ' ' + context.getProducerGroup())) {
+            if (logged.first(context.getTopic() + ' ' + context.getProducerGroup())) {
                 LOG.warn("refused sends to '{}' from {} (producer group '{}'): only the MQTT plugin writes there",
                     context.getTopic(), context.getBornHost(), context.getProducerGroup());
             }

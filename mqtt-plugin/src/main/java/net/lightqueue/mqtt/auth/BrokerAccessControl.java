@@ -2,7 +2,7 @@ package net.lightqueue.mqtt.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.lightqueue.mqtt.log.OncePerKey;
+import net.lightqueue.host.log.OncePerKey;
 import org.apache.rocketmq.acl.common.AclSigner;
 import org.apache.rocketmq.auth.authentication.AuthenticationEvaluator;
 import org.apache.rocketmq.auth.authentication.context.DefaultAuthenticationContext;

@@ -1,10 +1,9 @@
 package net.lightqueue.mqtt.publish;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.host.log.OncePerKey;
 import net.lightqueue.mqtt.topic.ReservedTopics;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.topic.TopicConfigManager;
@@ -28,7 +27,7 @@ public final class BrokerTopics implements RocketTopics {
     private final ReservedTopics reserved;
     private final boolean autoCreate;
     private final Executor registration;
-    private final Set<String> loggedProblems = ConcurrentHashMap.newKeySet();
+    private final OncePerKey loggedProblems = new OncePerKey(10_000);
 
     /** @param registration runs the name server registration of created topics, which may block */
     public BrokerTopics(BrokerController broker, ReservedTopics reserved, boolean autoCreate, Executor registration) {
@@ -71,7 +70,7 @@ public final class BrokerTopics implements RocketTopics {
     }
 
     private Target refused(String topic, String problem) {
-        if (loggedProblems.size() < 10_000 && loggedProblems.add(topic)) {
+        if (loggedProblems.first(topic)) {
             LOG.warn("MQTT publishes to RocketMQ topic '{}' are refused: {}", topic, problem);
         }
         return new Target(topic, -1, problem, false);

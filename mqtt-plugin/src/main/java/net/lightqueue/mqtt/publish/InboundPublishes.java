@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
-import net.lightqueue.mqtt.log.OncePerKey;
+import net.lightqueue.host.log.OncePerKey;
 import net.lightqueue.mqtt.message.StoredProperties;
 import net.lightqueue.mqtt.topic.TopicNames;
 import org.apache.rocketmq.logging.org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.log;
+package net.lightqueue.host.log;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt.log;
+package net.lightqueue.host.log;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
