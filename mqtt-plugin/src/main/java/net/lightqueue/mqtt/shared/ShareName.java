@@ -30,6 +30,11 @@ public record ShareName(String name, String group, String filter) {
             ? InputProblem.invalid("a shared subscription needs a topic filter [MQTT-4.8.2-1]") : null;
     }
 
+    /** The filter whose messages a subscription gets: without {@code $share/group/} for a (valid) shared one. */
+    public static String topicFilter(String subscribed) {
+        return isShared(subscribed) ? parse(subscribed).filter() : subscribed;
+    }
+
     /** Splits a filter for which {@link #problem} found nothing. */
     public static ShareName parse(String shared) {
         int slash = shared.indexOf('/', PREFIX.length());

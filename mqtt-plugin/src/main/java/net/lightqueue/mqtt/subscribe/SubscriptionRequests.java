@@ -153,16 +153,19 @@ public final class SubscriptionRequests {
         return connection.isV5() ? MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF : FAILURE_V3;
     }
 
-    /** The v5 reason code refusing a filter, or 0 when it may be subscribed. */
-    private int refusal(MqttConnection connection, String filter, InputProblem problem) {
+    /**
+     * The v5 reason code refusing a filter, or 0 when it may be subscribed.
+     *
+     * @param topicFilter the filter, or a shared subscription's filter without its {@code $share/group/}
+     */
+    private int refusal(MqttConnection connection, String topicFilter, InputProblem problem) {
         if (problem != null) {
-            LOG.info("mqtt {} refused filter '{}': {}", connection, filter, problem);
+            LOG.info("mqtt {} refused filter '{}': {}", connection, topicFilter, problem);
             return MqttReasonCodes.SubAck.TOPIC_FILTER_INVALID.byteValue() & 0xFF;
         }
-        String topicFilter = ShareName.isShared(filter) ? ShareName.parse(filter).filter() : filter;
         String forbidden = reserved.subscribeProblem(topicFilter);
         if (forbidden != null) {
-            LOG.info("mqtt {} may not subscribe to '{}': {}", connection, filter, forbidden);
+            LOG.info("mqtt {} may not subscribe to '{}': {}", connection, topicFilter, forbidden);
             return MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF;
         }
         if (!permitted(connection.accessClient(), topicFilter)) {
@@ -175,8 +178,8 @@ public final class SubscriptionRequests {
      * Subscribing needs the SUB permission on the filter's first-level topic; a filter whose
      * first level is a wildcard may match any topic, so it needs the permission on every topic.
      */
-    private boolean permitted(AccessControl.Client client, String filter) {
-        String firstLevel = Topics.firstLevel(ShareName.isShared(filter) ? ShareName.parse(filter).filter() : filter);
+    private boolean permitted(AccessControl.Client client, String topicFilter) {
+        String firstLevel = Topics.firstLevel(topicFilter);
         return access.maySubscribe(client, Topics.isWildcard(firstLevel) ? null : RocketTopicNames.of(firstLevel));
     }
 
@@ -188,7 +191,7 @@ public final class SubscriptionRequests {
      */
     public void dropRevoked(MqttConnection connection, Session session) {
         for (String filter : session.subscribedFilters()) {
-            if (!permitted(connection.accessClient(), filter)) {
+            if (!permitted(connection.accessClient(), ShareName.topicFilter(filter))) {
                 LOG.info("mqtt {} resumed without its subscription to '{}': permission revoked", connection, filter);
                 remove(session, filter).exceptionally(failure -> {
                     LOG.warn("mqtt {} could not remove its subscription to '{}': {}", connection, filter, failure.toString());
