@@ -1,0 +1,11 @@
+package net.lightqueue.host.peer;
+
+/** Told when the set of peers changes; called on the directory's refresh thread, must return quickly. */
+public interface PeerListener {
+
+    /** A peer appeared, came back, or moved to a new address (then {@link #left} came first). */
+    void joined(Peer peer);
+
+    /** A peer stopped answering, left the name server, or moved. */
+    void left(Peer peer);
+}

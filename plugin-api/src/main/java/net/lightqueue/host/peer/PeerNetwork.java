@@ -1,0 +1,29 @@
+package net.lightqueue.host.peer;
+
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The other broker groups of this broker's cluster ({@code brokerClusterName}) that run the
+ * plugin, found through the name server, and calls to them over the broker's own remoting port.
+ * A broker without a name server, or alone in its cluster, has no peers.
+ */
+public interface PeerNetwork {
+
+    /** This broker's group, as peers know it. */
+    String selfName();
+
+    /** The masters of the other groups as of the last refresh. */
+    Collection<Peer> peers();
+
+    void addListener(PeerListener listener);
+
+    /** Serves {@code requestCode} on the broker's remoting port; only before the plugin's start ends. */
+    void handle(int requestCode, PeerHandler handler);
+
+    /** Calls a peer; fails with {@link PeerUnavailableException} when it cannot be reached in time. */
+    CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis);
+
+    /** Sends without an answer, best effort: a message that cannot be sent is dropped. */
+    void tell(Peer peer, int requestCode, byte[] message);
+}
