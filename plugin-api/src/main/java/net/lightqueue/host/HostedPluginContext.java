@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
+import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.host.spi.PluginContext;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.store.CommitLogDispatchStore;
@@ -21,15 +22,18 @@ final class HostedPluginContext implements PluginContext {
     private final Supplier<MessageStore> outermostStore;
     private final Map<Class<?>, Object> settings;
     private final Path dataDir;
+    private final Supplier<PeerNetwork> peers;
     private volatile boolean loading = true;
 
+    /** {@code peers} gives null until the host started. */
     HostedPluginContext(BrokerController controller, DefaultMessageStore defaultStore,
-        Supplier<MessageStore> outermostStore, Map<Class<?>, Object> settings, Path dataDir) {
+        Supplier<MessageStore> outermostStore, Map<Class<?>, Object> settings, Path dataDir, Supplier<PeerNetwork> peers) {
         this.controller = controller;
         this.defaultStore = defaultStore;
         this.outermostStore = outermostStore;
         this.settings = settings;
         this.dataDir = dataDir;
+        this.peers = peers;
     }
 
     @Override
@@ -76,6 +80,15 @@ final class HostedPluginContext implements PluginContext {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the plugin data directory " + dataDir, e);
         }
+    }
+
+    @Override
+    public PeerNetwork peers() {
+        PeerNetwork network = peers.get();
+        if (network == null) {
+            throw new IllegalStateException("the peer network exists from the plugin's start on, not during load");
+        }
+        return network;
     }
 
     void loaded() {

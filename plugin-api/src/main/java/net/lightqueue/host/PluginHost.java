@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import net.lightqueue.host.config.SettingsBinder;
+import net.lightqueue.host.peer.BrokerPeerNetwork;
+import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.host.spi.BrokerPlugin;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -34,12 +36,15 @@ public class PluginHost extends AbstractPluginMessageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
+    private final BrokerController controller;
     private final List<HostedPlugin> plugins;
     private final List<HostedPlugin> started = new ArrayList<>();
+    /** Created when the host starts: the broker's remoting servers do not exist before. */
+    private volatile BrokerPeerNetwork peers;
 
     public PluginHost(MessageStorePluginContext context, MessageStore next) {
         super(context, next);
-        BrokerController controller = BrokerControllerLocator.locate(context);
+        this.controller = BrokerControllerLocator.locate(context);
         DefaultMessageStore defaultStore = StoreChain.innermost(next);
         Properties brokerConf = controller.getConfiguration().getAllConfigs();
         Path storeRoot = Path.of(context.getMessageStoreConfig().getStorePathRootDir());
@@ -49,7 +54,7 @@ public class PluginHost extends AbstractPluginMessageStore {
             MessageStore outermostFallback = this;
             HostedPluginContext pluginContext = new HostedPluginContext(controller, defaultStore,
                 () -> controller.getMessageStore() != null ? controller.getMessageStore() : outermostFallback,
-                settings, storeRoot.resolve(plugin.name()));
+                settings, storeRoot.resolve(plugin.name()), this::peers);
             found.add(new HostedPlugin(plugin, pluginContext));
         }
         this.plugins = Collections.unmodifiableList(found);
@@ -91,6 +96,10 @@ public class PluginHost extends AbstractPluginMessageStore {
     @Override
     public void start() throws Exception {
         super.start();
+        if (plugins.isEmpty()) {
+            return; // nothing to serve: other brokers must not count this one as a peer
+        }
+        peers = new BrokerPeerNetwork(controller);
         for (HostedPlugin hosted : plugins) {
             try {
                 hosted.plugin().start();
@@ -100,6 +109,8 @@ public class PluginHost extends AbstractPluginMessageStore {
             started.add(hosted);
             LOG.info("plugin '{}' started", hosted.name());
         }
+        // After the plugins' start: their handlers and listeners are in place for the first refresh.
+        peers.start();
     }
 
     @Override
@@ -114,12 +125,20 @@ public class PluginHost extends AbstractPluginMessageStore {
             }
         }
         started.clear();
+        if (peers != null) {
+            peers.close();
+        }
         super.shutdown();
     }
 
     /** The hosted plugins, in discovery order. */
     public List<BrokerPlugin> plugins() {
         return plugins.stream().map(HostedPlugin::plugin).toList();
+    }
+
+    /** This broker's peer network; null before the host started. */
+    public PeerNetwork peers() {
+        return peers;
     }
 
     // AbstractPluginMessageStore leaves these abstract in RocketMQ 5.5: plain delegation.

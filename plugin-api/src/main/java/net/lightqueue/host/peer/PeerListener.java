@@ -6,6 +6,6 @@ public interface PeerListener {
     /** A peer appeared, came back, or moved to a new address (then {@link #left} came first). */
     void joined(Peer peer);
 
-    /** A peer stopped answering, left the name server, or moved. */
+    /** A peer is no longer listed by the name server (it stopped, or the name server dropped it), or moved. */
     void left(Peer peer);
 }

@@ -21,7 +21,11 @@ public interface PeerNetwork {
     /** Serves {@code requestCode} on the broker's remoting port; only before the plugin's start ends. */
     void handle(int requestCode, PeerHandler handler);
 
-    /** Calls a peer; fails with {@link PeerUnavailableException} when it cannot be reached in time. */
+    /**
+     * Calls a peer; fails with {@link PeerUnavailableException} when it cannot be reached in time
+     * or answers with an error. Never blocks the caller; the future completes on a remoting
+     * thread, so what depends on it must not block either.
+     */
     CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis);
 
     /** Sends without an answer, best effort: a message that cannot be sent is dropped. */

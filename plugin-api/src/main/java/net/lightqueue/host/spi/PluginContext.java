@@ -1,6 +1,7 @@
 package net.lightqueue.host.spi;
 
 import java.nio.file.Path;
+import net.lightqueue.host.peer.PeerNetwork;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.store.CommitLogDispatchStore;
 import org.apache.rocketmq.store.CommitLogDispatcher;
@@ -36,4 +37,11 @@ public interface PluginContext {
 
     /** A directory of this plugin's own, under the broker's store root; created on demand. */
     Path dataDir();
+
+    /**
+     * The other broker groups of this broker's cluster that run the plugin host, and calls to
+     * them; one network per broker, shared by its plugins. From {@link BrokerPlugin#start} on:
+     * register handlers and listeners there, before the network's first refresh.
+     */
+    PeerNetwork peers();
 }

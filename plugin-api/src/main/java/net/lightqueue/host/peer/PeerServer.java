@@ -1,0 +1,112 @@
+package net.lightqueue.host.peer;
+
+import io.netty.channel.ChannelHandlerContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.rocketmq.common.ThreadFactoryImpl;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
+import org.apache.rocketmq.remoting.RemotingServer;
+import org.apache.rocketmq.remoting.metrics.RemotingMetricsManager;
+import org.apache.rocketmq.remoting.netty.NettyRemotingAbstract;
+import org.apache.rocketmq.remoting.netty.NettyRequestProcessor;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
+
+/**
+ * Serves peer request codes on the broker's remoting servers. A handler's future answers
+ * later: the processor returns no response and writes the answer when the future completes,
+ * the way the broker's own asynchronous processors (pull, pop) do.
+ */
+final class PeerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.host.peer.PeerServer");
+    private static final int THREADS = 2;
+    /** Requests waiting for a thread; beyond that the remoting layer answers "system busy". */
+    private static final int QUEUE = 10_000;
+
+    private final List<RemotingServer> servers = new ArrayList<>();
+    private final RemotingMetricsManager metrics;
+    private final Set<Integer> served = new HashSet<>();
+    private final ExecutorService executor = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(QUEUE), new ThreadFactoryImpl("lightqueue-peer-handler-", true));
+
+    /** {@code fastServer} may be null (the broker runs without its fast port). */
+    PeerServer(RemotingServer server, RemotingServer fastServer, RemotingMetricsManager metrics) {
+        servers.add(server);
+        if (fastServer != null) {
+            servers.add(fastServer);
+        }
+        this.metrics = metrics;
+    }
+
+    synchronized void handle(int requestCode, PeerHandler handler) {
+        if (!served.add(requestCode)) {
+            throw new IllegalStateException("peer request code " + requestCode + " is already served");
+        }
+        Processor processor = new Processor(handler);
+        for (RemotingServer server : servers) {
+            server.registerProcessor(requestCode, processor, executor);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+
+    private final class Processor implements NettyRequestProcessor {
+
+        private final PeerHandler handler;
+
+        Processor(PeerHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public RemotingCommand processRequest(ChannelHandlerContext ctx, RemotingCommand request) {
+            String from = request.getExtFields() == null ? null : request.getExtFields().get(PeerClient.FROM_BROKER);
+            CompletableFuture<byte[]> answer;
+            if (from == null) {
+                answer = CompletableFuture.failedFuture(
+                    new IllegalArgumentException("the request does not name the calling broker"));
+            } else {
+                try {
+                    answer = handler.handle(from, request.getBody());
+                } catch (RuntimeException e) {
+                    answer = CompletableFuture.failedFuture(e);
+                }
+            }
+            answer.whenComplete((body, failure) -> {
+                RemotingCommand response = failure == null ? success(body) : error(request, from, failure);
+                NettyRemotingAbstract.writeResponse(ctx.channel(), request, response, null, metrics);
+            });
+            return null;
+        }
+
+        @Override
+        public boolean rejectRequest() {
+            return false;
+        }
+    }
+
+    private static RemotingCommand success(byte[] body) {
+        RemotingCommand response = RemotingCommand.createResponseCommand(RemotingSysResponseCode.SUCCESS, null);
+        response.setBody(body);
+        return response;
+    }
+
+    private static RemotingCommand error(RemotingCommand request, String from, Throwable failure) {
+        Throwable cause = Failures.unwrap(failure);
+        String remark = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        LOG.debug("peer request {} from {} failed: {}", request.getCode(), from, remark);
+        return RemotingCommand.createResponseCommand(RemotingSysResponseCode.SYSTEM_ERROR, remark);
+    }
+}
