@@ -13,8 +13,8 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
  * A real {@link BrokerController} in this JVM with {@link PluginHost} as its store plugin, its
- * data in a directory of the test's, on free loopback ports, without a name server. Start it
- * again on the same directory to test recovery.
+ * data in a directory of the test's, on free loopback ports, without a name server unless its
+ * {@link Placement} names one. Start it again on the same directory to test recovery.
  */
 public final class InProcessBroker implements AutoCloseable {
 
@@ -24,12 +24,39 @@ public final class InProcessBroker implements AutoCloseable {
         this.controller = controller;
     }
 
+    /**
+     * Where a broker sits: the name server it registers with (null: none), its cluster and
+     * group (brokerName), and whether it runs {@link PluginHost}.
+     */
+    public record Placement(String namesrvAddr, String clusterName, String brokerName, boolean hosted) {
+
+        public static final Placement ALONE = new Placement(null, "DefaultCluster", "test-broker", true);
+
+        /** The master of group {@code brokerName} in {@code clusterName}, registered with the name server. */
+        public static Placement member(String namesrvAddr, String clusterName, String brokerName) {
+            return new Placement(namesrvAddr, clusterName, brokerName, true);
+        }
+
+        /** The same broker as a plain RocketMQ broker, without the plugin host. */
+        public Placement withoutHost() {
+            return new Placement(namesrvAddr, clusterName, brokerName, false);
+        }
+    }
+
     /** Starts a broker whose broker.conf would hold {@code settings} (plugin keys included). */
     public static InProcessBroker start(Path storeRoot, Properties settings) throws Exception {
+        return start(storeRoot, settings, Placement.ALONE);
+    }
+
+    public static InProcessBroker start(Path storeRoot, Properties settings, Placement placement) throws Exception {
         BrokerConfig brokerConfig = new BrokerConfig();
-        brokerConfig.setBrokerName("test-broker");
+        brokerConfig.setBrokerName(placement.brokerName());
+        brokerConfig.setBrokerClusterName(placement.clusterName());
+        brokerConfig.setNamesrvAddr(placement.namesrvAddr());
         brokerConfig.setBrokerIP1("127.0.0.1");
-        brokerConfig.setMessageStorePlugIn(PluginHost.class.getName());
+        if (placement.hosted()) {
+            brokerConfig.setMessageStorePlugIn(PluginHost.class.getName());
+        }
         brokerConfig.setEnablePropertyFilter(true);
         // No test pops messages; without the file-based POP services the broker skips their
         // fixed waits on shutdown (2 s in the buffer merge service, up to 1 s in revive).
