@@ -64,6 +64,9 @@ class PeerNetworkTest {
                 assertEquals("broker-b:from b", text(networkB.call(peerA, RecordingPlugin.ECHO, bytes("from b"),
                     CALL_TIMEOUT_MILLIS).get(30, TimeUnit.SECONDS)));
 
+                assertEquals("broker-a:", text(networkA.call(peerB, RecordingPlugin.ECHO, new byte[0],
+                    CALL_TIMEOUT_MILLIS).get(30, TimeUnit.SECONDS)), "an empty request is an empty body, not null");
+
                 PeerUnavailableException refused = failure(networkA.call(peerB, RecordingPlugin.REFUSE, bytes("x"),
                     CALL_TIMEOUT_MILLIS));
                 assertTrue(refused.getMessage().contains("peer broker-b at " + peerB.address()), refused.getMessage());
@@ -78,13 +81,24 @@ class PeerNetworkTest {
                 assertThrows(IllegalArgumentException.class, () -> networkA.handle(42, (from, request) -> null));
             }
 
-            // broker-b unregistered from the name server as it stopped.
+            // broker-b is gone from the name server once it stopped: it unregistered, and its connection closed.
             PeerUnavailableException unreachable = failure(a.host().peers().call(peerB, RecordingPlugin.ECHO,
                 bytes("anyone?"), CALL_TIMEOUT_MILLIS));
             assertTrue(unreachable.getMessage().contains("peer broker-b at " + peerB.address()), unreachable.getMessage());
+            a.host().peers().tell(peerB, RecordingPlugin.NOTE, bytes("lost"));
             await(() -> List.copyOf(a.host().peers().peers()), List.of(), "broker-a's peers once broker-b stopped");
             assertEquals(List.of("joined:broker-b@" + peerB.address(), "left:broker-b@" + peerB.address()),
                 pluginA.peerEvents, "neither the broker without the host nor the one of another cluster was ever a peer");
+
+            try (InProcessBroker movedB = start("broker-b-moved",
+                Placement.member(nameServer.address(), "cluster-1", "broker-b"))) {
+                Peer peerMovedB = new Peer("broker-b", movedB.controller().getBrokerAddr());
+                await(() -> List.copyOf(a.host().peers().peers()), List.of(peerMovedB), "broker-a's peers");
+                assertEquals(List.of("joined:broker-b@" + peerB.address(), "left:broker-b@" + peerB.address(),
+                    "joined:broker-b@" + peerMovedB.address()), pluginA.peerEvents, "the group came back on another broker");
+                assertEquals("broker-a:again", text(a.host().peers().call(peerMovedB, RecordingPlugin.ECHO, bytes("again"),
+                    CALL_TIMEOUT_MILLIS).get(30, TimeUnit.SECONDS)));
+            }
             assertEquals(List.of(), List.copyOf(other.host().peers().peers()), "alone in its cluster");
             assertEquals(List.of(), pluginOf(other).peerEvents);
             assertEquals(Set.of("broker-a", "broker-n"),

@@ -28,6 +28,7 @@ import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
 final class PeerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.host.peer.PeerServer");
+    private static final byte[] EMPTY = new byte[0];
     private static final int THREADS = 2;
     /** Requests waiting for a thread; beyond that the remoting layer answers "system busy". */
     private static final int QUEUE = 10_000;
@@ -79,7 +80,7 @@ final class PeerServer implements AutoCloseable {
                     new IllegalArgumentException("the request does not name the calling broker"));
             } else {
                 try {
-                    answer = handler.handle(from, request.getBody());
+                    answer = handler.handle(from, request.getBody() == null ? EMPTY : request.getBody());
                 } catch (RuntimeException e) {
                     answer = CompletableFuture.failedFuture(e);
                 }
