@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Runs a RocketMQ name server and broker with the MQTT plugin, from this checkout:
 # name server 9876, broker 10911, MQTT 1883, data in ./data. Ctrl-C stops both cleanly.
-#   bin/run-broker.sh [--data DIR] [--mqtt-port P] [--namesrv-port P] [--broker-port P] [key=value ...]
+#   bin/run-broker.sh [--data DIR] [--brokers N] [--mqtt-port P] [--namesrv-port P] [--broker-port P] [key=value ...]
 # key=value arguments are added to broker.conf (e.g. mqttAllowAnonymous=false, mqttTlsPort=8883, mqttWsPort=8083,
 # mqttProxyProtocol=true; see the README section "Listeners").
+#
+# --brokers N (default 1) runs N broker groups of one cluster (DefaultCluster) at the one name server:
+# broker-a, broker-b, ... with remoting ports 10911, 10921, 10931 ... (each also uses its port - 2 and
+# port + 1) and MQTT on 1883, 1884, 1885 ...; --broker-port and --mqtt-port set broker-a's. Every other
+# port given as key=value is broker-a's and moves up by 10 per group (mqttTlsPort=8883: 8883, 8893 ...).
+# One group keeps its data in DIR itself, as always; several keep theirs in DIR/broker-a, DIR/broker-b ...
+# (the name server's logs are broker-a's). Ctrl-C stops every broker, then the name server.
+# See the README section "Running a cluster".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

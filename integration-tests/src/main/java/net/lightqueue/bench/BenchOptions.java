@@ -8,6 +8,8 @@ record BenchOptions(
         ScenarioName scenario,
         String host,
         int port,
+        String subscriberHost,
+        int subscriberPort,
         ProtocolVersion protocol,
         int publishers,
         int subscribers,
@@ -37,6 +39,10 @@ record BenchOptions(
             Usage: mqtt-bench [--name value]...
               --scenario S         pubsub | fanout | fanin | p2p | conns | persistent   (pubsub)
               --host H --port N    broker address; loopback only                      (127.0.0.1 1883)
+              --subscriber-host H --subscriber-port N
+                                   subscribers connect here, publishers to --host/--port: another
+                                   broker of a cluster, for cross-broker delivery; pubsub, fanout,
+                                   fanin, persistent                                  (--host --port)
               --mqtt V             3.1.1 | 5                                          (3.1.1)
               --publishers P       pubsub, fanin, persistent                          (1)
               --subscribers S      pubsub, fanout, persistent                         (1)
@@ -65,18 +71,22 @@ record BenchOptions(
                   dropped connections); 2 usage error; 3 setup failure or time bound exceeded.
             """;
 
-    private static final Set<String> NAMES = Set.of("scenario", "host", "port", "mqtt", "publishers",
-            "subscribers", "clients", "topics", "filter", "qos", "pub-qos", "sub-qos", "rate", "inflight",
+    private static final Set<String> NAMES = Set.of("scenario", "host", "port", "subscriber-host", "subscriber-port",
+            "mqtt", "publishers", "subscribers", "clients", "topics", "filter", "qos", "pub-qos", "sub-qos", "rate", "inflight",
             "count", "payload", "warmup", "duration", "drain", "hold", "ramp", "source-addresses", "threads",
             "keep-alive", "connect-timeout", "broker-pid", "topic-prefix", "label");
 
     static BenchOptions parse(String... args) {
         CommandLine cl = new CommandLine(args, NAMES);
         MqttQoS both = qos(cl, "qos", MqttQoS.AT_LEAST_ONCE);
+        String host = cl.text("host", "127.0.0.1");
+        int port = cl.integer("port", 1883, 1);
         BenchOptions options = new BenchOptions(
                 cl.choice("scenario", ScenarioName.PUBSUB, ScenarioName.class),
-                cl.text("host", "127.0.0.1"),
-                cl.integer("port", 1883, 1),
+                host,
+                port,
+                cl.text("subscriber-host", host),
+                cl.integer("subscriber-port", port, 1),
                 cl.choice("mqtt", ProtocolVersion.V3_1_1, ProtocolVersion.class),
                 cl.integer("publishers", 1, 1),
                 cl.integer("subscribers", 1, 1),
@@ -106,8 +116,12 @@ record BenchOptions(
     }
 
     private void validate() {
-        if (port > 65535) {
-            throw new UsageException("--port must be at most 65535");
+        if (port > 65535 || subscriberPort > 65535) {
+            throw new UsageException("--port and --subscriber-port must be at most 65535");
+        }
+        if (crossBroker() && (scenario == ScenarioName.P2P || scenario == ScenarioName.CONNS)) {
+            throw new UsageException("--subscriber-host/--subscriber-port need a scenario with separate publishers "
+                    + "and subscribers (pubsub, fanout, fanin, persistent), not " + scenario);
         }
         if (topicPrefix.isEmpty() || TopicFilter.isWildcard(topicPrefix) || topicPrefix.contains("/")) {
             throw new UsageException("--topic-prefix must be one topic level without wildcards");
@@ -142,6 +156,11 @@ record BenchOptions(
             // reported below
         }
         throw new UsageException("--rate expects a positive number or 'max', got '" + raw + "'");
+    }
+
+    /** Subscribers connect to another broker than publishers. */
+    boolean crossBroker() {
+        return !(subscriberHost.equals(host) && subscriberPort == port);
     }
 
     boolean maxRate() {

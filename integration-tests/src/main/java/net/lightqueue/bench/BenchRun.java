@@ -4,10 +4,12 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** One run of one scenario against one broker, start to finish; returns its figures. */
+/**
+ * One run of one scenario against one broker (or two of a cluster: publishers on one,
+ * subscribers on the other), start to finish; returns its figures.
+ */
 final class BenchRun {
     /** Sockets the runner needs besides its connections (jars, epoll, jcmd pipes). */
     private static final long SPARE_FILE_DESCRIPTORS = 200;
@@ -16,7 +18,7 @@ final class BenchRun {
     }
 
     static Result execute(BenchOptions options, PrintStream log) throws InterruptedException {
-        InetSocketAddress target = LoopbackAddresses.target(options.host(), options.port());
+        Targets targets = Targets.of(options);
         String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
         ClientPlan plan = ClientPlan.of(options, runId);
         int connections = plan.clients().size();
@@ -27,11 +29,11 @@ final class BenchRun {
         RunMeters meters = new RunMeters();
         int sources = options.sourceAddresses() > 0 ? options.sourceAddresses() : LoopbackAddresses.sourcesFor(connections);
         Fleet fleet;
-        try (Connector connector = new Connector(target, options.threads(), sources, options.keepAliveSeconds(),
+        try (Connector connector = new Connector(targets, options.threads(), sources, options.keepAliveSeconds(),
                 options.connectTimeoutNanos())) {
             fleet = new Fleet(options, plan, meters, new ConnectionRamp(connector, options.rampPerSecond(),
                     options.connectTimeoutNanos()), log);
-            log.printf("run %s: %s against %s, %d clients%n", runId, options.scenario(), target, connections);
+            log.printf("run %s: %s against %s, %d clients%n", runId, options.scenario(), targets, connections);
             Scenario.of(options, plan).run(fleet, broker, result);
         }
         // The event loops have terminated: every counter they wrote is now visible here.
@@ -55,6 +57,9 @@ final class BenchRun {
                 .put("rate", o.maxRate() ? "max" : o.rate())
                 .put("inflight", o.inflight())
                 .put("count", o.count());
+        if (o.crossBroker()) {
+            result.put("subscriber_target", o.subscriberHost() + ":" + o.subscriberPort());
+        }
         if (o.brokerPid() != 0) {
             result.put("broker_pid", o.brokerPid());
         }

@@ -19,19 +19,19 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Opens MQTT connections to the target on a few shared event-loop threads (epoll when available). */
+/** Opens MQTT connections to the targets on a few shared event-loop threads (epoll when available). */
 final class Connector implements AutoCloseable {
     private static final int MAX_PACKET_BYTES = 1 << 20;
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final InetSocketAddress target;
+    private final Targets targets;
     private final int sourceCount;
     private final int keepAliveSeconds;
     private final AtomicInteger opened = new AtomicInteger();
 
-    Connector(InetSocketAddress target, int threads, int sourceCount, int keepAliveSeconds, long connectTimeoutNanos) {
-        this.target = target;
+    Connector(Targets targets, int threads, int sourceCount, int keepAliveSeconds, long connectTimeoutNanos) {
+        this.targets = targets;
         this.sourceCount = sourceCount;
         this.keepAliveSeconds = keepAliveSeconds;
         boolean epoll = Epoll.isAvailable();
@@ -59,6 +59,7 @@ final class Connector implements AutoCloseable {
                 ch.pipeline().addLast(new MqttDecoder(MAX_PACKET_BYTES), MqttEncoder.INSTANCE, client);
             }
         });
+        InetSocketAddress target = targets.of(client.spec());
         InetSocketAddress source = LoopbackAddresses.source(target, n, sourceCount);
         ChannelFuture future = source == null ? b.connect(target) : b.connect(target, source);
         future.addListener(f -> {

@@ -24,9 +24,8 @@ public final class BrokerNode {
 
     /** Starts the broker process and waits until it reports boot success. */
     public ServerProcess start() throws IOException, InterruptedException {
-        ServerProcess started = launch();
-        started.awaitLine(line -> line.contains("boot success"), START_TIMEOUT);
-        return started;
+        launch();
+        return awaitBoot();
     }
 
     /** Starts the broker process without waiting: for tests that expect it to fail. */
@@ -37,6 +36,12 @@ public final class BrokerNode {
             home.javaCommand("1g", "org.apache.rocketmq.broker.BrokerStartup",
                 "-c", home.brokerConf().toAbsolutePath().toString()),
             home.dir(), home.dir().resolve("console/" + name + "-" + starts + ".out"));
+        return process;
+    }
+
+    /** Waits until the launched process reports boot success. */
+    public ServerProcess awaitBoot() throws InterruptedException {
+        process.awaitLine(line -> line.contains("boot success"), START_TIMEOUT);
         return process;
     }
 
@@ -66,8 +71,18 @@ public final class BrokerNode {
         return conf;
     }
 
+    /** The broker group this node belongs to ({@code brokerName}). */
+    public String brokerName() {
+        return conf.get("brokerName");
+    }
+
     public String address() {
         return "127.0.0.1:" + conf.get("listenPort");
+    }
+
+    /** The plugin's MQTT TCP port as broker.conf sets it (the plugin's default when unset). */
+    public int mqttPort() {
+        return Integer.parseInt(conf.getOrDefault("mqttListenPort", "1883"));
     }
 
     /** Console and log tails, for a failing test's message. */

@@ -4,79 +4,135 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
- * A name server and a master broker, optionally a slave replicating it, each a real process
- * started from a {@link BrokerHome}, on loopback. Brokers can be stopped gracefully, killed
- * with SIGKILL and started again on the same store.
+ * A name server and the broker groups of one cluster ({@code brokerClusterName}), each a real
+ * process started from a {@link BrokerHome}, on loopback. The first group, {@code broker-a},
+ * is prepared with the cluster; {@link #addGroup} adds {@code broker-b}, {@code broker-c} ...,
+ * each a master with its own home, store and ports, and {@link #addSlave} a slave replicating a
+ * group's master. Brokers can be stopped gracefully, killed with SIGKILL and started again on
+ * the same store while the others run.
  */
 public final class LocalCluster implements AutoCloseable {
+
+    public static final String CLUSTER_NAME = "DefaultCluster";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final BrokerHome home;
     private final int namesrvPort;
-    private final BrokerNode master;
-    private BrokerNode slave;
+    private final List<BrokerNode> masters = new ArrayList<>();
+    private final List<BrokerNode> slaves = new ArrayList<>();
     private ServerProcess namesrv;
 
-    private LocalCluster(BrokerHome home, int namesrvPort, BrokerNode master) {
+    private LocalCluster(BrokerHome home, int namesrvPort) {
         this.home = home;
         this.namesrvPort = namesrvPort;
-        this.master = master;
     }
 
     /**
-     * Prepares a cluster in {@code home}; {@code extraConf} adds to (or overrides) the master's
-     * broker.conf defaults, e.g. the plugin's own keys.
+     * Prepares a cluster of one group in {@code home} (which holds the name server too);
+     * {@code extraConf} adds to (or overrides) the master's broker.conf defaults, e.g. the
+     * plugin's own keys.
      */
     public static LocalCluster prepare(BrokerHome home, int namesrvPort, int brokerPort, Map<String, String> extraConf) {
-        Map<String, String> conf = brokerConf(home, namesrvPort, brokerPort, 0);
-        conf.putAll(extraConf);
-        return new LocalCluster(home, namesrvPort, new BrokerNode("broker", home, conf));
+        LocalCluster cluster = new LocalCluster(home, namesrvPort);
+        cluster.addGroup(home, brokerPort, extraConf);
+        return cluster;
     }
 
-    /** A cluster on free ports. */
+    /** A cluster of one group on free ports. */
     public static LocalCluster prepare(BrokerHome home, Map<String, String> extraConf) {
-        return prepare(home, FreePorts.one(), FreePorts.brokerPort(), extraConf);
+        LocalCluster cluster = new LocalCluster(home, FreePorts.one());
+        cluster.addGroup(home, extraConf);
+        return cluster;
     }
 
-    private static Map<String, String> brokerConf(BrokerHome home, int namesrvPort, int brokerPort, int brokerId) {
+    /**
+     * Adds the next broker group ({@code broker-b}, {@code broker-c} ...): a master in its own
+     * home, registered at this cluster's name server, its remoting port {@code brokerPort}
+     * (the broker also listens on port - 2 and port + 1). Started by {@link #start()} if added
+     * before it, else by {@link BrokerNode#start()}.
+     */
+    public BrokerNode addGroup(BrokerHome groupHome, int brokerPort, Map<String, String> extraConf) {
+        String brokerName = groupName(masters.size());
+        BrokerNode master = new BrokerNode(brokerName, groupHome, brokerConf(groupHome, brokerName, brokerPort, 0, extraConf));
+        masters.add(master);
+        return master;
+    }
+
+    /** Adds the next broker group on a free remoting port. */
+    public BrokerNode addGroup(BrokerHome groupHome, Map<String, String> extraConf) {
+        return addGroup(groupHome, freeBrokerPort(extraConf), extraConf);
+    }
+
+    /** The name of the group at {@code index}: broker-a, broker-b, ... */
+    public static String groupName(int index) {
+        if (index < 0 || index >= 26) {
+            throw new IllegalArgumentException("groups are named broker-a to broker-z; no group " + index);
+        }
+        return "broker-" + (char) ('a' + index);
+    }
+
+    private Map<String, String> brokerConf(BrokerHome nodeHome, String brokerName, int brokerPort, int brokerId,
+        Map<String, String> extraConf) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("brokerClusterName", "DefaultCluster");
-        conf.put("brokerName", "broker-a");
+        conf.put("brokerClusterName", CLUSTER_NAME);
+        conf.put("brokerName", brokerName);
         conf.put("brokerId", String.valueOf(brokerId));
         conf.put("brokerRole", brokerId == 0 ? "ASYNC_MASTER" : "SLAVE");
         conf.put("flushDiskType", "ASYNC_FLUSH");
         conf.put("brokerIP1", "127.0.0.1");
-        conf.put("namesrvAddr", "127.0.0.1:" + namesrvPort);
+        conf.put("namesrvAddr", namesrvAddress());
         conf.put("listenPort", String.valueOf(brokerPort));
         conf.put("haListenPort", String.valueOf(brokerPort + 1));
-        conf.put("storePathRootDir", home.store().toAbsolutePath().toString());
-        conf.put("storePathCommitLog", home.store().resolve("commitlog").toAbsolutePath().toString());
+        conf.put("storePathRootDir", nodeHome.store().toAbsolutePath().toString());
+        conf.put("storePathCommitLog", nodeHome.store().resolve("commitlog").toAbsolutePath().toString());
         conf.put("mappedFileSizeCommitLog", String.valueOf(128 * 1024 * 1024));
         conf.put("autoCreateTopicEnable", "true");
         conf.put("messageStorePlugIn", BrokerHome.PLUGIN_HOST);
+        conf.putAll(extraConf);
         return conf;
     }
 
     /**
-     * Adds a slave of the master, in its own home, on free ports; it replicates the master's
-     * commitlog over HA. {@code extraConf} as for the master (e.g. a different MQTT port).
+     * Adds a slave of the first group's master, in its own home, on free ports; it replicates
+     * the master's commitlog over HA. {@code extraConf} as for the master (e.g. a different MQTT port).
      */
     public BrokerNode addSlave(BrokerHome slaveHome, Map<String, String> extraConf) {
-        Map<String, String> conf = brokerConf(slaveHome, namesrvPort, FreePorts.brokerPort(), 1);
-        conf.putAll(extraConf);
-        slave = new BrokerNode("slave", slaveHome, conf);
+        return addSlave(master(), slaveHome, extraConf);
+    }
+
+    /** Adds a slave of {@code master}, a group's master of this cluster. Started by {@link BrokerNode#start()}. */
+    public BrokerNode addSlave(BrokerNode master, BrokerHome slaveHome, Map<String, String> extraConf) {
+        String brokerName = master.brokerName();
+        BrokerNode slave = new BrokerNode(brokerName + "-slave", slaveHome,
+            brokerConf(slaveHome, brokerName, freeBrokerPort(extraConf), 1, extraConf));
+        slaves.add(slave);
         return slave;
     }
 
+    /**
+     * Starts the name server, then every group's master; the masters boot in parallel (each
+     * its own JVM), and this returns when all reported boot success.
+     */
     public LocalCluster start() throws IOException, InterruptedException {
         startNamesrv();
-        master.start();
+        for (BrokerNode master : masters) {
+            master.launch();
+        }
+        for (BrokerNode master : masters) {
+            master.awaitBoot();
+        }
         return this;
     }
 
@@ -89,40 +145,49 @@ public final class LocalCluster implements AutoCloseable {
         namesrv.awaitLine(line -> line.contains("The Name Server boot success"), START_TIMEOUT);
     }
 
+    /** The first group's master ({@code broker-a}). */
     public BrokerNode master() {
-        return master;
+        return masters.get(0);
     }
 
-    public BrokerNode slave() {
-        return slave;
+    /** The master of the group {@code brokerName}. */
+    public BrokerNode master(String brokerName) {
+        return masters.stream().filter(m -> m.brokerName().equals(brokerName)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no group " + brokerName + " in this cluster"));
     }
 
-    /** Starts the master and waits for boot success. */
+    /** Every group's master, in the order the groups were added. */
+    public List<BrokerNode> masters() {
+        return List.copyOf(masters);
+    }
+
+    /** Starts the first group's master and waits for boot success. */
     public ServerProcess startBroker() throws IOException, InterruptedException {
-        return master.start();
+        return master().start();
     }
 
-    /** Starts the master without waiting: for tests that expect it to fail. */
+    /** Starts the first group's master without waiting: for tests that expect it to fail. */
     public ServerProcess launchBroker() throws IOException {
-        return master.launch();
+        return master().launch();
     }
 
     public int stopBroker() throws InterruptedException {
-        return master.stop();
+        return master().stop();
     }
 
     public void killBroker() throws InterruptedException {
-        master.kill();
+        master().kill();
     }
 
     public ServerProcess broker() {
-        return master.process();
+        return master().process();
     }
 
     public Map<String, String> brokerConf() {
-        return master.conf();
+        return master().conf();
     }
 
+    /** The first group's home, which holds the name server too. */
     public BrokerHome home() {
         return home;
     }
@@ -132,23 +197,90 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String brokerAddress() {
-        return master.address();
+        return master().address();
     }
 
-    /** Console and log tails of the brokers, for a failing test's message. */
-    public String diagnostics() {
-        return master.diagnostics() + (slave == null ? "" : "\n" + slave.diagnostics());
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        for (BrokerNode node : new BrokerNode[] {slave, master}) {
-            if (node != null && node.isAlive()) {
-                node.stop();
+    /**
+     * A free loopback port that no process of this cluster is configured to use, e.g. for a
+     * group's MQTT listener (a port is only taken when its broker starts).
+     */
+    public int freePort() {
+        Set<Integer> used = configuredPorts(Map.of());
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = FreePorts.one();
+            if (!used.contains(port)) {
+                return port;
             }
         }
+        throw new IllegalStateException("no free loopback port outside " + used);
+    }
+
+    private int freeBrokerPort(Map<String, String> extraConf) {
+        Set<Integer> used = configuredPorts(extraConf);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = FreePorts.brokerPort();
+            if (IntStream.of(port - 2, port, port + 1).noneMatch(used::contains)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free broker port whose neighbours are outside " + used);
+    }
+
+    /** The ports the name server and every broker.conf (and {@code extraConf}) name, with each broker's fast remoting port. */
+    private Set<Integer> configuredPorts(Map<String, String> extraConf) {
+        Set<Integer> used = new HashSet<>(Set.of(namesrvPort));
+        Stream.concat(nodes().map(BrokerNode::conf), Stream.of(extraConf)).forEach(conf -> {
+            conf.forEach((key, value) -> {
+                if (key.endsWith("Port") && value.matches("\\d{1,5}")) {
+                    used.add(Integer.parseInt(value));
+                }
+            });
+            if (conf.containsKey("listenPort")) {
+                used.add(Integer.parseInt(conf.get("listenPort")) - 2);
+            }
+        });
+        return used;
+    }
+
+    private Stream<BrokerNode> nodes() {
+        return Stream.concat(masters.stream(), slaves.stream());
+    }
+
+    /** Console tails of the name server and every broker, with the brokers' log tails, for a failing test's message. */
+    public String diagnostics() {
+        StringBuilder text = new StringBuilder("--- namesrv console ---\n")
+            .append(namesrv == null ? "" : namesrv.consoleTail(20));
+        nodes().forEach(node -> text.append('\n').append(node.diagnostics()));
+        return text.toString();
+    }
+
+    /**
+     * Stops the slaves, then the masters (each set at once: SIGTERM to all, then waiting), then
+     * the name server; one that does not stop in time is killed and does not keep the others running.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        RuntimeException slavesFailure = stopAll(slaves);
+        RuntimeException mastersFailure = stopAll(masters);
         if (namesrv != null && namesrv.isAlive()) {
             namesrv.stop(STOP_TIMEOUT);
         }
+        if (slavesFailure != null || mastersFailure != null) {
+            throw slavesFailure != null ? slavesFailure : mastersFailure;
+        }
+    }
+
+    private static RuntimeException stopAll(List<BrokerNode> nodes) throws InterruptedException {
+        List<ServerProcess> running = nodes.stream().filter(BrokerNode::isAlive).map(BrokerNode::process).toList();
+        running.forEach(ServerProcess::terminate);
+        RuntimeException failure = null;
+        for (ServerProcess process : running) {
+            try {
+                process.awaitStopped(STOP_TIMEOUT);
+            } catch (IllegalStateException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        return failure;
     }
 }

@@ -2,29 +2,41 @@ package net.lightqueue.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
- * Runs a name server and a broker with the plugin from a local folder, on the usual ports:
- * name server 9876, broker 10911, MQTT 1883. Ctrl-C stops the broker gracefully, then the
- * name server. Used by {@code bin/run-broker.sh}.
+ * Runs a name server and one or more broker groups with the plugin from a local folder, on the
+ * usual ports: name server 9876; broker-a 10911 with MQTT 1883, broker-b 10921 with MQTT 1884,
+ * and so on (a broker also listens on its port - 2 and port + 1). Ctrl-C stops the brokers
+ * gracefully, then the name server. Used by {@code bin/run-broker.sh}.
  *
  * <pre>
- * Quickstart --broker-lib DIR --release-jar JAR [--data DIR] [--mqtt-port 1883]
+ * Quickstart --broker-lib DIR --release-jar JAR [--data DIR] [--brokers 1] [--mqtt-port 1883]
  *            [--namesrv-port 9876] [--broker-port 10911] [key=value ...]
  * </pre>
- * Extra {@code key=value} arguments go to broker.conf.
+ * Extra {@code key=value} arguments go to every group's broker.conf; a {@code ...Port=P} key
+ * there is P for broker-a, P + 10 for broker-b, and so on ({@code mqttListenPort}: P + 1). One group lives in the data folder
+ * itself, several in its subfolders {@code broker-a}, {@code broker-b} ...
  */
 public final class Quickstart {
+
+    /**
+     * Ports of consecutive groups are this far apart (the MQTT TCP ports 1 apart): room for the
+     * broker's fast (-2) and HA (+1) ports, and for neighbouring listener ports (8083, 8084).
+     */
+    private static final int GROUP_PORT_STEP = 10;
 
     private Quickstart() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of(
-            "--data", "data", "--mqtt-port", "1883", "--namesrv-port", "9876", "--broker-port", "10911"));
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--data", "data", "--brokers", "1",
+            "--mqtt-port", "1883", "--namesrv-port", "9876", "--broker-port", "10911"));
         Map<String, String> conf = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--") && i + 1 < args.length) {
@@ -36,24 +48,42 @@ public final class Quickstart {
                 throw new IllegalArgumentException("unexpected argument " + args[i] + "; see the README");
             }
         }
+        int groups = Integer.parseInt(options.get("--brokers"));
+        if (groups < 1 || groups > 26) {
+            throw new IllegalArgumentException("--brokers must be from 1 to 26, not " + groups);
+        }
         conf.putIfAbsent("mqttListenPort", options.get("--mqtt-port"));
         absoluteTlsFiles(conf);
         Path data = Path.of(options.get("--data")).toAbsolutePath();
-        Files.createDirectories(data);
-        BrokerHome home = BrokerHome.create(data, Path.of(required(options, "--broker-lib")),
-            Path.of(required(options, "--release-jar")));
-        LocalCluster cluster = LocalCluster.prepare(home, Integer.parseInt(options.get("--namesrv-port")),
-            Integer.parseInt(options.get("--broker-port")), conf);
+        int brokerPort = Integer.parseInt(options.get("--broker-port"));
+        LocalCluster cluster = null;
+        for (int group = 0; group < groups; group++) {
+            // One group keeps the layout of a single broker, so an existing data folder keeps working.
+            Path dir = groups == 1 ? data : data.resolve(LocalCluster.groupName(group));
+            Files.createDirectories(dir);
+            BrokerHome home = BrokerHome.create(dir, Path.of(required(options, "--broker-lib")),
+                Path.of(required(options, "--release-jar")));
+            Map<String, String> groupConf = portsOfGroup(conf, group);
+            int groupPort = brokerPort + GROUP_PORT_STEP * group;
+            if (cluster == null) {
+                cluster = LocalCluster.prepare(home, Integer.parseInt(options.get("--namesrv-port")), groupPort, groupConf);
+            } else {
+                cluster.addGroup(home, groupPort, groupConf);
+            }
+        }
+        run(cluster, data);
+    }
 
-        CountDownLatch stopped = new CountDownLatch(1);
+    private static void run(LocalCluster cluster, Path data) throws Exception {
+        CountDownLatch stopping = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping the broker and the name server ...");
+            stopping.countDown();
+            System.out.println("stopping the brokers and the name server ...");
             try {
                 cluster.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            stopped.countDown();
         }, "quickstart-stop"));
         try {
             cluster.start();
@@ -61,18 +91,37 @@ public final class Quickstart {
             System.err.println(e.getMessage());
             System.exit(1);
         }
-        System.out.printf("name server 127.0.0.1:%s, broker %s, MQTT port %s, data in %s%n",
-            options.get("--namesrv-port"), cluster.brokerAddress(), conf.get("mqttListenPort"), data);
-        System.out.println(listeners(conf));
-        System.out.println(accessSummary(conf));
-        System.out.println("logs: " + home.logDir() + " (plugin: broker_default.log); Ctrl-C stops");
-        while (cluster.broker().isAlive()) {
+        System.out.printf("name server %s, cluster %s, data in %s%n", cluster.namesrvAddress(), LocalCluster.CLUSTER_NAME, data);
+        List<String> mqttPorts = new ArrayList<>();
+        for (BrokerNode broker : cluster.masters()) {
+            System.out.printf("%s: broker %s, MQTT port %d, logs in %s (plugin: broker_default.log)%n",
+                broker.brokerName(), broker.address(), broker.mqttPort(), broker.home().logDir());
+            System.out.println("  " + listeners(broker.conf()));
+            mqttPorts.add(String.valueOf(broker.mqttPort()));
+        }
+        System.out.println(accessSummary(cluster.brokerConf(), String.join(", ", mqttPorts)));
+        System.out.println("Ctrl-C stops");
+        while (stopping.getCount() == 1 && cluster.masters().stream().allMatch(BrokerNode::isAlive)) {
             Thread.sleep(500);
         }
-        if (stopped.getCount() == 1) {
-            System.err.println("the broker exited:\n" + cluster.diagnostics());
+        if (stopping.getCount() == 1) {
+            String exited = cluster.masters().stream().filter(broker -> !broker.isAlive()).map(BrokerNode::brokerName)
+                .collect(Collectors.joining(", "));
+            System.err.println(exited + " exited:\n" + cluster.diagnostics());
             System.exit(1);
         }
+    }
+
+    /**
+     * The group's broker.conf additions: the shared ones with every port moved up for the group,
+     * so the groups of one machine do not collide: the MQTT port by 1 per group, others by 10.
+     */
+    static Map<String, String> portsOfGroup(Map<String, String> conf, int group) {
+        Map<String, String> groupConf = new LinkedHashMap<>(conf);
+        groupConf.replaceAll((key, value) -> key.endsWith("Port") && value.matches("[1-9]\\d{0,4}")
+            ? String.valueOf(Integer.parseInt(value) + group * (key.equals("mqttListenPort") ? 1 : GROUP_PORT_STEP))
+            : value);
+        return groupConf;
     }
 
     /** The broker runs in its own directory: TLS files named relative to where the script ran must still be found. */
@@ -100,18 +149,17 @@ public final class Quickstart {
         }
     }
 
-    /** Who may connect, so nobody runs an open broker without knowing it. */
-    private static String accessSummary(Map<String, String> conf) {
-        String port = conf.get("mqttListenPort");
+    /** Who may connect (on {@code ports}), so nobody runs an open broker without knowing it. */
+    private static String accessSummary(Map<String, String> conf, String ports) {
         if (Boolean.parseBoolean(conf.get("authenticationEnabled"))) {
-            return "MQTT on " + port + ": clients log in as broker users"
+            return "MQTT on " + ports + ": clients log in as broker users"
                 + (Boolean.parseBoolean(conf.get("authorizationEnabled")) ? ", checked against the broker's ACLs" : "");
         }
         if (!Boolean.parseBoolean(conf.getOrDefault("mqttAllowAnonymous", "true"))) {
-            return "MQTT on " + port
+            return "MQTT on " + ports
                 + ": clients must send a user name (not verified: broker authentication is off); see README Security";
         }
-        return "MQTT on " + port + ", anonymous access ON: any client may connect; see README Security";
+        return "MQTT on " + ports + ", anonymous access ON: any client may connect; see README Security";
     }
 
     private static String required(Map<String, String> options, String name) {

@@ -74,7 +74,17 @@ public final class ServerProcess implements AutoCloseable {
 
     /** SIGTERM, then waits: the broker's shutdown hook flushes and stops its plugins. */
     public int stop(Duration timeout) throws InterruptedException {
+        terminate();
+        return awaitStopped(timeout);
+    }
+
+    /** SIGTERM without waiting, so that several servers stop at once; then {@link #awaitStopped}. */
+    public void terminate() {
         process.destroy();
+    }
+
+    /** Waits for a terminated process to exit and returns its exit code; SIGKILL if it does not in time. */
+    public int awaitStopped(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException(name + " did not stop within " + timeout + "; console:\n" + consoleTail(40));

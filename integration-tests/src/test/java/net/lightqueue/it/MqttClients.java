@@ -8,7 +8,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
-/** Paho v5 clients against a cluster's master, for tests that only need to drive traffic. */
+/** Paho v5 clients against a cluster's master (or one group's), for tests that only need to drive traffic. */
 public final class MqttClients {
 
     private MqttClients() {
@@ -24,8 +24,13 @@ public final class MqttClients {
     /** A client of the cluster's master connected with {@code options}; {@code callback} may be null. */
     public static MqttClient connect(LocalCluster cluster, String clientId, MqttConnectionOptions options,
         MqttCallback callback) throws MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + TestBrokers.mqttPort(cluster), clientId,
-            new MemoryPersistence());
+        return connect(cluster.master(), clientId, options, callback);
+    }
+
+    /** A client of {@code broker} (e.g. one group's master) connected with {@code options}; {@code callback} may be null. */
+    public static MqttClient connect(BrokerNode broker, String clientId, MqttConnectionOptions options,
+        MqttCallback callback) throws MqttException {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.mqttPort(), clientId, new MemoryPersistence());
         if (callback != null) {
             client.setCallback(callback);
         }

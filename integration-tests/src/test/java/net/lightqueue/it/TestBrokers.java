@@ -3,6 +3,7 @@ package net.lightqueue.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -40,14 +41,27 @@ public final class TestBrokers {
         return Files.createTempDirectory(work, name + "-");
     }
 
-    /** A fresh cluster with the plugin on free ports, MQTT on a free port too; not started. */
+    /** A fresh cluster of one group with the plugin on free ports, MQTT on a free port too; not started. */
     public static LocalCluster newCluster(String name, Map<String, String> extraConf) throws IOException {
-        Map<String, String> conf = new java.util.HashMap<>(Map.of("mqttListenPort", String.valueOf(FreePorts.one())));
+        return LocalCluster.prepare(newHome(name), testConf(FreePorts.one(), extraConf));
+    }
+
+    /**
+     * Adds the next broker group (broker-b, broker-c ...) to {@code cluster}, with the plugin,
+     * in a fresh home, on free ports; started with the cluster if added before its start.
+     */
+    public static BrokerNode addGroup(LocalCluster cluster, String name, Map<String, String> extraConf)
+        throws IOException {
+        return cluster.addGroup(newHome(name), testConf(cluster.freePort(), extraConf));
+    }
+
+    private static Map<String, String> testConf(int mqttPort, Map<String, String> extraConf) {
+        Map<String, String> conf = new HashMap<>(Map.of("mqttListenPort", String.valueOf(mqttPort)));
         // No test pops messages; without the file-based POP services a clean stop skips their
         // fixed waits (2 s in the buffer merge service, up to 1 s in revive).
         conf.put("popConsumerFSServiceInit", "false");
         conf.putAll(extraConf);
-        return LocalCluster.prepare(newHome(name), conf);
+        return conf;
     }
 
     /** The suite's shared running cluster. */
@@ -67,8 +81,9 @@ public final class TestBrokers {
         return shared;
     }
 
+    /** The MQTT port of the first group's master. */
     public static int mqttPort(LocalCluster cluster) {
-        return Integer.parseInt(cluster.brokerConf().get("mqttListenPort"));
+        return cluster.master().mqttPort();
     }
 
     private static String required(String property) {
