@@ -120,7 +120,8 @@ final class PeerDirectory implements AutoCloseable {
 
     /** The masters of the other groups of this cluster by {@code brokerName}, or null when the lookup failed. */
     private Map<String, String> lookUpMasters() {
-        if (nameServer.getNameServerAddressList().isEmpty()) {
+        List<String> nameServers = nameServer.getNameServerAddressList(); // null until one is set
+        if (nameServers == null || nameServers.isEmpty()) {
             if (loggedLookupFailures.first("")) {
                 LOG.info("no name server is configured (namesrvAddr): this broker has no peers");
             }

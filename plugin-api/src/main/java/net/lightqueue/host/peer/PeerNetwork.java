@@ -28,6 +28,9 @@ public interface PeerNetwork {
      */
     CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis);
 
-    /** Sends without an answer, best effort: a message that cannot be sent is dropped. */
+    /**
+     * Sends without an answer, best effort: a message that cannot be sent is dropped, and
+     * messages are handled in no particular order.
+     */
     void tell(Peer peer, int requestCode, byte[] message);
 }
