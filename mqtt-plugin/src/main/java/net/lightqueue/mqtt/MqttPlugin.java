@@ -7,11 +7,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import net.lightqueue.dispatch.DispatcherOptions;
 import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.host.spi.BrokerPlugin;
 import net.lightqueue.host.spi.PluginContext;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.auth.BrokerAccessControl;
+import net.lightqueue.mqtt.cluster.ClusterSubscriptions;
+import net.lightqueue.mqtt.cluster.FilterSetSync;
+import net.lightqueue.mqtt.cluster.QueueServer;
+import net.lightqueue.mqtt.cluster.RemoteQueues;
+import net.lightqueue.mqtt.cluster.SessionClaims;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
@@ -106,11 +112,19 @@ public final class MqttPlugin implements BrokerPlugin {
             thread.setDaemon(true);
             return thread;
         });
-        SessionStore store = new SessionStore(dispatcher, dispatcher);
+        PeerNetwork peers = context.peers();
+        ClusterSubscriptions subscriptions = new ClusterSubscriptions(dispatcher, peers, settings);
+        SessionStore store = new SessionStore(dispatcher, subscriptions);
+        dispatcher.addArrivalListener(new QueueServer(peers, dispatcher, dispatcher, new SessionStore(dispatcher, dispatcher),
+            sessionTimers));
+        peers.addListener(new FilterSetSync(peers, dispatcher, store, settings, sessionTimers));
         SharedGroups shared = new SharedGroups(settings, dispatcher, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
-        sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), store, shared,
-            sessionTimers, Clock.systemUTC(), undeliverable),
+        SessionClaims claims = new SessionClaims(peers, settings);
+        RemoteQueues remote = new RemoteQueues(peers, settings, sessionTimers, Clock.systemUTC());
+        remote.startPolling();
+        sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), remote, claims, store,
+            shared, sessionTimers, Clock.systemUTC(), undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
@@ -118,10 +132,11 @@ public final class MqttPlugin implements BrokerPlugin {
         ConnectionRegistry registry = new ConnectionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, reserved, dispatcher, dispatcher,
+            publishing, new SubscriptionRequests(settings, access, reserved, subscriptions, dispatcher,
                 shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
+        claims.serve(server::handOver, clientId -> store.session(clientId) != null);
         server.start();
         LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.count(),

@@ -128,6 +128,10 @@ public class MqttSettings implements ValidatedSettings {
         min = 10, max = 60_000)
     long mqttProgressIntervalMs = 1_000;
 
+    @Setting(description = "how long a call to another broker group of the cluster may take (reads of its queues, "
+        + "subscriptions, session moves) before it counts as unreachable", min = 100, max = 60_000)
+    long mqttPeerTimeoutMs = 3_000;
+
     @Setting(description = "publish the $SYS/broker/... topics every this many seconds; 0 = never", min = 0,
         max = 86_400)
     int mqttSysIntervalSeconds = 10;
@@ -299,6 +303,10 @@ public class MqttSettings implements ValidatedSettings {
 
     public long progressIntervalMs() {
         return mqttProgressIntervalMs;
+    }
+
+    public long peerTimeoutMs() {
+        return mqttPeerTimeoutMs;
     }
 
     public ShareStrategy sharedSubscriptionStrategy() {

@@ -22,6 +22,11 @@ final class MqttBroker implements AutoCloseable {
 
     /** @param dir the broker's store, a directory the test owns (JUnit's {@code @TempDir}) */
     static MqttBroker start(Path dir, String... settings) throws Exception {
+        return start(dir, InProcessBroker.Placement.ALONE, settings);
+    }
+
+    /** A broker placed in a cluster, e.g. as the master of one of its groups. */
+    static MqttBroker start(Path dir, InProcessBroker.Placement placement, String... settings) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("mqttListenPort", "0");
         properties.setProperty("mqttListenHost", "127.0.0.1");
@@ -29,7 +34,7 @@ final class MqttBroker implements AutoCloseable {
             String[] keyValue = setting.split("=", 2);
             properties.setProperty(keyValue[0], keyValue[1]);
         }
-        return new MqttBroker(InProcessBroker.start(dir, properties));
+        return new MqttBroker(InProcessBroker.start(dir, properties, placement));
     }
 
     /** A port free right now, for listeners whose port 0 means off. */

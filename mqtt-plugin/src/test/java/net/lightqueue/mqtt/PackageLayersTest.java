@@ -21,7 +21,7 @@ class PackageLayersTest {
 
     /** Top to bottom, as in docs/architecture.md. */
     private static final List<String> LAYERS = List.of("metrics", "server", "sys", "listener", "connect", "subscribe", "session",
-        "shared", "publish", "delivery", "topic", "connection", "auth", "persistence", "codec", "message");
+        "shared", "cluster", "publish", "delivery", "topic", "connection", "auth", "persistence", "codec", "message");
 
     private static final Path SOURCES = Path.of("src/main/java/net/lightqueue/mqtt");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?net\\.lightqueue\\.mqtt\\.([a-z]+)\\.",

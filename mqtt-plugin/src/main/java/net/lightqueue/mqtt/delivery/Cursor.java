@@ -18,6 +18,11 @@ public interface Cursor {
     /** The subscription as the client named it: a topic filter, or {@code $share/group/filter}. */
     String name();
 
+    /** The broker group whose queue the cursor reads; null for this broker's own queues. */
+    default String peerName() {
+        return null;
+    }
+
     SubscriptionOptions options();
 
     /** A repeated SUBSCRIBE replaced the options; the position stays [MQTT-3.8.4-3]. */
@@ -51,7 +56,8 @@ public interface Cursor {
 
     /**
      * The session stops reading from the cursor: it leaves memory, or the client unsubscribed
-     * ({@code unsubscribed}), which also ends what the cursor recorded.
+     * ({@code unsubscribed}), which also ends what the cursor recorded. Completes once what the
+     * cursor records on closing is durable, for a session that moves to another broker.
      */
-    void close(boolean unsubscribed);
+    CompletableFuture<?> close(boolean unsubscribed);
 }

@@ -5,13 +5,15 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 
 /**
  * A session's own cursors read as one stream in commitlog order, so that a message that
  * several of its subscriptions match comes out once, as one group of the same message's
- * entries in each of their queues (entries of one message share its commitlog offset). Each
+ * entries in each of their queues (entries of one message share its commitlog offset, and
+ * their cursors read the same broker group's queues). Each
  * cursor has at most one read batch buffered; a cursor's position moves as its messages are
  * taken. With a single cursor this is a plain batched read.
  *
@@ -84,9 +86,10 @@ final class CursorMerge {
             return group;
         }
         long commitLogOffset = first.head().commitLogOffset();
+        String peer = first.cursor.peerName();
         for (Buffer buffer : active) {
             StoredMessage head = buffer.head();
-            if (head != null && head.commitLogOffset() == commitLogOffset) {
+            if (head != null && head.commitLogOffset() == commitLogOffset && Objects.equals(peer, buffer.cursor.peerName())) {
                 group.add(buffer);
             }
         }

@@ -96,10 +96,11 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
     }
 
     @Override
-    public void close(boolean unsubscribed) {
+    public CompletableFuture<?> close(boolean unsubscribed) {
         router.remove(name(), this);
         if (unsubscribed) {
             progress.removed(this);
         }
+        return CompletableFuture.completedFuture(null); // its session records its progress
     }
 }

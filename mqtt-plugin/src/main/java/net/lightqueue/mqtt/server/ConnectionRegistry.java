@@ -21,6 +21,11 @@ public final class ConnectionRegistry {
         return byClientId.put(client.clientId(), client);
     }
 
+    /** Forgets the client of the id, whose session another broker group takes over; null if none is connected. */
+    ConnectedClient takeAway(String clientId) {
+        return byClientId.remove(clientId);
+    }
+
     /** Forgets the client unless another connection already took its client id over. */
     void remove(ConnectedClient client) {
         if (client.clientId() != null) {

@@ -132,7 +132,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Ends the previous connection of the client id on its own event loop and takes its session [MQTT-3.1.4-3]. */
-    private static CompletableFuture<Session> takeOver(ConnectedClient previous) {
+    static CompletableFuture<Session> takeOver(ConnectedClient previous) {
         CompletableFuture<Session> taken = new CompletableFuture<>();
         if (previous == null) {
             taken.complete(null);

@@ -24,6 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
@@ -32,6 +33,7 @@ import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.listener.Listener;
 import net.lightqueue.mqtt.listener.Listeners;
+import net.lightqueue.mqtt.persistence.HandoverRecord;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
@@ -124,6 +126,14 @@ public final class MqttServer {
     /** @return the plain TCP listener's port */
     public int boundPort() {
         return serverChannels.isEmpty() ? -1 : ((InetSocketAddress) serverChannels.get(0).localAddress()).getPort();
+    }
+
+    /**
+     * Gives the client's session to another broker group: its connection here, if any, ends with
+     * "session taken over" [MQTT-3.1.4-3]; completes with the session's record, null if none is here.
+     */
+    public CompletableFuture<HandoverRecord> handOver(String clientId) {
+        return services.sessions().handOver(clientId, MqttConnectionHandler.takeOver(services.registry().takeAway(clientId)));
     }
 
     /** Ends every connection (v5 clients get DISCONNECT 0x8B) but keeps listening. */

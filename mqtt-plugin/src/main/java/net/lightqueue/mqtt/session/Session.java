@@ -1,12 +1,16 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.SubscriptionRecord;
+import net.lightqueue.mqtt.cluster.PeerMessages;
+import net.lightqueue.mqtt.cluster.RemoteSession;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.delivery.Deliverer;
@@ -31,12 +35,16 @@ import net.lightqueue.mqtt.shared.ShareName;
  * state run in order, so an ended session's unsubscribes can never overtake a newer session's
  * subscribes.
  */
-public final class Session {
+public final class Session implements RemoteSession {
 
     private final String clientId;
     private final SessionServices services;
-    /** Its own subscriptions, whose progress it records, read merged by its deliverer. */
+    /** Its own subscriptions in this broker's queues, whose progress it records. */
     private final Map<String, Cursor> subscriptions = new LinkedHashMap<>();
+    /** The same subscriptions in the other broker groups' queues, whose peers record their progress. */
+    private final Map<String, List<Cursor>> remote = new HashMap<>();
+    /** Every cursor of its own subscriptions, local and remote, read merged by its deliverer. */
+    private final List<Cursor> merged = new ArrayList<>();
     /** Its shared subscriptions, whose groups record their progress and hand out messages. */
     private final Map<String, Cursor> memberships = new LinkedHashMap<>();
     private final Inflight inflight = new Inflight();
@@ -55,6 +63,7 @@ public final class Session {
         this.received = new ReceivedQos2(clientId, services.store());
     }
 
+    @Override
     public String clientId() {
         return clientId;
     }
@@ -88,16 +97,34 @@ public final class Session {
         return record.expirySeconds();
     }
 
-    /** Rebuilds the session from its state, on the connection's event loop, before it is attached. */
-    void restore(List<SubscriptionRecord> stored, Map<String, ProgressRecord> progress, Map<String, byte[]> shares) {
+    /**
+     * Rebuilds the session from its state, on the connection's event loop, before it is attached.
+     *
+     * @param remotePositions where it stands in the other broker groups' queues, by peer and filter
+     */
+    void restore(List<SubscriptionRecord> stored, Map<String, ProgressRecord> progress, Map<String, byte[]> shares,
+                 Map<String, Map<String, PeerMessages.Position>> remotePositions) {
         shares.forEach((shareName, options) -> join(ShareName.parse(shareName), SubscriptionOptions.decode(options)));
         for (SubscriptionRecord subscription : stored) {
             SubscriptionOptions options = SubscriptionOptions.decode(subscription.options());
             ProgressRecord recorded = progress.get(subscription.filter());
             Cursor cursor = listen(subscription.filter(), options,
-                recorded == null ? subscription.startOffset() : recorded.sentUpTo());
+                recorded == null ? subscription.startOffset() : recorded.sentUpTo(), remotePositions);
             if (recorded != null) {
                 recorded.unacknowledged().forEach(delivery -> restoreDelivery(cursor, delivery));
+            }
+            remotePositions.forEach((peer, positions) -> restoreRemote(subscription.filter(), peer, positions));
+        }
+    }
+
+    private void restoreRemote(String filter, String peer, Map<String, PeerMessages.Position> positions) {
+        PeerMessages.Position position = positions.get(filter);
+        if (position == null) {
+            return;
+        }
+        for (Cursor cursor : remote.getOrDefault(filter, List.of())) {
+            if (peer.equals(cursor.peerName())) {
+                position.unacknowledged().forEach(pending -> restoreDelivery(cursor, pending.delivery()));
             }
         }
     }
@@ -133,13 +160,20 @@ public final class Session {
         deliverer = null;
     }
 
-    /** The session leaves memory: its cursors stop. Its state is settled by {@link SessionLifecycle}. */
-    void release() {
+    /**
+     * The session leaves memory: its cursors stop. Its state is settled by {@link SessionLifecycle}.
+     * Completes once what its cursors on other broker groups recorded is durable there.
+     */
+    CompletableFuture<Void> release() {
         detach();
-        subscriptions.values().forEach(cursor -> cursor.close(false));
-        memberships.values().forEach(cursor -> cursor.close(false));
+        List<CompletableFuture<?>> recorded = new ArrayList<>();
+        merged.forEach(cursor -> recorded.add(cursor.close(false)));
+        memberships.values().forEach(cursor -> recorded.add(cursor.close(false)));
         subscriptions.clear();
+        remote.clear();
+        merged.clear();
         memberships.clear();
+        return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
     }
 
     /** The progress of every subscription plus unrecorded removals, for the write that ends the connection. */
@@ -161,7 +195,7 @@ public final class Session {
             existing.options(options);
             return;
         }
-        recorder.advanced(listen(filter, options, startOffset), 0);
+        recorder.advanced(listen(filter, options, startOffset, Map.of()), 0);
     }
 
     /** Joins a shared subscription's group, or replaces the options of the membership; its messages come from the group. */
@@ -179,9 +213,17 @@ public final class Session {
         memberships.put(share.name(), member);
     }
 
-    private Cursor listen(String filter, SubscriptionOptions options, long startOffset) {
+    /** Opens the subscription's cursor in this broker's queue and one in each peer's; returns the local one. */
+    private Cursor listen(String filter, SubscriptionOptions options, long startOffset,
+                          Map<String, Map<String, PeerMessages.Position>> remotePositions) {
         Cursor cursor = services.cursors().open(filter, options, startOffset, recorder, this::wake);
         subscriptions.put(filter, cursor);
+        merged.add(cursor);
+        List<Cursor> onPeers = services.remote().open(this, filter, options, remotePositions);
+        if (!onPeers.isEmpty()) {
+            remote.put(filter, onPeers);
+            merged.addAll(onPeers);
+        }
         return cursor;
     }
 
@@ -195,7 +237,14 @@ public final class Session {
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
     public boolean unsubscribe(String filter) {
         Cursor removed = subscriptions.remove(filter);
-        if (removed == null) {
+        if (removed != null) {
+            List<Cursor> onPeers = remote.remove(filter);
+            if (onPeers != null) {
+                onPeers.forEach(cursor -> cursor.close(true));
+                merged.removeAll(onPeers);
+            }
+            merged.remove(removed);
+        } else {
             removed = memberships.remove(filter);
         }
         if (removed == null) {
@@ -240,7 +289,13 @@ public final class Session {
         }
     }
 
-    private ProgressRecord progressOf(Cursor cursor) {
+    @Override
+    public boolean persistent() {
+        return record != null && record.expirySeconds() > 0;
+    }
+
+    @Override
+    public ProgressRecord progressOf(Cursor cursor) {
         List<ProgressRecord.Unacknowledged> unacknowledged = new ArrayList<>();
         for (Inflight.Entry entry : inflight.inOrder()) {
             // A retained message sent on subscribe has no place in the queue (offset -1): it is
@@ -255,7 +310,8 @@ public final class Session {
     }
 
     /** Runs the task on the event loop of the connection holding the session; dropped while none does. */
-    void onLoop(Runnable task) {
+    @Override
+    public void onLoop(Runnable task) {
         MqttConnection current = connection;
         if (current != null) {
             current.channel().eventLoop().execute(() -> {
@@ -267,6 +323,7 @@ public final class Session {
     }
 
     /** Schedules one delivery pass on the attached connection's event loop (coalesced); from any thread. */
+    @Override
     public void wake() {
         MqttConnection current = connection;
         if (current != null && wakeScheduled.compareAndSet(false, true)) {
@@ -280,6 +337,6 @@ public final class Session {
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
         }
-        deliverer.deliver(subscriptions.values(), memberships.values());
+        deliverer.deliver(merged, memberships.values());
     }
 }

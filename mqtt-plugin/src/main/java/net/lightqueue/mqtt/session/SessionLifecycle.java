@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.mqtt.persistence.ClientOrder;
+import net.lightqueue.mqtt.persistence.HandoverRecord;
 import net.lightqueue.mqtt.persistence.SessionRecord;
 import net.lightqueue.mqtt.persistence.SessionStore;
 import net.lightqueue.mqtt.persistence.StateChanges;
@@ -62,10 +64,112 @@ public final class SessionLifecycle {
      * @param previous the session a taken-over connection held, or null
      */
     public CompletableFuture<Opened> open(EventLoop loop, SessionRequest request, Session previous) {
-        return order.run(request.clientId(), loop, () -> openNow(request, previous));
+        return order.run(request.clientId(), loop, () -> claimed(request, previous)
+            .thenComposeAsync(adopted -> openNow(loop, request, previous), loop));
     }
 
-    private CompletableFuture<Opened> openNow(SessionRequest request, Session previous) {
+    /**
+     * Unless the connection it replaces held the session here, takes it over from the broker
+     * group that holds it, and makes this broker its owner.
+     */
+    private CompletableFuture<Long> claimed(SessionRequest request, Session previous) {
+        if (previous != null) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        String clientId = request.clientId();
+        return services.claims().claim(clientId).thenCompose(claim -> {
+            HandoverRecord handover = claim.handover();
+            if (handover == null) {
+                return claim.complete() ? CompletableFuture.completedFuture(0L) : withoutItsHolder(request);
+            }
+            if (store.session(clientId) == null) {
+                sessions.incrementAndGet();
+            }
+            WillRecord will = handover.will();
+            // Its connection there ended without DISCONNECT; a delayed will is cancelled by this one.
+            boolean willDue = handover.session().connected() && will != null && will.delaySeconds() == 0;
+            CompletableFuture<Void> published = willDue ? wills.publish(clientId, will) : CompletableFuture.completedFuture(null);
+            return published.thenCompose(done -> store.write(handover.adopt(clientId)));
+        });
+    }
+
+    /**
+     * A group that did not answer the claim may hold the session. Its subscriptions are
+     * cluster-wide, so, unless the client starts clean, the session goes on from them and from
+     * the positions the answering groups hold; its will and its received QoS 2 packet ids stay
+     * with the unreachable group, which gives the session up when it is back and finds it here.
+     */
+    private CompletableFuture<Long> withoutItsHolder(SessionRequest request) {
+        String clientId = request.clientId();
+        if (request.cleanStart() || store.session(clientId) != null || store.subscriptions(clientId).isEmpty()) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        LOG.info("session of client '{}' resumed from its cluster-wide subscriptions: the group that held it is unreachable",
+            clientId);
+        sessions.incrementAndGet();
+        SessionRecord record = new SessionRecord(request.protocolLevel(), request.expirySeconds(), false,
+            services.clock().millis(), 0);
+        return store.write(new StateChanges().session(clientId, record));
+    }
+
+    /**
+     * Hands the client's session to another broker group whose broker the client connected to:
+     * {@code taken} is the session its connection here held (that connection was ended), or
+     * null. Records where the session stands, gives up ownership (subscriptions and this
+     * broker's progress records stay: they serve the session wherever it lives) and completes
+     * with the session's record, or null when none is held here.
+     */
+    public CompletableFuture<HandoverRecord> handOver(String clientId, CompletableFuture<Session> taken) {
+        return taken.thenCompose(session -> order.run(clientId, services.timers(), () -> handOverNow(clientId, session)));
+    }
+
+    private CompletableFuture<HandoverRecord> handOverNow(String clientId, Session taken) {
+        SessionRecord existing = store.session(clientId);
+        StateChanges changes = new StateChanges();
+        CompletableFuture<Void> recordedElsewhere = CompletableFuture.completedFuture(null);
+        WillRecord will = store.will(clientId);
+        if (taken != null) {
+            will = taken.will();
+            if (taken.expirySeconds() > 0) {
+                taken.finalProgress(changes);
+            }
+            recordedElsewhere = taken.release();
+        }
+        if (existing == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        HandoverRecord record = new HandoverRecord(existing, will, store.receivedQos2(clientId), store.memberships(clientId));
+        return recordedElsewhere.thenCompose(done -> giveUp(clientId, changes)).thenApply(done -> record);
+    }
+
+    /**
+     * Stops owning the session: its record, will, received QoS 2 packet ids and shared
+     * memberships go, with {@code changes}. Its subscriptions and progress stay: they serve it
+     * where it lives now.
+     */
+    private CompletableFuture<Void> giveUp(String clientId, StateChanges changes) {
+        Set<String> memberships = store.memberships(clientId).keySet();
+        changes.deleteSession(clientId).will(clientId, null);
+        store.receivedQos2(clientId).forEach(packetId -> changes.receivedQos2(clientId, packetId, false));
+        memberships.forEach(shareName -> changes.membership(clientId, shareName, null));
+        return store.write(changes).thenRun(() -> {
+            sessions.decrementAndGet();
+            services.shared().membershipsDiscarded(memberships);
+        });
+    }
+
+    /** A session that waited here for its client, which meanwhile took it to another group: it is given up. */
+    private CompletableFuture<Boolean> givenUpIfHeldElsewhere(String clientId) {
+        return services.claims().heldElsewhere(clientId).thenCompose(elsewhere -> {
+            if (!elsewhere) {
+                return CompletableFuture.completedFuture(false);
+            }
+            LOG.info("session of client '{}' lives on another broker group now; given up here", clientId);
+            return giveUp(clientId, new StateChanges()).thenApply(done -> true);
+        });
+    }
+
+    private CompletableFuture<Opened> openNow(EventLoop loop, SessionRequest request, Session previous) {
         String clientId = request.clientId();
         long now = services.clock().millis();
         SessionRecord existing = store.session(clientId);
@@ -81,11 +185,11 @@ public final class SessionLifecycle {
         boolean resume = !request.cleanStart() && existing != null && !expired;
         SessionRecord record = new SessionRecord(request.protocolLevel(), request.expirySeconds(), true, 0,
             existing == null ? 1 : existing.epoch() + 1);
-        Session session;
+        CompletableFuture<Session> ready;
         CompletableFuture<StateChanges> changes;
         Set<String> discardedShares = Set.of();
         if (resume) {
-            session = previous != null ? previous : restored(clientId);
+            ready = previous != null ? CompletableFuture.completedFuture(previous) : restored(clientId, loop);
             changes = CompletableFuture.completedFuture(new StateChanges());
         } else {
             if (previous != null) {
@@ -95,31 +199,43 @@ public final class SessionLifecycle {
                 LOG.info("session of client '{}' refused: {} sessions exist (mqttMaxSessions)", clientId, sessions.get());
                 return willsDue.thenApply(done -> new Opened(null, false));
             }
-            session = new Session(clientId, services);
+            ready = CompletableFuture.completedFuture(new Session(clientId, services));
             if (existing != null) {
                 discardedShares = store.memberships(clientId).keySet();
             }
-            changes = existing == null ? CompletableFuture.completedFuture(new StateChanges()) : store.discard(clientId);
+            // Subscriptions without a session here came with the cluster-wide filter set from a
+            // session elsewhere: a new session starts without them.
+            boolean nothingHeld = existing == null && store.subscriptions(clientId).isEmpty();
+            changes = nothingHeld ? CompletableFuture.completedFuture(new StateChanges()) : store.discard(clientId);
             if (existing == null) {
                 sessions.incrementAndGet();
             }
         }
-        session.connected(record, request.will());
         Set<String> shares = discardedShares;
-        return willsDue
-            .thenCompose(done -> changes)
-            .thenCompose(pending -> store.write(pending.session(clientId, record).will(clientId, request.will())))
-            .thenApply(applied -> {
-                services.shared().membershipsDiscarded(shares);
-                return new Opened(session, resume);
-            });
+        CompletableFuture<Void> willsPublished = willsDue;
+        CompletableFuture<StateChanges> cleared = changes;
+        return ready.thenCompose(session -> {
+            session.connected(record, request.will());
+            return willsPublished
+                .thenCompose(done -> cleared)
+                .thenCompose(pending -> store.write(pending.session(clientId, record).will(clientId, request.will())))
+                .thenApply(applied -> {
+                    services.shared().membershipsDiscarded(shares);
+                    return new Opened(session, resume);
+                });
+        });
     }
 
-    private Session restored(String clientId) {
-        Session session = new Session(clientId, services);
-        session.restore(store.subscriptions(clientId), store.progress(clientId), store.memberships(clientId));
-        session.received().restore(store.receivedQos2(clientId));
-        return session;
+    /** The stored session, with its positions in the other broker groups' queues, rebuilt on the connection's loop. */
+    private CompletableFuture<Session> restored(String clientId, EventLoop loop) {
+        List<SubscriptionRecord> subscriptions = store.subscriptions(clientId);
+        List<String> filters = subscriptions.stream().map(SubscriptionRecord::filter).toList();
+        return services.remote().positions(clientId, filters).thenApplyAsync(remotePositions -> {
+            Session session = new Session(clientId, services);
+            session.restore(subscriptions, store.progress(clientId), store.memberships(clientId), remotePositions);
+            session.received().restore(store.receivedQos2(clientId));
+            return session;
+        }, loop);
     }
 
     /**
@@ -214,7 +330,8 @@ public final class SessionLifecycle {
         if (!stillDisconnected(clientId, epoch)) {
             return CompletableFuture.completedFuture(null);
         }
-        return publishStoredWill(clientId);
+        return givenUpIfHeldElsewhere(clientId)
+            .thenCompose(givenUp -> givenUp ? CompletableFuture.completedFuture(null) : publishStoredWill(clientId));
     }
 
     private CompletableFuture<Void> expiryDue(String clientId, long epoch) {
@@ -222,8 +339,13 @@ public final class SessionLifecycle {
         if (!stillDisconnected(clientId, epoch) || current.expiresAt() > services.clock().millis()) {
             return CompletableFuture.completedFuture(null);
         }
-        LOG.info("session of client '{}' expired", clientId);
-        return end(clientId, store.will(clientId));
+        return givenUpIfHeldElsewhere(clientId).thenCompose(givenUp -> {
+            if (givenUp) {
+                return CompletableFuture.completedFuture(null);
+            }
+            LOG.info("session of client '{}' expired", clientId);
+            return end(clientId, store.will(clientId));
+        });
     }
 
     private boolean stillDisconnected(String clientId, long epoch) {

@@ -85,8 +85,9 @@ final class SharedCursor extends SubscriptionPosition {
      * another member; a delivery the client already answered with PUBREC stays.
      */
     @Override
-    public void close(boolean unsubscribed) {
+    public CompletableFuture<?> close(boolean unsubscribed) {
         inflight.dropUnacknowledged(this);
         groups.leave(this);
+        return CompletableFuture.completedFuture(null); // its group records the group's progress
     }
 }

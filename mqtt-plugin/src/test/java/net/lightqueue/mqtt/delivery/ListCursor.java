@@ -123,7 +123,8 @@ final class ListCursor extends SubscriptionPosition {
     }
 
     @Override
-    public void close(boolean unsubscribed) {
+    public CompletableFuture<?> close(boolean unsubscribed) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

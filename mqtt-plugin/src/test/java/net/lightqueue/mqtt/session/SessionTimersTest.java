@@ -19,6 +19,9 @@ import net.lightqueue.host.config.SettingsBinder;
 import net.lightqueue.mqtt.InMemoryLightQueues;
 import net.lightqueue.mqtt.ManualScheduler;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.cluster.NoPeers;
+import net.lightqueue.mqtt.cluster.RemoteQueues;
+import net.lightqueue.mqtt.cluster.SessionClaims;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
@@ -156,7 +159,8 @@ class SessionTimersTest {
     private SessionLifecycle lifecycle() {
         MqttSettings settings = SettingsBinder.bind(MqttSettings.class, new Properties());
         ArrivalRouter router = new ArrivalRouter();
-        SessionServices services = new SessionServices(settings, new QueueCursors(queues, router), store,
+        SessionServices services = new SessionServices(settings, new QueueCursors(queues, router),
+            new RemoteQueues(new NoPeers(), settings, timers, timers.clock()), new SessionClaims(new NoPeers(), settings), store,
             new SharedGroups(settings, queues, queues, store, router, timers), timers, timers.clock(),
             new UndeliverableMessages());
         RocketTopics firstLevels = mqttTopic -> RocketTopics.Target.of(Topics.firstLevel(mqttTopic), 0);

@@ -1,0 +1,164 @@
+package net.lightqueue.mqtt;
+
+import static net.lightqueue.mqtt.SessionClients.connect;
+import static net.lightqueue.mqtt.SessionClients.connectV5;
+import static net.lightqueue.mqtt.SessionClients.nextPublish;
+import static net.lightqueue.mqtt.SessionClients.publish;
+import static net.lightqueue.mqtt.SessionClients.subscribe;
+import static net.lightqueue.mqtt.SessionClients.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import net.lightqueue.host.peer.Peer;
+import net.lightqueue.host.testing.InProcessBroker.Placement;
+import net.lightqueue.host.testing.InProcessNameServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two broker groups of one cluster behave as one MQTT broker: publishes reach subscribers on
+ * the other broker, in order, once; a session follows its client to the other broker with its
+ * backlog from both; a connection on one broker takes the client id over from the other.
+ */
+class ClusterTest {
+
+    private static final Duration PEERS_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    private static InProcessNameServer nameServer;
+    private static MqttBroker brokerA;
+    private static MqttBroker brokerB;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        nameServer = InProcessNameServer.start(dir.resolve("namesrv"));
+        brokerA = MqttBroker.start(dir.resolve("a"), Placement.member(nameServer.address(), "mqtt-cluster", "broker-a"));
+        brokerB = MqttBroker.start(dir.resolve("b"), Placement.member(nameServer.address(), "mqtt-cluster", "broker-b"));
+        awaitPeers(brokerA, "broker-b");
+        awaitPeers(brokerB, "broker-a");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (AutoCloseable closeable : new AutoCloseable[] {brokerB, brokerA, nameServer}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // the next one still stops
+            }
+        }
+    }
+
+    private static void awaitPeers(MqttBroker broker, String peer) throws InterruptedException {
+        long deadline = System.nanoTime() + PEERS_TIMEOUT.toNanos();
+        while (broker.broker().host().peers().peers().stream().map(Peer::brokerName).noneMatch(peer::equals)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(peer + " never became a peer of " + broker.broker().host().peers().selfName());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void publishesReachSubscribersOnTheOtherBrokerInOrderOnce() throws Exception {
+        try (RawClient onA = new RawClient(brokerA.port());
+             RawClient onB = new RawClient(brokerB.port());
+             RawClient publisherA = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port())) {
+            connect(onA, RawClient.connect(MqttVersion.MQTT_3_1_1, "sub-on-a", true, 60));
+            connect(onB, connectV5("sub-on-b", true, 0));
+            subscribe(onA, "both/from-b/#", 1);
+            subscribe(onB, "both/from-a/+", 1);
+            connect(publisherA, RawClient.connect(MqttVersion.MQTT_3_1_1, "pub-on-a", true, 60));
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "pub-on-b", true, 60));
+            for (int i = 1; i <= 20; i++) {
+                publish(publisherB, "both/from-b/x", "b" + i, i);
+                publish(publisherA, "both/from-a/y", "a" + i, i);
+            }
+            assertEquals(sequence("b", 20), receive(onA, 20), "what broker-b stored, in order, once");
+            assertEquals(sequence("a", 20), receive(onB, 20), "what broker-a stored, in order, once");
+            publish(publisherB, "both/from-b/x", "last", 21);
+            assertEquals(List.of("last"), receive(onA, 1), "nothing more came before it");
+        }
+    }
+
+    @Test
+    void aPersistentSessionMovesToTheOtherBrokerWithItsBacklogFromBoth_MQTT_3_2_2_2() throws Exception {
+        try (RawClient publisherA = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port())) {
+            try (RawClient mover = new RawClient(brokerA.port())) {
+                assertFalse(connect(mover, connectV5("mover", false, 600)));
+                subscribe(mover, "move/#", 1);
+                mover.send(SessionClients.disconnect(0));
+                mover.awaitClose();
+            }
+            connect(publisherA, RawClient.connect(MqttVersion.MQTT_3_1_1, "move-pub-a", true, 60));
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "move-pub-b", true, 60));
+            for (int i = 1; i <= 5; i++) {
+                publish(publisherA, "move/a", "a" + i, i);
+                publish(publisherB, "move/b", "b" + i, i);
+            }
+            try (RawClient mover = new RawClient(brokerB.port())) {
+                assertTrue(connect(mover, connectV5("mover", false, 600)), "session present on the other broker");
+                List<String> received = receive(mover, 10);
+                assertEquals(sequence("a", 5), only(received, "a"), "broker-a's backlog, in order");
+                assertEquals(sequence("b", 5), only(received, "b"), "broker-b's backlog, in order");
+                publish(publisherA, "move/a", "after", 6);
+                assertEquals(List.of("after"), receive(mover, 1), "its subscription lives on");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionOnOneBrokerTakesTheClientIdOverFromTheOther_MQTT_3_1_4_3() throws Exception {
+        try (RawClient first = new RawClient(brokerA.port());
+             RawClient second = new RawClient(brokerB.port())) {
+            connect(first, connectV5("twice", true, 0));
+            connect(second, connectV5("twice", true, 0));
+            MqttMessage disconnect = first.read();
+            assertEquals(MqttMessageType.DISCONNECT, disconnect.fixedHeader().messageType());
+            assertEquals(0x8E, ((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode() & 0xFF,
+                "session taken over");
+        }
+    }
+
+    private static List<String> receive(RawClient client, int count) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            MqttPublishMessage message = nextPublish(client);
+            texts.add(text(message));
+            if (message.fixedHeader().qosLevel().value() > 0) {
+                SessionClients.ack(client, MqttMessageType.PUBACK, message.variableHeader().packetId());
+            }
+        }
+        return texts;
+    }
+
+    private static List<String> sequence(String prefix, int count) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            texts.add(prefix + i);
+        }
+        return texts;
+    }
+
+    private static List<String> only(List<String> texts, String prefix) {
+        return texts.stream().filter(text -> text.startsWith(prefix) && !Set.of("after").contains(text)).toList();
+    }
+}

@@ -1,0 +1,79 @@
+package net.lightqueue.mqtt.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import net.lightqueue.host.peer.Peer;
+import net.lightqueue.host.peer.PeerHandler;
+import net.lightqueue.host.peer.PeerListener;
+import net.lightqueue.host.peer.PeerNetwork;
+import net.lightqueue.host.peer.PeerUnavailableException;
+
+/**
+ * Broker groups of one cluster in one JVM: each group's network calls the others' handlers
+ * directly, on the caller's thread. A group can be cut off, so calls to it fail as to a
+ * stopped broker.
+ */
+final class LinkedPeers {
+
+    private final Map<String, Map<Integer, PeerHandler>> handlers = new HashMap<>();
+    private final Set<String> down = new HashSet<>();
+    private final List<String> calls = new ArrayList<>();
+
+    PeerNetwork group(String name) {
+        handlers.put(name, new HashMap<>());
+        return new PeerNetwork() {
+            @Override
+            public String selfName() {
+                return name;
+            }
+
+            @Override
+            public Collection<Peer> peers() {
+                return handlers.keySet().stream().filter(other -> !other.equals(name))
+                    .map(other -> new Peer(other, other + ":10911")).toList();
+            }
+
+            @Override
+            public void addListener(PeerListener listener) {
+            }
+
+            @Override
+            public void handle(int requestCode, PeerHandler handler) {
+                handlers.get(name).put(requestCode, handler);
+            }
+
+            @Override
+            public CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis) {
+                calls.add(name + "->" + peer.brokerName() + ":" + requestCode);
+                if (down.contains(peer.brokerName())) {
+                    return CompletableFuture.failedFuture(new PeerUnavailableException(peer.brokerName() + " is down", null));
+                }
+                return handlers.get(peer.brokerName()).get(requestCode).handle(name, request);
+            }
+
+            @Override
+            public void tell(Peer peer, int requestCode, byte[] message) {
+                call(peer, requestCode, message, 0);
+            }
+        };
+    }
+
+    void down(String name, boolean isDown) {
+        if (isDown) {
+            down.add(name);
+        } else {
+            down.remove(name);
+        }
+    }
+
+    /** The calls made so far, as {@code from->to:code}. */
+    List<String> calls() {
+        return calls;
+    }
+}

@@ -1,0 +1,197 @@
+package net.lightqueue.mqtt.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.host.config.SettingsBinder;
+import net.lightqueue.host.peer.PeerNetwork;
+import net.lightqueue.mqtt.InMemoryLightQueues;
+import net.lightqueue.mqtt.ManualScheduler;
+import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.delivery.Cursor;
+import net.lightqueue.mqtt.delivery.SubscriptionOptions;
+import net.lightqueue.mqtt.persistence.ProgressRecord;
+import net.lightqueue.mqtt.persistence.SessionRecord;
+import net.lightqueue.mqtt.persistence.SessionStore;
+import net.lightqueue.mqtt.persistence.StateChanges;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session on broker-a reads broker-b's light queue: the subscription reaches b's filter set,
+ * the cursor asks b where to start, reads ahead in batches, wakes on b's signals, and b keeps
+ * its progress. Two groups in one JVM over {@link LinkedPeers}; no broker.
+ */
+class RemoteCursorTest {
+
+    private static final String CLIENT = "sensor-1";
+    private static final String FILTER = "plant/+/temp";
+    private static final SubscriptionOptions QOS1 = new SubscriptionOptions(1, false, false, 0, 0);
+
+    private final MqttSettings settings = SettingsBinder.bind(MqttSettings.class, new Properties());
+    private final ManualScheduler timers = new ManualScheduler(0);
+    private final LinkedPeers cluster = new LinkedPeers();
+    private final PeerNetwork networkA = cluster.group("broker-a");
+    private final PeerNetwork networkB = cluster.group("broker-b");
+    private final InMemoryLightQueues queuesA = new InMemoryLightQueues();
+    private final InMemoryLightQueues queuesB = new InMemoryLightQueues();
+    private final SessionStore storeB = new SessionStore(queuesB, queuesB);
+    private final ClusterSubscriptions subscriptionsA = new ClusterSubscriptions(queuesA, networkA, settings);
+    private final QueueServer serverB = new QueueServer(networkB, queuesB, queuesB, storeB, Runnable::run);
+    private final RemoteQueues remoteA = new RemoteQueues(networkA, settings, timers, timers.clock());
+    private final FakeSession session = new FakeSession();
+
+    @Test
+    void aSubscriptionReachesEveryGroupAndItsCursorReadsThePeersQueueInOrder() {
+        queuesB.append(FILTER, "plant/1/temp", "before");
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        assertEquals(List.of(FILTER), queuesB.subscriptionsOf(CLIENT).stream().map(record -> record.filter()).toList(),
+            "broker-b indexes its publishes for the subscription made on broker-a");
+        queuesB.append(FILTER, "plant/1/temp", "one");
+        queuesB.append(FILTER, "plant/2/temp", "two");
+
+        Cursor cursor = openOnB();
+        assertEquals(List.of("one", "two"), drain(cursor), "from where the subscription took effect at b");
+        assertFalse(cursor.mayHaveMessages(), "at the end");
+
+        queuesB.append(FILTER, "plant/3/temp", "three");
+        int wakes = session.wakes.get();
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        assertEquals(wakes + 1, session.wakes.get(), "b's signal wakes the session");
+        assertEquals(List.of("three"), drain(cursor));
+
+        long signals = signalsToA();
+        queuesB.append(FILTER, "plant/4/temp", "four");
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        queuesB.append(FILTER, "plant/5/temp", "five");
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        assertEquals(signals + 1, signalsToA(), "one signal per read: arrivals before the next read send nothing more");
+        assertEquals(List.of("four", "five"), drain(cursor));
+    }
+
+    private long signalsToA() {
+        return cluster.calls().stream().filter(call -> call.equals("broker-b->broker-a:" + PeerCodes.ARRIVED)).count();
+    }
+
+    @Test
+    void thePeerKeepsTheSessionsProgressAndHandsBackItsUnacknowledgedMessages() {
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        queuesB.append(FILTER, "plant/1/temp", "one");
+        queuesB.append(FILTER, "plant/1/temp", "two");
+        Cursor cursor = openOnB();
+        assertEquals(List.of("one", "two"), drain(cursor));
+        session.unacknowledged = List.of(new ProgressRecord.Unacknowledged(1, 7, 1, false));
+        cursor.settle(1);
+        timers.advance(settings.progressIntervalMs());
+        ProgressRecord recorded = storeB.progress(CLIENT).get(FILTER);
+        assertEquals(2, recorded.sentUpTo());
+        assertEquals(session.unacknowledged, recorded.unacknowledged());
+
+        Map<String, PeerMessages.Position> positions = remoteA.positions(CLIENT, List.of(FILTER)).join().get("broker-b");
+        PeerMessages.Position position = positions.get(FILTER);
+        assertEquals(2, position.nextOffset());
+        assertEquals("two", text(position.unacknowledged().get(0).message()), "the message to resend with DUP");
+        Cursor resumed = remoteA.open(session, FILTER, QOS1, Map.of("broker-b", positions)).get(0);
+        assertEquals("two", text(resumed.messageAt(1)));
+        assertEquals(2, resumed.nextOffset());
+    }
+
+    @Test
+    void unsubscribingRemovesTheSubscriptionAndProgressAtEveryPeer() {
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        Cursor cursor = openOnB();
+        drain(cursor);
+        cursor.released().join();
+        assertTrue(storeB.progress(CLIENT).containsKey(FILTER));
+
+        subscriptionsA.unsubscribeAll(CLIENT).join();
+        assertTrue(queuesB.subscriptionsOf(CLIENT).isEmpty());
+        assertTrue(storeB.progress(CLIENT).isEmpty(), "no state of the ended session is left at b");
+        cursor.released().join();
+        assertTrue(storeB.progress(CLIENT).isEmpty(), "a late record does not bring the session back");
+    }
+
+    @Test
+    void aGroupThatIsDownDoesNotHoldUpSubscribingAndIsReadOnceBack() {
+        cluster.down("broker-b", true);
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        assertEquals(1, queuesA.subscriptionsOf(CLIENT).size(), "applied here");
+        assertTrue(queuesB.subscriptionsOf(CLIENT).isEmpty(), "missed by b");
+
+        Cursor cursor = openOnB();
+        assertFalse(cursor.mayHaveMessages(), "b does not answer");
+        cluster.down("broker-b", false);
+        SessionStore storeA = new SessionStore(queuesA, queuesA);
+        storeA.write(new StateChanges().session(CLIENT, new SessionRecord(5, 60, true, 0, 1))).join();
+        new FilterSetSync(networkA, queuesA, storeA, settings, Runnable::run).joined(networkA.peers().iterator().next());
+        assertEquals(1, queuesB.subscriptionsOf(CLIENT).size(), "b got the subscription it missed");
+        queuesB.append(FILTER, "plant/1/temp", "after");
+        timers.advance(1_000); // the retry after the failure
+        assertEquals(List.of("after"), drain(cursor));
+    }
+
+    private Cursor openOnB() {
+        List<Cursor> cursors = remoteA.open(session, FILTER, QOS1, Map.of());
+        assertEquals(1, cursors.size(), "one cursor per peer");
+        assertEquals("broker-b", cursors.get(0).peerName());
+        return cursors.get(0);
+    }
+
+    /** Reads everything the cursor can get now, as the deliverer would, waking it as the peer answers. */
+    private static List<String> drain(Cursor cursor) {
+        List<String> texts = new ArrayList<>();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            if (cursor.mayHaveMessages()) {
+                long from = cursor.nextOffset();
+                ReadResult result = cursor.read(64);
+                result.messages().forEach(message -> texts.add(text(message)));
+                cursor.advance(result.nextOffset(), result.nextOffset() == from);
+            }
+        }
+        return texts;
+    }
+
+    private static String text(StoredMessage message) {
+        return message == null ? null : new String(message.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The session side: counts wakes, runs loop tasks at once, reports a fixed set of unacknowledged deliveries. */
+    private static final class FakeSession implements RemoteSession {
+
+        final AtomicInteger wakes = new AtomicInteger();
+        List<ProgressRecord.Unacknowledged> unacknowledged = List.of();
+
+        @Override
+        public String clientId() {
+            return CLIENT;
+        }
+
+        @Override
+        public void wake() {
+            wakes.incrementAndGet();
+        }
+
+        @Override
+        public void onLoop(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public boolean persistent() {
+            return true;
+        }
+
+        @Override
+        public ProgressRecord progressOf(Cursor cursor) {
+            return new ProgressRecord(cursor.nextOffset(), unacknowledged);
+        }
+    }
+}
