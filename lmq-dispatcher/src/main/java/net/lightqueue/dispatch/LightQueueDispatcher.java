@@ -262,11 +262,20 @@ public final class LightQueueDispatcher implements LightQueues {
 
     @Override
     public List<StoredMessage> retained(String filter) {
+        return retained.matching(validRetainedFilter(filter));
+    }
+
+    @Override
+    public List<RetainedVersion> retainedVersions(String filter) {
+        return retained.versions(validRetainedFilter(filter));
+    }
+
+    private static String validRetainedFilter(String filter) {
         Optional<String> invalid = Topics.validateFilter(filter);
         if (invalid.isPresent()) {
             throw new IllegalArgumentException(invalid.get());
         }
-        return retained.matching(filter);
+        return filter;
     }
 
     @Override

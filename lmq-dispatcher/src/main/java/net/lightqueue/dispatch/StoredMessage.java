@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param mqttTopic the MQTT topic (the {@code originMqttTopic} property, or the mapping of a
  *                  native RocketMQ message, see {@link MqttMessageProperties})
  * @param queueOffset the offset in the light queue it was read from; -1 for a retained message
- *                    read with {@link RetainedMessages#retained}
+ *                    (read with {@link RetainedMessages#retained} or
+ *                    {@link RetainedMessages#retainedVersions})
  */
 public record StoredMessage(String mqttTopic, byte[] body, Map<String, String> properties,
                             long storeTimestamp, long queueOffset, long commitLogOffset) {

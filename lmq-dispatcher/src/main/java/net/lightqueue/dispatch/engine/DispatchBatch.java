@@ -20,7 +20,7 @@ final class DispatchBatch {
     private final Map<Long, AppliedEvent> appliedRequests = new HashMap<>();
     /** Subscription values written in this batch; {@code null} values are deletions. */
     private final Map<String, byte[]> subscriptions = new HashMap<>();
-    /** Whether each MQTT topic this batch changed has a retained message after it. */
+    /** Whether each MQTT topic this batch changed has a retained message after it (not cleared). */
     private final Map<String, Boolean> retained = new HashMap<>();
     private int messages;
 
@@ -85,9 +85,9 @@ final class DispatchBatch {
         writes.put(StateLayout.RETAINED, StateLayout.utf8(topic), message);
     }
 
-    void deleteRetained(String topic) {
+    void putCleared(String topic, byte[] cleared) {
         retained.put(topic, false);
-        writes.delete(StateLayout.RETAINED, StateLayout.utf8(topic));
+        writes.put(StateLayout.RETAINED, StateLayout.utf8(topic), cleared);
     }
 
     /** Like {@link #subscriptionPresent}, for the retained message of a topic. */

@@ -8,9 +8,12 @@ import org.apache.rocketmq.store.CommitLog;
 import org.apache.rocketmq.store.DispatchRequest;
 
 /**
- * Keeps the retained family in step with the commitlog: a message flagged retained replaces its
- * topic's retained message, one with an empty body deletes it; the count of retained messages
- * is written with every change. Dispatcher thread only.
+ * Keeps the retained family in step with the commitlog: a message flagged retained becomes its
+ * topic's retained message; one with an empty body clears the topic instead, keeping when (its
+ * store timestamp and commitlog offset) so that a newer clear on one broker wins over an older
+ * message on another. A cleared topic is never swept by age: only the commitlog decides the
+ * state. The count of retained messages, cleared topics not included, is written with every
+ * change. Dispatcher thread only.
  */
 final class RetainedUpdates {
 
@@ -38,16 +41,20 @@ final class RetainedUpdates {
             LOG.error("retained message at commitlog offset {} is unreadable; skipped", request.getCommitLogOffset());
             return;
         }
-        boolean present = batch.retainedPresent(topic)
-            .orElseGet(() -> index.get(StateLayout.RETAINED, StateLayout.utf8(topic)) != null);
+        boolean present = batch.retainedPresent(topic).orElseGet(() -> {
+            byte[] value = index.get(StateLayout.RETAINED, StateLayout.utf8(topic));
+            return value != null && !RetainedCodec.isCleared(value);
+        });
         if (message.getBody().length > 0) {
             batch.putRetained(topic, RetainedCodec.encode(message));
             if (!present) {
                 batch.putCounter(StateLayout.RETAINED_COUNT, ++count);
             }
-        } else if (present) {
-            batch.deleteRetained(topic);
-            batch.putCounter(StateLayout.RETAINED_COUNT, --count);
+        } else {
+            batch.putCleared(topic, RetainedCodec.encodeCleared(message.getStoreTimestamp(), message.getCommitLogOffset()));
+            if (present) {
+                batch.putCounter(StateLayout.RETAINED_COUNT, --count);
+            }
         }
     }
 }

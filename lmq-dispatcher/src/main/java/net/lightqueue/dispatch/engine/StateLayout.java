@@ -13,7 +13,8 @@ import java.util.List;
  * family "filters":       key = filter (UTF-8)                    value = subscription count:i32
  * family "subscriptions": key = subscriberId 0x00 filter (UTF-8)  value = startOffset:i64
  *                                                                         eventOffset:i64 options
- * family "retained":      key = MQTT topic (UTF-8)                value = the message, see {@link RetainedCodec}
+ * family "retained":      key = MQTT topic (UTF-8)                value = the message or the topic's
+ *                                                                         clearing, see {@link RetainedCodec}
  * family "counters":      key = "retained" / "subscriptions"      value = count:i64
  * </pre>
  * MQTT strings never contain U+0000 [MQTT-1.5.4-2], so the separator is unambiguous and a

@@ -3,16 +3,20 @@ package net.lightqueue.dispatch.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.ReadResult;
@@ -111,6 +115,15 @@ final class BrokerFixture implements AutoCloseable {
             state.put(filter, readAll(filter).stream().map(StoredMessage::commitLogOffset).toList());
         }
         return state;
+    }
+
+    /** Deletes the dispatcher's index of a stopped broker: the next start rebuilds it from the commitlog. */
+    static void deleteIndex(Path storeRoot) throws IOException {
+        try (Stream<Path> paths = Files.walk(storeRoot.resolve("mqtt").resolve("index"))) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     @Override

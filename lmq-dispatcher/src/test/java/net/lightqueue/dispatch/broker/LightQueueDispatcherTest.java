@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import net.lightqueue.dispatch.PublicationTopic;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.Subscription;
@@ -79,7 +78,7 @@ class LightQueueDispatcherTest {
         }
 
         // Without its directory the index is rebuilt from the commitlog, to the same state.
-        deleteRecursively(storeRoot.resolve("mqtt").resolve("index"));
+        BrokerFixture.deleteIndex(storeRoot);
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
             broker.awaitIndexed();
             assertEquals(expectedQueues, broker.snapshot(expectedQueues.keySet()));
@@ -253,13 +252,5 @@ class LightQueueDispatcherTest {
 
     private static List<String> bodies(List<StoredMessage> messages) {
         return messages.stream().map(m -> new String(m.body(), StandardCharsets.UTF_8)).toList();
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.PublicationTopic;
+import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StoredMessage;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,7 @@ class RetainedMessagesTest {
 
             retain(broker, "home", "home/kitchen", "22");
             retain(broker, "home", "home/hall", "");
-            retain(broker, "home", "home/cellar", ""); // deleting what is not there changes nothing
+            retain(broker, "home", "home/cellar", ""); // clearing what is not there deletes no message
             broker.awaitIndexed();
             assertEquals(List.of("home/kitchen=22"), texts(queues.retained("home/+")));
             assertEquals(1, queues.retainedCount());
@@ -63,6 +66,65 @@ class RetainedMessagesTest {
             assertEquals(0, broker.queues().retainedCount());
             // Subscribers get the empty one as a normal message [MQTT-3.3.1-11]; no body is ever null.
             assertEquals(List.of("home/kitchen=21", "home/kitchen=", "home/kitchen="), texts(broker.readAll("home/#")));
+        }
+    }
+
+    @Test
+    void aClearedTopicKeepsWhenItWasClearedUntilRetainedAgainAndARebuildKeepsTheSame() throws Exception {
+        List<String> versions;
+        List<String> sysVersions;
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            LightQueueDispatcher queues = broker.queues();
+            queues.subscribe("c", "home/#", null).get(10, TimeUnit.SECONDS);
+            queues.subscribe("c", "$SYS/#", null).get(10, TimeUnit.SECONDS);
+            long kitchen = retain(broker, "home", "home/kitchen", "21");
+            retain(broker, "home", "home/hall", "19");
+            long hallCleared = retain(broker, "home", "home/hall", "");
+            long cellarCleared = retain(broker, "home", "home/cellar", ""); // never retained: cleared all the same
+            retain(broker, "home", "home/garage", "5");
+            retain(broker, "home", "home/garage", "");
+            long garage = retain(broker, "home", "home/garage", "6");
+            long loadCleared = retain(broker, PublicationTopic.NAME, "$SYS/broker/load", "");
+            broker.awaitIndexed();
+            Map<Long, Long> stored = storeTimestamps(broker, "home/#", "$SYS/#");
+
+            List<String> home = List.of(
+                "home/cellar cleared at " + stored.get(cellarCleared),
+                "home/garage=6 at " + stored.get(garage),
+                "home/hall cleared at " + stored.get(hallCleared),
+                "home/kitchen=21 at " + stored.get(kitchen));
+            assertEquals(home, describe(queues.retainedVersions("home/#")));
+            assertEquals(home, describe(queues.retainedVersions("home/+")));
+            assertEquals(List.of("home/hall cleared at " + stored.get(hallCleared)),
+                describe(queues.retainedVersions("home/hall")));
+            assertEquals(List.of("home/hall cleared at " + stored.get(hallCleared)),
+                describe(queues.retainedVersions("+/hall")));
+            // Clearings are versions only: the retained messages and their count are as without them.
+            assertEquals(List.of("home/garage=6", "home/kitchen=21"), texts(queues.retained("home/#")));
+            assertEquals(List.of(), queues.retained("home/hall"));
+            assertEquals(2, queues.retainedCount());
+            // A first-level wildcard never reaches a $ topic, cleared or not [MQTT-4.7.2-1].
+            assertEquals(home, describe(queues.retainedVersions("#")));
+            assertEquals(List.of("$SYS/broker/load cleared at " + stored.get(loadCleared)),
+                describe(queues.retainedVersions("$SYS/#")));
+            assertThrows(IllegalArgumentException.class, () -> queues.retainedVersions("home/#/x"));
+
+            // Retained again, the topic's message replaces its clearing.
+            long hall = retain(broker, "home", "home/hall", "20");
+            broker.awaitIndexed();
+            assertEquals(List.of("home/hall=20 at " + storeTimestamps(broker, "home/#").get(hall)),
+                describe(queues.retainedVersions("home/hall")));
+            assertEquals(3, queues.retainedCount());
+            versions = describe(queues.retainedVersions("#"));
+            sysVersions = describe(queues.retainedVersions("$SYS/+/+"));
+        }
+        // The same commitlog gives the same versions (as on a slave): rebuild the index from it.
+        BrokerFixture.deleteIndex(storeRoot);
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            broker.awaitIndexed();
+            assertEquals(versions, describe(broker.queues().retainedVersions("#")));
+            assertEquals(sysVersions, describe(broker.queues().retainedVersions("$SYS/+/+")));
+            assertEquals(3, broker.queues().retainedCount());
         }
     }
 
@@ -98,6 +160,26 @@ class RetainedMessagesTest {
         message.putUserProperty(MqttMessageProperties.ORIGIN_MQTT_TOPIC, mqttTopic);
         message.putUserProperty(MqttMessageProperties.RETAIN, "true");
         return broker.put(message);
+    }
+
+    /** The store timestamp of each message in the filters' queues, by commitlog offset. */
+    private static Map<Long, Long> storeTimestamps(BrokerFixture broker, String... filters) {
+        Map<Long, Long> stored = new HashMap<>();
+        for (String filter : filters) {
+            broker.readAll(filter).forEach(m -> stored.put(m.commitLogOffset(), m.storeTimestamp()));
+        }
+        return stored;
+    }
+
+    /** Each version as "topic=body at storeTimestamp" or "topic cleared at storeTimestamp". */
+    private static List<String> describe(List<RetainedVersion> versions) {
+        return versions.stream().map(v -> {
+            if (v.cleared()) {
+                return v.topic() + " cleared at " + v.storeTimestamp();
+            }
+            assertEquals(v.storeTimestamp(), v.message().storeTimestamp());
+            return texts(List.of(v.message())).get(0) + " at " + v.storeTimestamp();
+        }).toList();
     }
 
     private static List<String> texts(List<StoredMessage> messages) {

@@ -1,5 +1,7 @@
 package net.lightqueue.dispatch.engine;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,7 +10,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 
 /**
- * Any bytes stored as a retained message decode or fail with
+ * Any bytes stored as a retained message or a cleared topic decode or fail with
  * {@link MalformedRetainedMessageException}: never another exception, a huge allocation or a hang.
  */
 class RetainedCodecFuzzTest {
@@ -27,7 +29,8 @@ class RetainedCodecFuzzTest {
         message.setCommitLogOffset(4096);
         MessageExt empty = new MessageExt();
         empty.setBody(new byte[0]);
-        RETAINED.fuzz(List.of(RetainedCodec.encode(message), RetainedCodec.encode(empty)), DecoderFuzzer.cases(50_000));
+        RETAINED.fuzz(List.of(RetainedCodec.encode(message), RetainedCodec.encode(empty),
+            RetainedCodec.encodeCleared(1_700_000_000_000L, 4096)), DecoderFuzzer.cases(50_000));
     }
 
     @Test
@@ -41,8 +44,19 @@ class RetainedCodecFuzzTest {
     }
 
     @Test
-    void anUnknownVersionIsMalformed() {
-        RETAINED.check(new byte[] {2});
+    void anUnknownFormatIsMalformed() {
+        assertMalformed(ByteBuffer.allocate(21).put((byte) 3).putLong(1).putLong(1).putInt(0).array());
+    }
+
+    @Test
+    void aCutShortOrOverlongClearedTopicIsMalformed() {
+        assertMalformed(new byte[] {2});
+        assertMalformed(ByteBuffer.allocate(16).put((byte) 2).putLong(1).putInt(0).putShort((short) 0).put((byte) 0).array());
+        assertMalformed(ByteBuffer.allocate(18).put((byte) 2).putLong(1).putLong(1).put((byte) 0).array());
+    }
+
+    private static void assertMalformed(byte[] value) {
+        assertThrows(MalformedRetainedMessageException.class, () -> RetainedCodec.decode("a/b", value));
     }
 
     @Test
