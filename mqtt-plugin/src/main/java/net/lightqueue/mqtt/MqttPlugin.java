@@ -13,6 +13,7 @@ import net.lightqueue.host.spi.PluginContext;
 import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.auth.BrokerAccessControl;
+import net.lightqueue.mqtt.cluster.ClusterRetained;
 import net.lightqueue.mqtt.cluster.ClusterSubscriptions;
 import net.lightqueue.mqtt.cluster.FilterSetSync;
 import net.lightqueue.mqtt.cluster.QueueServer;
@@ -132,8 +133,8 @@ public final class MqttPlugin implements BrokerPlugin {
         ConnectionRegistry registry = new ConnectionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
             new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
-            publishing, new SubscriptionRequests(settings, access, reserved, subscriptions, dispatcher,
-                shared), registry, sessions);
+            publishing, new SubscriptionRequests(settings, access, reserved, subscriptions,
+                new ClusterRetained(dispatcher, peers, settings), shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();
         server = new MqttServer(settings, services, traffic);
         claims.serve(server::handOver, clientId -> store.session(clientId) != null);

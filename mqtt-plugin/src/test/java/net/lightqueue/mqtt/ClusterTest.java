@@ -10,11 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,6 +142,45 @@ class ClusterTest {
             assertEquals(0x8E, ((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode() & 0xFF,
                 "session taken over");
         }
+    }
+
+    @Test
+    void aSubscriberGetsTheNewestRetainedMessageOfEachTopicWhereverItWasPublished_MQTT_3_3_1_9() throws Exception {
+        try (RawClient publisherA = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port());
+             RawClient subscriber = new RawClient(brokerA.port())) {
+            connect(publisherA, RawClient.connect(MqttVersion.MQTT_3_1_1, "retain-pub-a", true, 60));
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "retain-pub-b", true, 60));
+            // Published one after the other: a tie of store timestamps goes to broker-b, the later one.
+            retain(publisherA, "ret/one", "old on a", 1);
+            retain(publisherB, "ret/one", "new on b", 2);
+            retain(publisherA, "ret/two", "on a, cleared on b", 3);
+            retain(publisherB, "ret/two", "", 4);
+            retain(publisherB, "ret/three", "only on b", 5);
+            retain(publisherA, "ret/four", "only on a", 6);
+
+            connect(subscriber, RawClient.connect(MqttVersion.MQTT_3_1_1, "retain-sub", true, 60));
+            subscribe(subscriber, "ret/#", 1);
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MqttPublishMessage message = nextPublish(subscriber);
+                assertTrue(message.fixedHeader().isRetain(), "sent as retained [MQTT-3.3.1-9]");
+                received.add(message.variableHeader().topicName() + "=" + text(message));
+                SessionClients.ack(subscriber, MqttMessageType.PUBACK, message.variableHeader().packetId());
+            }
+            assertEquals(List.of("ret/four=only on a", "ret/one=new on b", "ret/three=only on b"), received,
+                "the newest of each topic, a clearing hiding an older message elsewhere, in topic order");
+            publish(publisherB, "ret/live", "live", 7);
+            assertEquals(List.of("live"), receive(subscriber, 1), "no other retained message came");
+        }
+    }
+
+    private static void retain(RawClient publisher, String topic, String payload, int packetId) throws Exception {
+        publisher.send(new MqttPublishMessage(
+            new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, true, 0),
+            new MqttPublishVariableHeader(topic, packetId, MqttProperties.NO_PROPERTIES),
+            Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8))));
+        Packets.assertReply(publisher.read(), MqttMessageType.PUBACK, packetId, 0);
     }
 
     private static List<String> receive(RawClient client, int count) throws Exception {

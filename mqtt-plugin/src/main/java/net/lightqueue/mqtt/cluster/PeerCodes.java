@@ -25,6 +25,8 @@ final class PeerCodes {
     static final int CLAIM = 42_018;
     /** Whether the peer holds a session of the client. */
     static final int HOLDS = 42_019;
+    /** The peer's retained messages and clearings of the topics matching a filter ({@link ClusterRetained}). */
+    static final int RETAINED = 42_020;
 
     private PeerCodes() {
     }

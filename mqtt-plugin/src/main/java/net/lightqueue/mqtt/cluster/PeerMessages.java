@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.persistence.Fields;
 import net.lightqueue.mqtt.persistence.ProgressRecord;
@@ -181,6 +182,34 @@ public final class PeerMessages {
                 records.put(filter, record.length == 0 ? null : ProgressRecord.decode(record));
             }
             return Map.entry(clientId, records);
+        });
+    }
+
+    static byte[] retained(List<RetainedVersion> versions) {
+        return Fields.encode(out -> {
+            out.writeByte(VERSION);
+            out.writeInt(versions.size());
+            for (RetainedVersion version : versions) {
+                Fields.putString(out, version.topic());
+                out.writeLong(version.storeTimestamp());
+                out.writeBoolean(version.cleared());
+                if (!version.cleared()) {
+                    putMessage(out, version.message());
+                }
+            }
+        });
+    }
+
+    static List<RetainedVersion> retained(byte[] body) {
+        return Fields.decode(body, VERSION, in -> {
+            int count = Fields.getCount(in, in.readInt(), 13);
+            List<RetainedVersion> versions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String topic = Fields.getString(in);
+                long storeTimestamp = in.readLong();
+                versions.add(new RetainedVersion(topic, storeTimestamp, in.readBoolean() ? null : getMessage(in)));
+            }
+            return versions;
         });
     }
 

@@ -18,14 +18,17 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.lightqueue.dispatch.RetainedMessages;
+import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.cluster.ClusterRetained;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
@@ -52,11 +55,11 @@ public final class SubscriptionRequests {
     private final AccessControl access;
     private final ReservedTopics reserved;
     private final SubscriptionTable table;
-    private final RetainedMessages retained;
+    private final ClusterRetained retained;
     private final SharedGroups shared;
 
     public SubscriptionRequests(MqttSettings settings, AccessControl access, ReservedTopics reserved,
-                                SubscriptionTable subscriptions, RetainedMessages retained, SharedGroups shared) {
+                                SubscriptionTable subscriptions, ClusterRetained retained, SharedGroups shared) {
         this.settings = settings;
         this.access = access;
         this.reserved = reserved;
@@ -81,7 +84,7 @@ public final class SubscriptionRequests {
         }
         EventLoop loop = connection.channel().eventLoop();
         List<CompletableFuture<Integer>> codes = new ArrayList<>(subscriptions.size());
-        List<String> owedRetained = new ArrayList<>(); // touched on the event loop only
+        Map<String, List<StoredMessage>> owedRetained = new LinkedHashMap<>(); // touched on the event loop only
         for (MqttTopicSubscription subscription : subscriptions) {
             String filter = subscription.topicFilter();
             InputProblem problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
@@ -120,14 +123,19 @@ public final class SubscriptionRequests {
                     .exceptionally(failure -> failed(connection, filter, failure)));
                 continue;
             }
+            // The retained messages are looked up once the subscription took effect everywhere, so
+            // none published meanwhile is missed, and the subscription starts delivering after that.
             codes.add(table.subscribe(session.subscriberId(), filter, options.encode())
-                .thenApplyAsync(applied -> {
-                    boolean isNew = !session.isSubscribed(filter);
-                    session.subscribe(filter, options, applied.startOffset());
-                    if (RetainHandling.sendsRetained(options, isNew)) {
-                        owedRetained.add(filter);
-                    }
-                    return granted;
+                .thenComposeAsync(applied -> {
+                    boolean owes = RetainHandling.sendsRetained(options, !session.isSubscribed(filter));
+                    return (owes ? retained.matching(filter) : CompletableFuture.completedFuture((List<StoredMessage>) null))
+                        .thenApplyAsync(messages -> {
+                            session.subscribe(filter, options, applied.startOffset());
+                            if (messages != null) {
+                                owedRetained.put(filter, messages);
+                            }
+                            return granted;
+                        }, loop);
                 }, loop)
                 .exceptionally(failure -> failed(connection, filter, failure)));
         }
@@ -137,7 +145,7 @@ public final class SubscriptionRequests {
                 new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(reasonCodes)));
-            owedRetained.forEach(filter -> session.oweRetained(filter, retained.retained(filter)));
+            owedRetained.forEach(session::oweRetained);
             session.wake();
         }, loop);
     }
