@@ -119,6 +119,9 @@ final class RemoteCursor extends SubscriptionPosition {
         super.advance(next, foundNothing);
         if (foundNothing) {
             knownEnd = next;
+            if (signalledEnd.get() > next) {
+                request(this::requestRead); // signalled while the read that found nothing was on its way
+            }
         }
     }
 

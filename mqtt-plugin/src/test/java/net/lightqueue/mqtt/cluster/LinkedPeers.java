@@ -24,6 +24,8 @@ final class LinkedPeers {
     private final Map<String, Map<Integer, PeerHandler>> handlers = new HashMap<>();
     private final Set<String> down = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
+    private final Set<Integer> held = new HashSet<>();
+    private final List<Runnable> heldAnswers = new ArrayList<>();
 
     PeerNetwork group(String name) {
         handlers.put(name, new HashMap<>());
@@ -54,7 +56,19 @@ final class LinkedPeers {
                 if (down.contains(peer.brokerName())) {
                     return CompletableFuture.failedFuture(new PeerUnavailableException(peer.brokerName() + " is down", null));
                 }
-                return handlers.get(peer.brokerName()).get(requestCode).handle(name, request);
+                CompletableFuture<byte[]> answer = handlers.get(peer.brokerName()).get(requestCode).handle(name, request);
+                if (!held.contains(requestCode)) {
+                    return answer;
+                }
+                CompletableFuture<byte[]> late = new CompletableFuture<>();
+                heldAnswers.add(() -> answer.whenComplete((body, failure) -> {
+                    if (failure == null) {
+                        late.complete(body);
+                    } else {
+                        late.completeExceptionally(failure);
+                    }
+                }));
+                return late;
             }
 
             @Override
@@ -70,6 +84,18 @@ final class LinkedPeers {
         } else {
             down.remove(name);
         }
+    }
+
+    /** Answers to calls with this code are computed at once but arrive only at {@link #releaseAnswers}. */
+    void holdAnswers(int requestCode) {
+        held.add(requestCode);
+    }
+
+    void releaseAnswers() {
+        held.clear();
+        List<Runnable> answers = List.copyOf(heldAnswers);
+        heldAnswers.clear();
+        answers.forEach(Runnable::run);
     }
 
     /** The calls made so far, as {@code from->to:code}. */

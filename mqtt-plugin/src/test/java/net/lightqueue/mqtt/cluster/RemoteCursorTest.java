@@ -82,6 +82,23 @@ class RemoteCursorTest {
     }
 
     @Test
+    void aSignalThatOvertakesTheEmptyAnswerOfAReadIsNotLost() {
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        cluster.holdAnswers(PeerCodes.READ);
+        Cursor cursor = openOnB();
+        assertFalse(cursor.mayHaveMessages(), "asks b where to start");
+        assertFalse(cursor.mayHaveMessages(), "reads the empty queue; the answer is on its way");
+        queuesB.append(FILTER, "plant/1/temp", "first");
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER)); // signalled on the read's arming, before its answer
+        cluster.releaseAnswers();
+
+        int wakes = session.wakes.get();
+        assertEquals(List.of(), deliveryPass(cursor), "the pass the answer woke finds nothing");
+        assertTrue(session.wakes.get() > wakes, "but leaves a wake behind: the signal was not spent in vain");
+        assertEquals(List.of("first"), deliveryPass(cursor), "the pass that wake runs takes the message");
+    }
+
+    @Test
     void thePeerKeepsTheSessionsProgressAndHandsBackItsUnacknowledgedMessages() {
         subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
         queuesB.append(FILTER, "plant/1/temp", "one");
@@ -143,6 +160,21 @@ class RemoteCursorTest {
         assertEquals(1, cursors.size(), "one cursor per peer");
         assertEquals("broker-b", cursors.get(0).peerName());
         return cursors.get(0);
+    }
+
+    /** What one delivery pass takes: reads while the cursor says it may have messages and a read finds some. */
+    private static List<String> deliveryPass(Cursor cursor) {
+        List<String> texts = new ArrayList<>();
+        while (cursor.mayHaveMessages()) {
+            long from = cursor.nextOffset();
+            ReadResult result = cursor.read(64);
+            result.messages().forEach(message -> texts.add(text(message)));
+            cursor.advance(result.nextOffset(), result.nextOffset() == from);
+            if (result.messages().isEmpty()) {
+                break;
+            }
+        }
+        return texts;
     }
 
     /** Reads everything the cursor can get now, as the deliverer would, waking it as the peer answers. */
