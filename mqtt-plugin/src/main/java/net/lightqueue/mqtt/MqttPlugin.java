@@ -66,6 +66,8 @@ public final class MqttPlugin implements BrokerPlugin {
     private LightQueueDispatcher dispatcher;
     private ExecutorService topicRegistration;
     private ScheduledExecutorService sessionTimers;
+    /** Sends the arrival signals to the peers: a one-way send may wait for a slot, never on a session's thread. */
+    private ExecutorService peerSignals;
     private SessionLifecycle sessions;
     private MqttServer server;
     private SysPublisher sys;
@@ -96,11 +98,7 @@ public final class MqttPlugin implements BrokerPlugin {
         BrokerController broker = context.brokerController();
         master = broker.getMessageStoreConfig().getBrokerRole() != BrokerRole.SLAVE;
         AccessControl access = accessControl(broker.getAuthConfig());
-        topicRegistration = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "mqtt-topic-registration");
-            thread.setDaemon(true);
-            return thread;
-        });
+        topicRegistration = daemonThread("mqtt-topic-registration");
         ReservedTopics reserved = new ReservedTopics(broker.getBrokerConfig().getBrokerClusterName(),
             broker.getBrokerConfig().getBrokerName());
         PublishServices publishing = new PublishServices(settings, access,
@@ -116,8 +114,9 @@ public final class MqttPlugin implements BrokerPlugin {
         PeerNetwork peers = context.peers();
         ClusterSubscriptions subscriptions = new ClusterSubscriptions(dispatcher, peers, settings);
         SessionStore store = new SessionStore(dispatcher, subscriptions);
+        peerSignals = daemonThread("mqtt-peer-signals");
         dispatcher.addArrivalListener(new QueueServer(peers, dispatcher, dispatcher, new SessionStore(dispatcher, dispatcher),
-            sessionTimers));
+            peerSignals));
         peers.addListener(new FilterSetSync(peers, dispatcher, store, settings, sessionTimers));
         SharedGroups shared = new SharedGroups(settings, dispatcher, dispatcher, store, router, sessionTimers);
         UndeliverableMessages undeliverable = new UndeliverableMessages();
@@ -146,6 +145,14 @@ public final class MqttPlugin implements BrokerPlugin {
             settings.sysIntervalSeconds(), () -> master);
         metrics = MqttMetrics.start(broker, new MetricSources(registry, traffic, sessions, undeliverable, dispatcher,
             dispatcher));
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private AccessControl accessControl(AuthConfig authConfig) {
@@ -189,6 +196,9 @@ public final class MqttPlugin implements BrokerPlugin {
         }
         if (topicRegistration != null) {
             topicRegistration.shutdownNow();
+        }
+        if (peerSignals != null) {
+            peerSignals.shutdownNow();
         }
         if (dispatcher != null) {
             dispatcher.stop();

@@ -38,11 +38,16 @@ public final class RemoteQueues {
     private record Watched(String peer, String filter) {
     }
 
+    private record Read(String peer, String filter, long from) {
+    }
+
     private final PeerNetwork network;
     private final MqttSettings settings;
     private final ScheduledExecutorService timers;
     private final Clock clock;
     private final ConcurrentMap<Watched, Set<RemoteCursor>> cursors = new ConcurrentHashMap<>();
+    /** Reads on their way, shared by the cursors at the same position: a fan-out reads a batch once. */
+    private final ConcurrentMap<Read, CompletableFuture<ReadResult>> reading = new ConcurrentHashMap<>();
     private final OncePerKey unreachable = new OncePerKey(1024);
 
     /** @param clock what a failed peer's retry delay is measured with */
@@ -138,9 +143,24 @@ public final class RemoteQueues {
     }
 
     CompletableFuture<ReadResult> read(Peer peer, String filter, long from) {
+        Read key = new Read(peer.brokerName(), filter, from);
+        CompletableFuture<ReadResult> started = new CompletableFuture<>();
+        CompletableFuture<ReadResult> shared = reading.putIfAbsent(key, started);
+        if (shared != null) {
+            return shared;
+        }
         PeerMessages.Read read = new PeerMessages.Read(filter, from, settings.deliveryBatchSize());
-        return network.call(peer, PeerCodes.READ, PeerMessages.read(read), settings.peerTimeoutMs())
-            .thenApply(PeerMessages::readResult);
+        network.call(peer, PeerCodes.READ, PeerMessages.read(read), settings.peerTimeoutMs())
+            .thenApply(PeerMessages::readResult)
+            .whenComplete((result, failure) -> {
+                reading.remove(key, started);
+                if (failure == null) {
+                    started.complete(result);
+                } else {
+                    started.completeExceptionally(failure);
+                }
+            });
+        return started;
     }
 
     CompletableFuture<?> record(Peer peer, String clientId, String filter, ProgressRecord progress) {

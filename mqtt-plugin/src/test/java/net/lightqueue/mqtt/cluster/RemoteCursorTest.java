@@ -99,6 +99,29 @@ class RemoteCursorTest {
     }
 
     @Test
+    void cursorsAtTheSamePositionShareOneRead() {
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        Cursor first = openOnB();
+        Cursor second = openOnB();
+        drain(first);
+        drain(second);
+        queuesB.append(FILTER, "plant/1/temp", "for both");
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        cluster.holdAnswers(PeerCodes.READ);
+        long reads = readsOfB();
+        assertFalse(first.mayHaveMessages());
+        assertFalse(second.mayHaveMessages());
+        assertEquals(reads + 1, readsOfB(), "one read for the two cursors at the same offset");
+        cluster.releaseAnswers();
+        assertEquals(List.of("for both"), drain(first));
+        assertEquals(List.of("for both"), drain(second));
+    }
+
+    private long readsOfB() {
+        return cluster.calls().stream().filter(call -> call.equals("broker-a->broker-b:" + PeerCodes.READ)).count();
+    }
+
+    @Test
     void thePeerKeepsTheSessionsProgressAndHandsBackItsUnacknowledgedMessages() {
         subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
         queuesB.append(FILTER, "plant/1/temp", "one");
