@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.lightqueue.host.testing.DecoderFuzzer;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ class StateRecordFuzzTest {
         DecoderFuzzer.of("ProgressRecord", ProgressRecord::decode, MalformedRecordException.class);
     private static final DecoderFuzzer WILLS =
         DecoderFuzzer.of("WillRecord", WillRecord::decode, MalformedRecordException.class);
+    private static final DecoderFuzzer HANDOVERS =
+        DecoderFuzzer.of("HandoverRecord", HandoverRecord::decode, MalformedRecordException.class);
     private static final DecoderFuzzer CURSORS =
         DecoderFuzzer.of("GroupCursorRecord", GroupCursorRecord::decode, MalformedRecordException.class);
     private static final DecoderFuzzer OPTIONS =
@@ -47,6 +50,15 @@ class StateRecordFuzzTest {
     void willRecords() {
         WILLS.fuzz(List.of(new WillRecord("a/b", utf8("gone"), Map.of("mqttQos", "1", "mqttRetain", "true"), 30).encode(),
             new WillRecord("", new byte[0], Map.of(), 0).encode()), CASES);
+    }
+
+    @Test
+    void handoverRecords() {
+        HANDOVERS.fuzz(List.of(new HandoverRecord(new SessionRecord(5, 600, true, 0, 3),
+                new WillRecord("gone/a", utf8("bye"), Map.of("mqttQos", "1"), 0), Set.of(7, 65535),
+                Map.of("$share/g/a/#", new SubscriptionOptions(1, false, false, 0, 0).encode())).encode(),
+            new HandoverRecord(new SessionRecord(4, 0, false, 1_700_000_000_000L, 1), null, Set.of(), Map.of()).encode()),
+            CASES);
     }
 
     @Test
