@@ -105,6 +105,21 @@ class ClusterTest {
     }
 
     @Test
+    void aRepeatedSubscribeReplacesTheOptionsForEveryBrokersMessages_MQTT_3_8_4_3() throws Exception {
+        try (RawClient subscriber = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port())) {
+            connect(subscriber, RawClient.connect(MqttVersion.MQTT_3_1_1, "resubscriber", true, 60));
+            subscribe(subscriber, "opts/#", 0);
+            subscribe(subscriber, "opts/#", 1);
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "opts-pub-b", true, 60));
+            publish(publisherB, "opts/x", "at qos 1", 1);
+            MqttPublishMessage message = nextPublish(subscriber);
+            assertEquals("at qos 1", text(message));
+            assertEquals(1, message.fixedHeader().qosLevel().value(), "the options of the second SUBSCRIBE");
+        }
+    }
+
+    @Test
     void aPersistentSessionMovesToTheOtherBrokerWithItsBacklogFromBoth_MQTT_3_2_2_2() throws Exception {
         try (RawClient publisherA = new RawClient(brokerA.port());
              RawClient publisherB = new RawClient(brokerB.port())) {

@@ -193,6 +193,7 @@ public final class Session implements RemoteSession {
         Cursor existing = subscriptions.get(filter);
         if (existing != null) {
             existing.options(options);
+            remote.getOrDefault(filter, List.of()).forEach(cursor -> cursor.options(options));
             return;
         }
         recorder.advanced(listen(filter, options, startOffset, Map.of()), 0);
