@@ -123,6 +123,7 @@ public final class MqttPlugin implements BrokerPlugin {
         SessionClaims claims = new SessionClaims(peers, settings);
         RemoteQueues remote = new RemoteQueues(peers, settings, sessionTimers, Clock.systemUTC());
         remote.startPolling();
+        peers.addListener(remote);
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), remote, claims, store,
             shared, sessionTimers, Clock.systemUTC(), undeliverable),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));

@@ -105,6 +105,28 @@ class ClusterTest {
     }
 
     @Test
+    void aGroupThatJoinsLaterIsReadByTheSessionsConnectedMeanwhile() throws Exception {
+        try (RawClient subscriber = new RawClient(brokerA.port())) {
+            connect(subscriber, RawClient.connect(MqttVersion.MQTT_3_1_1, "early-sub", true, 60));
+            subscribe(subscriber, "late/#", 1);
+            try (MqttBroker brokerC = MqttBroker.start(dir.resolve("c"),
+                     Placement.member(nameServer.address(), "mqtt-cluster", "broker-c"));
+                 RawClient publisherC = new RawClient(brokerC.port())) {
+                awaitPeers(brokerA, "broker-c");
+                awaitPeers(brokerC, "broker-a");
+                long deadline = System.nanoTime() + PEERS_TIMEOUT.toNanos();
+                while (brokerC.queues().subscriptionsOf("early-sub").isEmpty()) {
+                    assertTrue(System.nanoTime() < deadline, "broker-a sends its sessions' subscriptions to a group that joins");
+                    Thread.sleep(50);
+                }
+                connect(publisherC, RawClient.connect(MqttVersion.MQTT_3_1_1, "late-pub-c", true, 60));
+                publish(publisherC, "late/x", "from c", 1);
+                assertEquals(List.of("from c"), receive(subscriber, 1), "broker-a's connected session reads broker-c's queue");
+            }
+        }
+    }
+
+    @Test
     void aRepeatedSubscribeReplacesTheOptionsForEveryBrokersMessages_MQTT_3_8_4_3() throws Exception {
         try (RawClient subscriber = new RawClient(brokerA.port());
              RawClient publisherB = new RawClient(brokerB.port())) {

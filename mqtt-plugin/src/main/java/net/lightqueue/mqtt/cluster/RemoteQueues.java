@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.host.log.OncePerKey;
 import net.lightqueue.host.peer.Peer;
+import net.lightqueue.host.peer.PeerListener;
 import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.delivery.Cursor;
@@ -29,7 +30,7 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  * restarting peer is made up by asking every peer for the ends of the watched queues once a
  * period, one request per peer.
  */
-public final class RemoteQueues {
+public final class RemoteQueues implements PeerListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.cluster");
     /** How often the ends of watched queues are asked for, in case a signal was lost. */
@@ -49,6 +50,8 @@ public final class RemoteQueues {
     /** Reads on their way, shared by the cursors at the same position: a fan-out reads a batch once. */
     private final ConcurrentMap<Read, CompletableFuture<ReadResult>> reading = new ConcurrentHashMap<>();
     private final OncePerKey unreachable = new OncePerKey(1024);
+    /** Sessions in memory that read the peers' queues: told when a peer joins. */
+    private final Set<RemoteSession> sessions = ConcurrentHashMap.newKeySet();
 
     /** @param clock what a failed peer's retry delay is measured with */
     public RemoteQueues(PeerNetwork network, MqttSettings settings, ScheduledExecutorService timers, Clock clock) {
@@ -96,14 +99,39 @@ public final class RemoteQueues {
      */
     public List<Cursor> open(RemoteSession session, String filter, SubscriptionOptions options,
                              Map<String, Map<String, PeerMessages.Position>> known) {
+        sessions.add(session);
         List<Cursor> opened = new ArrayList<>();
         for (Peer peer : network.peers()) {
-            PeerMessages.Position position = known.getOrDefault(peer.brokerName(), Map.of()).get(filter);
-            RemoteCursor cursor = RemoteCursor.open(peer, filter, options, position, this, session);
-            cursors.computeIfAbsent(new Watched(peer.brokerName(), filter), key -> ConcurrentHashMap.newKeySet()).add(cursor);
-            opened.add(cursor);
+            opened.add(open(session, filter, options, peer, known.getOrDefault(peer.brokerName(), Map.of()).get(filter)));
         }
         return opened;
+    }
+
+    /** The session's cursor on {@code filter} in the queue of a peer that joined: it asks where to start. */
+    public Cursor open(RemoteSession session, String filter, SubscriptionOptions options, Peer peer) {
+        return open(session, filter, options, peer, null);
+    }
+
+    private RemoteCursor open(RemoteSession session, String filter, SubscriptionOptions options, Peer peer,
+                              PeerMessages.Position position) {
+        RemoteCursor cursor = RemoteCursor.open(peer, filter, options, position, this, session);
+        cursors.computeIfAbsent(new Watched(peer.brokerName(), filter), key -> ConcurrentHashMap.newKeySet()).add(cursor);
+        return cursor;
+    }
+
+    /** The session left memory: a peer that joins later is its next connection's to read. */
+    public void released(RemoteSession session) {
+        sessions.remove(session);
+    }
+
+    @Override
+    public void joined(Peer peer) {
+        sessions.forEach(session -> session.onLoop(() -> session.peerJoined(peer)));
+    }
+
+    @Override
+    public void left(Peer peer) {
+        // its cursors retry until it is back; its stored messages are delivered then
     }
 
     void closed(RemoteCursor cursor) {
@@ -138,7 +166,8 @@ public final class RemoteQueues {
     }
 
     CompletableFuture<Map<String, PeerMessages.Position>> open(Peer peer, String clientId, List<String> filters) {
-        return network.call(peer, PeerCodes.OPEN, PeerMessages.clientFilters(clientId, filters), settings.peerTimeoutMs())
+        byte[] request = PeerMessages.clientFilters(clientId, filters);
+        return network.call(current(peer), PeerCodes.OPEN, request, settings.peerTimeoutMs())
             .thenApply(PeerMessages::positions);
     }
 
@@ -150,7 +179,7 @@ public final class RemoteQueues {
             return shared;
         }
         PeerMessages.Read read = new PeerMessages.Read(filter, from, settings.deliveryBatchSize());
-        network.call(peer, PeerCodes.READ, PeerMessages.read(read), settings.peerTimeoutMs())
+        network.call(current(peer), PeerCodes.READ, PeerMessages.read(read), settings.peerTimeoutMs())
             .thenApply(PeerMessages::readResult)
             .whenComplete((result, failure) -> {
                 reading.remove(key, started);
@@ -166,12 +195,22 @@ public final class RemoteQueues {
     CompletableFuture<?> record(Peer peer, String clientId, String filter, ProgressRecord progress) {
         Map<String, ProgressRecord> records = new HashMap<>();
         records.put(filter, progress);
-        return network.call(peer, PeerCodes.PROGRESS, PeerMessages.progress(clientId, records), settings.peerTimeoutMs())
+        return network.call(current(peer), PeerCodes.PROGRESS, PeerMessages.progress(clientId, records), settings.peerTimeoutMs())
             .whenComplete((done, failure) -> {
                 if (failure != null) {
                     logUnreachable(peer, "the progress of session '" + clientId + "'", failure);
                 }
             });
+    }
+
+    /** The group's master as the directory knows it now: a group whose master moved is read at its new address. */
+    private Peer current(Peer peer) {
+        for (Peer known : network.peers()) {
+            if (known.brokerName().equals(peer.brokerName())) {
+                return known;
+            }
+        }
+        return peer;
     }
 
     ScheduledExecutorService timers() {

@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.cluster;
 
+import net.lightqueue.host.peer.Peer;
 import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.persistence.ProgressRecord;
 
@@ -19,4 +20,7 @@ public interface RemoteSession {
 
     /** The cursor's progress as it stands, with its unacknowledged deliveries; on the event loop. */
     ProgressRecord progressOf(Cursor cursor);
+
+    /** A broker group joined the cluster: the session reads its queues from now on; on the event loop. */
+    void peerJoined(Peer peer);
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.SubscriptionRecord;
+import net.lightqueue.host.peer.Peer;
 import net.lightqueue.mqtt.cluster.PeerMessages;
 import net.lightqueue.mqtt.cluster.RemoteSession;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -173,6 +174,7 @@ public final class Session implements RemoteSession {
         remote.clear();
         merged.clear();
         memberships.clear();
+        services.remote().released(this);
         return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
     }
 
@@ -288,6 +290,19 @@ public final class Session implements RemoteSession {
             deliverer.onPubComp(packetId);
             wake();
         }
+    }
+
+    @Override
+    public void peerJoined(Peer peer) {
+        subscriptions.forEach((filter, local) -> {
+            List<Cursor> onPeers = remote.computeIfAbsent(filter, key -> new ArrayList<>());
+            if (onPeers.stream().noneMatch(cursor -> peer.brokerName().equals(cursor.peerName()))) {
+                Cursor cursor = services.remote().open(this, filter, local.options(), peer);
+                onPeers.add(cursor);
+                merged.add(cursor);
+            }
+        });
+        wake();
     }
 
     @Override

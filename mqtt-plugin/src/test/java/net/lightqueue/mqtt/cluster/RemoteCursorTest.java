@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.host.config.SettingsBinder;
+import net.lightqueue.host.peer.Peer;
 import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.mqtt.InMemoryLightQueues;
 import net.lightqueue.mqtt.ManualScheduler;
@@ -242,6 +243,10 @@ class RemoteCursorTest {
         @Override
         public boolean persistent() {
             return true;
+        }
+
+        @Override
+        public void peerJoined(Peer peer) {
         }
 
         @Override
