@@ -1,20 +1,15 @@
 package net.lightqueue.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
+import net.lightqueue.it.Arrivals;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * How long a persistent session takes to resume, on the broker that holds it or on another
@@ -49,12 +44,12 @@ public final class SessionMoveProbe {
                 for (int i = 0; i < backlog; i++) {
                     publisher.mqtt.publish(prefix + "0/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
                 }
-                CountDownLatch received = new CountDownLatch(backlog);
                 long start = System.nanoTime();
-                try (Client resumed = new Client(to, clientId, false, received)) {
+                try (Client resumed = new Client(to, clientId, false)) {
                     connect.add((System.nanoTime() - start) / 1e6);
-                    if (!received.await(60, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("round " + round + ": " + received.getCount() + " messages missing");
+                    int received = resumed.arrivals.await(backlog, Duration.ofSeconds(60)).size();
+                    if (received < backlog) {
+                        throw new IllegalStateException("round " + round + ": " + (backlog - received) + " messages missing");
                     }
                     caughtUp.add((System.nanoTime() - start) / 1e6);
                 }
@@ -72,20 +67,15 @@ public final class SessionMoveProbe {
         return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
     }
 
-    /** A Paho v5 client with a persistent session; counts the messages it receives. */
-    private static final class Client implements AutoCloseable, MqttCallback {
+    /** A Paho v5 client with a persistent session (expiry 600 s); records what it receives. */
+    private static final class Client implements AutoCloseable {
 
         final MqttClient mqtt;
-        private final CountDownLatch received;
+        final Arrivals arrivals = new Arrivals();
 
         Client(int port, String clientId, boolean cleanStart) throws MqttException {
-            this(port, clientId, cleanStart, new CountDownLatch(0));
-        }
-
-        Client(int port, String clientId, boolean cleanStart, CountDownLatch received) throws MqttException {
-            this.received = received;
             mqtt = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
-            mqtt.setCallback(this);
+            mqtt.setCallback(arrivals);
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(cleanStart);
             options.setSessionExpiryInterval(600L);
@@ -93,34 +83,9 @@ public final class SessionMoveProbe {
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.countDown();
-        }
-
-        @Override
         public void close() throws MqttException {
             mqtt.disconnect();
             mqtt.close();
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
