@@ -28,12 +28,15 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -280,9 +283,14 @@ class ClusterTest {
     @Test
     @Order(7)
     void killDashNineOfThePublishersBrokerLosesNoAcknowledgedMessage() throws Exception {
+        int receiveMaximum = 20;
         Arrivals onA = new Arrivals();
+        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + a.mqttPort(), "kill9-sub-a", new MemoryPersistence());
+        HeldAcks held = new HeldAcks(subscriber, onA);
         MqttConnectionOptions persistent = MqttClients.persistentSession(600);
-        MqttClient subscriber = MqttClients.connect(a, "kill9-sub-a", persistent, onA);
+        persistent.setReceiveMaximum(receiveMaximum);
+        persistent.setConnectionTimeout(30);
+        subscriber.connect(persistent);
         List<String> acknowledged = new CopyOnWriteArrayList<>();
         List<Arrivals.Arrival> received = new ArrayList<>();
         try {
@@ -305,6 +313,9 @@ class ClusterTest {
                 }
             }, "kill9-publisher");
             publishing.start();
+            // The subscriber holds its PUBACKs: its inflight window fills, and the rest of what
+            // broker-b acknowledged waits in broker-b's store when broker-b dies.
+            received.addAll(onA.await(receiveMaximum, WAIT));
             halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             b.kill();
             publishing.join(WAIT.toMillis());
@@ -312,15 +323,16 @@ class ClusterTest {
             received.addAll(onA.drain(Duration.ofMillis(200)));
             System.out.println("kill -9 of broker-b after " + acknowledged.size() + " acknowledged publishes, "
                 + received.size() + " delivered before it");
+            held.release();
 
             b.start();
             List<String> missing = new ArrayList<>(acknowledged);
+            missing.removeAll(bodies(received));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (!missing.isEmpty() && System.nanoTime() < deadline) {
                 List<Arrivals.Arrival> more = onA.await(1, Duration.ofSeconds(1));
                 received.addAll(more);
                 missing.removeAll(bodies(more));
-                missing.removeAll(bodies(received));
             }
             received.addAll(onA.drain(Duration.ofSeconds(1)));
             assertEquals(List.of(), missing, "acknowledged publishes never delivered\n" + cluster.diagnostics());
@@ -394,6 +406,64 @@ class ClusterTest {
     private static void closeAll(V3Client... clients) {
         for (V3Client client : clients) {
             client.close();
+        }
+    }
+
+    /**
+     * Records what a Paho v5 client with manual acks receives, holding its PUBACKs until
+     * {@link #release()}; from then on it acknowledges each message as it arrives.
+     */
+    private static final class HeldAcks implements MqttCallback {
+
+        private final MqttClient client;
+        private final Arrivals arrivals;
+        private final List<int[]> unacknowledged = new ArrayList<>();
+        private boolean holding = true;
+
+        HeldAcks(MqttClient client, Arrivals arrivals) {
+            this.client = client;
+            this.arrivals = arrivals;
+            client.setManualAcks(true);
+            client.setCallback(this);
+        }
+
+        synchronized void release() throws MqttException {
+            holding = false;
+            for (int[] ack : unacknowledged) {
+                client.messageArrivedComplete(ack[0], ack[1]);
+            }
+            unacknowledged.clear();
+        }
+
+        @Override
+        public synchronized void messageArrived(String topic, MqttMessage message) throws MqttException {
+            arrivals.messageArrived(topic, message);
+            if (holding) {
+                unacknowledged.add(new int[] {message.getId(), message.getQos()});
+            } else {
+                client.messageArrivedComplete(message.getId(), message.getQos());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            arrivals.disconnected(response);
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 
