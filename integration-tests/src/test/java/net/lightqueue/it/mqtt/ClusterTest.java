@@ -219,8 +219,51 @@ class ClusterTest {
         }
     }
 
+    /** With Paho v3 clients: Paho v5 does not pass a received PUBLISH's DUP flag on. */
     @Test
     @Order(5)
+    void aTakeoverOnTheOtherBrokerResendsUnacknowledgedMessagesWithDup_MQTT_4_4_0_1() throws Exception {
+        V3Client first = V3Client.connect(a, "inflight-mover", false);
+        MqttClient publisherA = MqttClients.connect(a, "inflight-pub-a", cleanStart(), null);
+        MqttClient publisherB = MqttClients.connect(b, "inflight-pub-b", cleanStart(), null);
+        V3Client second = null;
+        try {
+            first.client.setManualAcks(true);
+            first.client.subscribe("inflight/#", 1);
+            for (int i = 1; i <= 5; i++) {
+                publisherA.publish("inflight/a", MqttClients.qos1("a" + i));
+                publisherB.publish("inflight/b", MqttClients.qos1("b" + i));
+            }
+            List<String> delivered = bodies(first.arrivals.await(10, WAIT));
+            assertEquals(sequence("a", 5), only(delivered, "a"),
+                "broker-a's messages, not acknowledged\n" + cluster.diagnostics());
+            assertEquals(sequence("b", 5), only(delivered, "b"),
+                "broker-b's messages, not acknowledged\n" + cluster.diagnostics());
+
+            second = V3Client.connect(b, "inflight-mover", false);
+            assertTrue(second.sessionPresent, "session present after the takeover [MQTT-3.2.2-2]");
+            assertNotNull(first.lost.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the connection on broker-a is closed");
+            List<Arrivals.Arrival> resent = second.arrivals.await(10, WAIT);
+            assertTrue(resent.stream().allMatch(Arrivals.Arrival::duplicate), "resent with DUP [MQTT-3.3.1-1]: " + resent);
+            assertEquals(sequence("a", 5), only(bodies(resent), "a"),
+                "broker-a's unacknowledged, in order\n" + cluster.diagnostics());
+            assertEquals(sequence("b", 5), only(bodies(resent), "b"),
+                "broker-b's unacknowledged, in order\n" + cluster.diagnostics());
+            assertEquals(List.of(), second.arrivals.drain(Duration.ofSeconds(1)), "each once");
+            publisherB.publish("inflight/b", MqttClients.qos1("b-after"));
+            assertEquals(List.of(new Arrivals.Arrival("inflight/b", "b-after", false, false)), second.arrivals.await(1, WAIT),
+                "new messages flow, as first deliveries");
+        } finally {
+            closeAll(publisherA, publisherB);
+            closeAll(first);
+            if (second != null) {
+                closeAll(second);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void theWillOfAConnectionCutOffOnOneBrokerReachesASubscriberOnTheOther_MQTT_3_1_2_8() throws Exception {
         Arrivals onB = new Arrivals();
         MqttClient subscriber = MqttClients.connect(b, "will-sub-b", cleanStart(), onB);
@@ -240,7 +283,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aGroupStoppedAndStartedAgainWhileTheOtherServes() throws Exception {
         Arrivals onA = new Arrivals();
         MqttClient subscriber = MqttClients.connect(a, "restart-sub-a", cleanStart(), onA);
@@ -281,7 +324,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killDashNineOfThePublishersBrokerLosesNoAcknowledgedMessage() throws Exception {
         int receiveMaximum = 20;
         Arrivals onA = new Arrivals();
@@ -467,27 +510,32 @@ class ClusterTest {
         }
     }
 
-    /** A Paho MQTT 3.1.1 client with what it received and how its connection was lost. */
+    /** A Paho MQTT 3.1.1 client with what it received, whether it found a session, and how its connection was lost. */
     private static final class V3Client implements org.eclipse.paho.client.mqttv3.MqttCallback {
 
         final org.eclipse.paho.client.mqttv3.MqttClient client;
         final Arrivals arrivals = new Arrivals();
         final CompletableFuture<Throwable> lost = new CompletableFuture<>();
+        boolean sessionPresent;
 
         private V3Client(org.eclipse.paho.client.mqttv3.MqttClient client) {
             this.client = client;
         }
 
         static V3Client connect(BrokerNode broker, String clientId) throws Exception {
+            return connect(broker, clientId, true);
+        }
+
+        static V3Client connect(BrokerNode broker, String clientId, boolean cleanSession) throws Exception {
             org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(
                 "tcp://127.0.0.1:" + broker.mqttPort(), clientId, new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
             V3Client v3 = new V3Client(client);
             client.setCallback(v3);
             MqttConnectOptions options = new MqttConnectOptions();
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-            options.setCleanSession(true);
+            options.setCleanSession(cleanSession);
             options.setConnectionTimeout(30);
-            client.connect(options);
+            v3.sessionPresent = client.connectWithResult(options).getSessionPresent();
             return v3;
         }
 
