@@ -158,7 +158,7 @@ class ClusterTest {
 
     @Test
     @Order(3)
-    void aPersistentSessionMovesToTheOtherBrokerWithItsBacklogFromBoth_MQTT_3_2_2_2() throws Exception {
+    void aPersistentSessionMovesToTheOtherBrokerAndBackWithItsBacklogFromBoth_MQTT_3_2_2_2() throws Exception {
         MqttClient mover = MqttClients.connect(a, "cluster-mover", MqttClients.persistentSession(600), new Arrivals());
         mover.subscribe("offline/#", 1);
         mover.disconnect();
@@ -185,6 +185,22 @@ class ClusterTest {
             assertEquals(List.of(), bodies(arrivals.drain(Duration.ofSeconds(1))), "nothing twice");
             publisherA.publish("offline/a", MqttClients.qos1("after"));
             assertEquals(List.of("after"), bodies(arrivals.await(1, WAIT)), "its subscription lives on");
+            resumed.disconnect();
+            resumed.close();
+
+            // ... and back to broker-a, with what came while it was offline again.
+            for (int i = 1; i <= 3; i++) {
+                publisherA.publish("offline/a", MqttClients.qos1("back-a" + i));
+                publisherB.publish("offline/b", MqttClients.qos1("back-b" + i));
+            }
+            Arrivals back = new Arrivals();
+            resumed = new MqttClient("tcp://127.0.0.1:" + a.mqttPort(), "cluster-mover", new MemoryPersistence());
+            resumed.setCallback(back);
+            assertTrue(resumed.connectWithResult(options).getSessionPresent(), "session present on broker-a again");
+            List<String> again = bodies(back.await(6, WAIT));
+            assertEquals(sequence("back-a", 3), only(again, "back-a"), "broker-a's backlog\n" + cluster.diagnostics());
+            assertEquals(sequence("back-b", 3), only(again, "back-b"), "broker-b's backlog\n" + cluster.diagnostics());
+            assertEquals(List.of(), bodies(back.drain(Duration.ofSeconds(1))), "nothing delivered before is delivered again");
         } finally {
             closeAll(publisherA, publisherB);
             if (resumed != null) {
