@@ -406,6 +406,57 @@ class ClusterTest {
         }
     }
 
+    @Test
+    @Order(9)
+    void aSessionWhoseGroupIsKilledGoesOnFromItsClusterWideSubscriptions() throws Exception {
+        MqttConnectionOptions options = MqttClients.persistentSession(600);
+        MqttClient mover = MqttClients.connect(a, "failover-mover", options, new Arrivals());
+        mover.subscribe("failover/#", 1);
+        mover.disconnect();
+        mover.close();
+        MqttClient publisherA = MqttClients.connect(a, "failover-pub-a", cleanStart(), null);
+        MqttClient publisherB = MqttClients.connect(b, "failover-pub-b", cleanStart(), null);
+        Arrivals arrivals = new Arrivals();
+        MqttClient onB = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "failover-mover", new MemoryPersistence());
+        onB.setCallback(arrivals);
+        MqttClient onA = null;
+        try {
+            for (int i = 1; i <= 3; i++) {
+                publisherA.publish("failover/a", MqttClients.qos1("a" + i));
+                publisherB.publish("failover/b", MqttClients.qos1("b" + i));
+            }
+            a.kill();
+            MqttClients.closeQuietly(publisherA);
+
+            assertTrue(onB.connectWithResult(options).getSessionPresent(),
+                "the session goes on from its cluster-wide subscriptions while its group is down\n" + cluster.diagnostics());
+            List<Arrivals.Arrival> received = new ArrayList<>(arrivals.await(3, WAIT));
+            assertEquals(sequence("b", 3), bodies(received), "broker-b's backlog\n" + cluster.diagnostics());
+            publisherB.publish("failover/b", MqttClients.qos1("b4"));
+            received.addAll(arrivals.await(1, WAIT));
+
+            a.start();
+            awaitPeers(a, b, "a-is-back");
+            // What broker-a stored comes once the session reads broker-a again: at the latest
+            // when it connects again.
+            onB.disconnect();
+            onB.close();
+            onA = new MqttClient("tcp://127.0.0.1:" + a.mqttPort(), "failover-mover", new MemoryPersistence());
+            onA.setCallback(arrivals);
+            assertTrue(onA.connectWithResult(options).getSessionPresent(), "session present back on broker-a");
+            received.addAll(arrivals.await(7 - received.size(), WAIT));
+            received.addAll(arrivals.drain(Duration.ofSeconds(1)));
+            List<String> bodies = bodies(received);
+            assertEquals(sequence("a", 3), only(bodies, "a"), "broker-a's backlog, once, in order\n" + cluster.diagnostics());
+            assertEquals(sequence("b", 4), only(bodies, "b"), "broker-b's messages, once, in order\n" + cluster.diagnostics());
+        } finally {
+            closeAll(publisherB, onB);
+            if (onA != null) {
+                MqttClients.closeQuietly(onA);
+            }
+        }
+    }
+
     /**
      * Waits until a subscriber on {@code to} receives a publish made on {@code from}. Each try
      * subscribes anew: a subscription made before the brokers knew each other does not reach
