@@ -49,7 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * as one broker: publishes cross brokers both ways, a session follows its client to the other
  * broker with its backlog from both, a CONNECT on one broker takes the client id over from the
  * other, wills cross brokers, and one group stopped or killed while the other serves loses
- * nothing it acknowledged. The tests that stop or kill broker-b run last and start it again.
+ * nothing it acknowledged. The tests that stop or kill a group run last, one after the other,
+ * and start it again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
