@@ -16,7 +16,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * Records what a Paho v5 client receives, including messages the broker sends right after
- * CONNACK (a resumed session's backlog), which a per-subscription listener would miss.
+ * CONNACK (a resumed session's backlog), which a per-subscription listener would miss, and how
+ * its connection ended.
  */
 public final class Arrivals implements MqttCallback {
 
@@ -25,11 +26,17 @@ public final class Arrivals implements MqttCallback {
     }
 
     private final BlockingQueue<Arrival> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<MqttDisconnectResponse> disconnects = new LinkedBlockingQueue<>();
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
         queue.add(new Arrival(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
             message.isDuplicate(), message.isRetained()));
+    }
+
+    /** Records a message that another kind of client (e.g. Paho v3) received. */
+    public void add(Arrival arrival) {
+        queue.add(arrival);
     }
 
     /** Waits until {@code count} messages arrived (or the timeout passed) and returns what did. */
@@ -57,8 +64,17 @@ public final class Arrivals implements MqttCallback {
         return more;
     }
 
+    /**
+     * How the connection ended (with the server's DISCONNECT reason code, if it sent one), or
+     * null if it did not within {@code timeout}.
+     */
+    public MqttDisconnectResponse awaitDisconnect(Duration timeout) throws InterruptedException {
+        return disconnects.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void disconnected(MqttDisconnectResponse response) {
+        disconnects.add(response);
     }
 
     @Override
