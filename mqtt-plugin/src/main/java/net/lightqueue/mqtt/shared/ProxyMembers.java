@@ -38,22 +38,23 @@ final class ProxyMembers implements PeerListener {
 
     private final class Proxy {
         final Key key;
-        final SharedGroup group;
-        final SharedMember member;
+        final SharedMember member = new SharedMember(this::wake);
         /** Whether the next assignment signals the member's broker; spent by the signal, armed by a take. */
         final AtomicBoolean armed = new AtomicBoolean(true);
+        /** Set once joined; the group may wake the member before. */
+        volatile SharedGroup group;
         volatile long heardAt;
 
         Proxy(Key key, ShareName share) {
             this.key = key;
-            this.member = new SharedMember(this::assigned);
-            this.group = groups.joinMember(share, member);
             this.heardAt = clock.millis();
+            this.group = groups.joinMember(share, member);
         }
 
-        /** Under the group's lock. */
-        private void assigned() {
-            if (group.mayHaveMessages(member) && armed.compareAndSet(true, false)) {
+        /** Under the group's lock: signals when the member may take something. */
+        private void wake() {
+            SharedGroup joined = group;
+            if ((joined == null || joined.mayHaveMessages(member)) && armed.compareAndSet(true, false)) {
                 signal(key);
             }
         }

@@ -59,6 +59,11 @@ final class RemoteSharedCursor extends SubscriptionPosition {
         this.remote = remote;
     }
 
+    /** Joins at the peer at once, so the member gets a share of what the peer stores from now on. */
+    void open() {
+        request(this::requestJoin);
+    }
+
     ShareMessages.MemberId member() {
         return member;
     }

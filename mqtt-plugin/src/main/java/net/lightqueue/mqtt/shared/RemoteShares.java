@@ -65,10 +65,10 @@ final class RemoteShares {
         ShareMessages.MemberId member = new ShareMessages.MemberId(share.name(), clientId);
         for (Peer peer : network.peers()) {
             RemoteSharedCursor cursor = new RemoteSharedCursor(peer, member, options, inflight, wake, this);
-            RemoteSharedCursor replaced = cursors.put(new Key(peer.brokerName(), member), cursor);
-            if (replaced != null) {
-                replaced.close(false); // a session that left without closing it (cannot happen while ids are unique)
-            }
+            // A session taking over on this broker may join before the one it replaces left: that one's
+            // leaving removes the shared proxy, and this cursor's next take finds out and joins again.
+            cursors.put(new Key(peer.brokerName(), member), cursor);
+            cursor.open();
             joined.add(cursor);
         }
         return joined;

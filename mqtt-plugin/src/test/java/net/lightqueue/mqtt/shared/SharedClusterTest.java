@@ -199,6 +199,25 @@ class SharedClusterTest {
     }
 
     @Test
+    void theGroupsSubscriptionStaysWhileAnyBrokerHoldsAMember() {
+        new Member(brokerA, "reader-a", 10);
+        new Member(brokerB, "reader-b", 10);
+        String group = SharedGroups.subscriberId(SHARE);
+
+        var unsubscribed = brokerA.groups.unsubscribe("reader-a", SHARE);
+        timers.runReady();
+        unsubscribed.join();
+        assertEquals(1, brokerA.queues.subscriptionsOf(group).size(), "b still holds a member: a keeps indexing for it");
+        assertEquals(1, brokerB.queues.subscriptionsOf(group).size());
+
+        unsubscribed = brokerB.groups.unsubscribe("reader-b", SHARE);
+        timers.runReady();
+        unsubscribed.join();
+        assertTrue(brokerA.queues.subscriptionsOf(group).isEmpty(), "the last member anywhere removes it everywhere");
+        assertTrue(brokerB.queues.subscriptionsOf(group).isEmpty());
+    }
+
+    @Test
     void aLiveMembersKeepAliveHoldsItsProxyWhileItTakesNothing() {
         Member onA = new Member(brokerA, "reader-a", 10);
         Member onB = new Member(brokerB, "reader-b", 10);
