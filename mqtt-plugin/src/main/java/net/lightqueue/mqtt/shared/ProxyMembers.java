@@ -33,6 +33,9 @@ final class ProxyMembers implements PeerListener {
     /** How long a proxy lives unheard; its broker keeps it alive every {@link RemoteShares#ALIVE_PERIOD_MILLIS}. */
     static final long EXPIRY_MILLIS = 15_000;
 
+    /** What one take answer may carry, well below the remoting frame limit (16 MiB). */
+    private static final long MAX_TAKE_BYTES = 4 * 1024 * 1024;
+
     private record Key(String broker, ShareMessages.MemberId member) {
     }
 
@@ -95,10 +98,13 @@ final class ProxyMembers implements PeerListener {
 
     private CompletableFuture<byte[]> join(String from, ShareMessages.Take request) {
         Key key = new Key(from, request.member());
-        Proxy proxy = proxies.computeIfAbsent(key, joining -> new Proxy(joining, ShareName.parse(request.member().share())));
-        proxy.heardAt = clock.millis();
-        proxy.group.window(proxy.member, request.window());
-        return CompletableFuture.completedFuture(new byte[0]);
+        ShareName share = ShareName.parse(request.member().share());
+        return groups.subscribedHere(share).thenApply(subscribed -> {
+            Proxy proxy = proxies.computeIfAbsent(key, joining -> new Proxy(joining, share));
+            proxy.heardAt = clock.millis();
+            proxy.group.window(proxy.member, request.window());
+            return new byte[0];
+        });
     }
 
     private CompletableFuture<byte[]> take(String from, ShareMessages.Take request) {
@@ -112,7 +118,7 @@ final class ProxyMembers implements PeerListener {
         if (proxy.group.settle(proxy.member, request.unacknowledged()) > 0) {
             groups.completed(proxy.group);
         }
-        List<StoredMessage> taken = proxy.group.take(proxy.member, request.count());
+        List<StoredMessage> taken = proxy.group.take(proxy.member, request.count(), MAX_TAKE_BYTES);
         return CompletableFuture.completedFuture(ShareMessages.taken(new ReadResult(taken, 0, 0)));
     }
 

@@ -196,7 +196,7 @@ final class RemoteSharedCursor extends SubscriptionPosition {
         List<Long> incomplete = new ArrayList<>(inflight.unacknowledgedOffsets(this));
         ready = false;
         unsettled = false;
-        int count = Math.max(0, window - incomplete.size());
+        int count = Math.max(0, Math.min(remote.batchSize(), window - incomplete.size()));
         return remote.take(peer, new ShareMessages.Take(member, window, count, incomplete)).thenAccept(taken -> {
             if (taken == null) {
                 joined = false;

@@ -134,6 +134,11 @@ final class RemoteShares {
             });
     }
 
+    /** The most messages one take asks for. */
+    int batchSize() {
+        return settings.deliveryBatchSize();
+    }
+
     ScheduledExecutorService timers() {
         return timers;
     }

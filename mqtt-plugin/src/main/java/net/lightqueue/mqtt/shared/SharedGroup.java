@@ -101,9 +101,19 @@ final class SharedGroup implements QueueWatcher {
 
     /** Assigns what members have room for, then hands this member at most {@code count} of its messages. */
     synchronized List<StoredMessage> take(SharedMember member, int count) {
+        return take(member, count, Long.MAX_VALUE);
+    }
+
+    /** As {@link #take(SharedMember, int)}, stopping before the bodies exceed {@code maxBytes} (at least one message). */
+    synchronized List<StoredMessage> take(SharedMember member, int count, long maxBytes) {
         assign(member);
         List<StoredMessage> taken = new ArrayList<>(Math.min(count, member.assigned.size()));
+        long bytes = 0;
         while (taken.size() < count && !member.assigned.isEmpty()) {
+            bytes += member.assigned.peek().body().length;
+            if (bytes > maxBytes && !taken.isEmpty()) {
+                break;
+            }
             taken.add(member.assigned.poll());
         }
         return taken;

@@ -176,6 +176,20 @@ public final class SharedGroups {
         return group;
     }
 
+    /**
+     * Subscribes the group again if this broker missed its subscription (it was down then, and
+     * {@code FilterSetSync} sends sessions' subscriptions, not groups'): a member joining from
+     * another broker group shows that the group exists.
+     */
+    CompletableFuture<Void> subscribedHere(ShareName share) {
+        if (subscribedAt(share) >= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("shared subscription '{}' was missing here; subscribed again for a member joining from a peer",
+            share.name());
+        return subscriptions.subscribe(subscriberId(share), share.filter(), new byte[0]).thenApply(applied -> null);
+    }
+
     /** Where this broker's queue of the group's filter started for the group, or -1 if it is not subscribed here. */
     private long subscribedAt(ShareName share) {
         for (SubscriptionRecord subscription : subscriptions.subscriptionsOf(subscriberId(share))) {

@@ -218,6 +218,20 @@ class SharedClusterTest {
     }
 
     @Test
+    void aBrokerThatMissedTheGroupsSubscriptionGetsItWhenAMemberJoinsThere() {
+        cluster.down("broker-b", true);
+        Member onA = new Member(brokerA, "reader-a", 10);
+        assertTrue(brokerB.queues.subscriptionsOf(SharedGroups.subscriberId(SHARE)).isEmpty(), "b was down");
+
+        cluster.down("broker-b", false);
+        timers.advance(1_000); // the member's retry after the failed join
+        onA.deliver();
+        assertEquals(1, brokerB.queues.subscriptionsOf(SharedGroups.subscriberId(SHARE)).size());
+        brokerB.publish(1);
+        assertEquals(List.of("broker-b#0"), onA.deliver());
+    }
+
+    @Test
     void aLiveMembersKeepAliveHoldsItsProxyWhileItTakesNothing() {
         Member onA = new Member(brokerA, "reader-a", 10);
         Member onB = new Member(brokerB, "reader-b", 10);
