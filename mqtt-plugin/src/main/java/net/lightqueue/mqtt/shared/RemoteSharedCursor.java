@@ -148,7 +148,9 @@ final class RemoteSharedCursor extends SubscriptionPosition {
 
     /**
      * The member leaves the group at the peer, once a take in flight answered: what it did not
-     * complete, including what that take brought, is assigned again there.
+     * complete, including what that take brought, is assigned again there. Nothing waits for
+     * it (a session moving to another broker must not wait on a peer that is down): a leave
+     * that does not arrive ends with the proxy's expiry.
      */
     @Override
     public CompletableFuture<?> close(boolean unsubscribed) {
@@ -156,15 +158,13 @@ final class RemoteSharedCursor extends SubscriptionPosition {
         remote.closed(this);
         List<Long> open = new ArrayList<>(inflight.unacknowledgedOffsets(this));
         inflight.dropUnacknowledged(this);
-        CompletableFuture<Void> left = new CompletableFuture<>();
         lastRequest.handle((done, failure) -> {
             List<Long> incomplete = new ArrayList<>(open);
             fetched.forEach(message -> incomplete.add(message.queueOffset()));
             fetched = List.of();
-            remote.leave(peer, new ShareMessages.Take(member, 0, 0, incomplete)).thenRun(() -> left.complete(null));
-            return null;
+            return remote.leave(peer, new ShareMessages.Take(member, 0, 0, incomplete));
         });
-        return left;
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Sends the request unless one is in flight, or after a failure the retry is not yet due. */
