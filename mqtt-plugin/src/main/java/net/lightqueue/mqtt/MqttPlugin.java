@@ -118,7 +118,8 @@ public final class MqttPlugin implements BrokerPlugin {
         dispatcher.addArrivalListener(new QueueServer(peers, dispatcher, dispatcher, new SessionStore(dispatcher, dispatcher),
             peerSignals));
         peers.addListener(new FilterSetSync(peers, dispatcher, store, settings, sessionTimers));
-        SharedGroups shared = new SharedGroups(settings, dispatcher, dispatcher, store, router, sessionTimers);
+        SharedGroups shared = new SharedGroups(settings, dispatcher, subscriptions, store, router, sessionTimers);
+        shared.serveCluster(peers, Clock.systemUTC());
         UndeliverableMessages undeliverable = new UndeliverableMessages();
         SessionClaims claims = new SessionClaims(peers, settings);
         RemoteQueues remote = new RemoteQueues(peers, settings, sessionTimers, Clock.systemUTC());

@@ -26,9 +26,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import net.lightqueue.host.peer.Peer;
 import net.lightqueue.host.testing.InProcessBroker.Placement;
 import net.lightqueue.host.testing.InProcessNameServer;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,6 +215,53 @@ class ClusterTest {
             publish(publisherB, "ret/live", "live", 7);
             assertEquals(List.of("live"), receive(subscriber, 1), "no other retained message came");
         }
+    }
+
+    @Test
+    void eachMessageOfASharedSubscriptionGoesToOneMemberWhereverItWasPublished_MQTT_4_8_2() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        MqttClient memberA = sharedMember(brokerA, "share-on-a", received);
+        MqttClient memberB = sharedMember(brokerB, "share-on-b", received);
+        try (RawClient publisherA = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port())) {
+            connect(publisherA, RawClient.connect(MqttVersion.MQTT_3_1_1, "share-pub-a", true, 60));
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "share-pub-b", true, 60));
+            for (int i = 1; i <= 40; i++) {
+                publish(publisherA, "sh/a", "a" + i, i);
+                publish(publisherB, "sh/b", "b" + i, i);
+            }
+            List<String> all = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                String next = received.poll(PEERS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertTrue(next != null, "only " + all.size() + " of 80 messages arrived: " + all);
+                all.add(next);
+            }
+            List<String> texts = all.stream().map(entry -> entry.substring(entry.indexOf('=') + 1)).toList();
+            List<String> expected = new ArrayList<>(sequence("a", 40));
+            expected.addAll(sequence("b", 40));
+            assertEquals(Set.copyOf(expected), Set.copyOf(texts), "every message of both brokers, each once in total");
+            // Each group spreads its own messages over both members, not only over those connected to it.
+            assertTrue(all.stream().anyMatch(entry -> entry.startsWith("share-on-a=b")), "the member on a got some of b's");
+            assertTrue(all.stream().anyMatch(entry -> entry.startsWith("share-on-b=a")), "the member on b got some of a's");
+        } finally {
+            memberA.disconnect();
+            memberB.disconnect();
+        }
+    }
+
+    /** A Paho v5 member of {@code $share/g/sh/#} at QoS 1; what it receives goes to the queue as {@code clientId=text}. */
+    private static MqttClient sharedMember(MqttBroker broker, String clientId, BlockingQueue<String> received)
+        throws Exception {
+        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
+        client.setCallback(new MessageCallback() {
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                received.add(clientId + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+        });
+        client.connect();
+        client.subscribe("$share/g/sh/#", 1);
+        return client;
     }
 
     private static void retain(RawClient publisher, String topic, String payload, int packetId) throws Exception {

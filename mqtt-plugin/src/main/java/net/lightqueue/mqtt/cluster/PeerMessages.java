@@ -133,7 +133,7 @@ public final class PeerMessages {
         return Fields.decode(body, VERSION, in -> new Read(Fields.getString(in), in.readLong(), in.readInt()));
     }
 
-    static byte[] readResult(ReadResult result) {
+    public static byte[] readResult(ReadResult result) {
         return Fields.encode(out -> {
             out.writeByte(VERSION);
             out.writeLong(result.nextOffset());
@@ -145,7 +145,7 @@ public final class PeerMessages {
         });
     }
 
-    static ReadResult readResult(byte[] body) {
+    public static ReadResult readResult(byte[] body) {
         return Fields.decode(body, VERSION, in -> {
             long nextOffset = in.readLong();
             int skipped = in.readInt();

@@ -48,6 +48,10 @@ public final class Session implements RemoteSession {
     private final List<Cursor> merged = new ArrayList<>();
     /** Its shared subscriptions, whose groups record their progress and hand out messages. */
     private final Map<String, Cursor> memberships = new LinkedHashMap<>();
+    /** The same memberships in the other broker groups' groups, which hand out their own messages. */
+    private final Map<String, List<Cursor>> remoteMemberships = new HashMap<>();
+    /** Every membership cursor, local and remote, each delivered on its own. */
+    private final List<Cursor> shared = new ArrayList<>();
     private final Inflight inflight = new Inflight();
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
@@ -150,7 +154,7 @@ public final class Session implements RemoteSession {
     public void attach(MqttConnection attached) {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable());
-        memberships.values().forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
+        shared.forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
     }
@@ -169,11 +173,13 @@ public final class Session implements RemoteSession {
         detach();
         List<CompletableFuture<?>> recorded = new ArrayList<>();
         merged.forEach(cursor -> recorded.add(cursor.close(false)));
-        memberships.values().forEach(cursor -> recorded.add(cursor.close(false)));
+        shared.forEach(cursor -> recorded.add(cursor.close(false)));
         subscriptions.clear();
         remote.clear();
         merged.clear();
         memberships.clear();
+        remoteMemberships.clear();
+        shared.clear();
         services.remote().released(this);
         return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
     }
@@ -201,19 +207,30 @@ public final class Session implements RemoteSession {
         recorder.advanced(listen(filter, options, startOffset, Map.of()), 0);
     }
 
-    /** Joins a shared subscription's group, or replaces the options of the membership; its messages come from the group. */
+    /**
+     * Joins a shared subscription's group in every broker group, or replaces the options of the
+     * membership; its messages come from the groups.
+     */
     public void join(ShareName share, SubscriptionOptions options) {
         Cursor existing = memberships.get(share.name());
         if (existing != null) {
             existing.options(options);
+            remoteMemberships.getOrDefault(share.name(), List.of()).forEach(cursor -> cursor.options(options));
             return;
         }
         Cursor member = services.shared().join(share, options, inflight, this::wake);
+        List<Cursor> onPeers = services.shared().joinPeers(share, clientId, options, inflight, this::wake);
+        memberships.put(share.name(), member);
+        shared.add(member);
+        if (!onPeers.isEmpty()) {
+            remoteMemberships.put(share.name(), onPeers);
+            shared.addAll(onPeers);
+        }
         MqttConnection current = connection;
         if (current != null) {
             member.receiveMaximum(current.limits().receiveMaximum());
+            onPeers.forEach(cursor -> cursor.receiveMaximum(current.limits().receiveMaximum()));
         }
-        memberships.put(share.name(), member);
     }
 
     /** Opens the subscription's cursor in this broker's queue and one in each peer's; returns the local one. */
@@ -249,6 +266,12 @@ public final class Session implements RemoteSession {
             merged.remove(removed);
         } else {
             removed = memberships.remove(filter);
+            List<Cursor> onPeers = remoteMemberships.remove(filter);
+            if (onPeers != null) {
+                onPeers.forEach(cursor -> cursor.close(true));
+                shared.removeAll(onPeers);
+            }
+            shared.remove(removed);
         }
         if (removed == null) {
             return false;
@@ -353,6 +376,6 @@ public final class Session implements RemoteSession {
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
         }
-        deliverer.deliver(merged, memberships.values());
+        deliverer.deliver(merged, shared);
     }
 }

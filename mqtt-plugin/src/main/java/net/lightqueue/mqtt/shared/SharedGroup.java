@@ -19,7 +19,8 @@ import net.lightqueue.mqtt.persistence.GroupCursorRecord;
  * or all to one member with {@link ShareStrategy#STICKY}); what a leaving member did not
  * complete is assigned again to the others. The group holds no message beyond what is
  * assigned, so its heap is bounded by its members' windows. Members call
- * in from their own event loops; all state is guarded by the group.
+ * in from their own event loops, proxies of members on other broker groups from the peer
+ * handlers; all state is guarded by the group.
  */
 final class SharedGroup implements QueueWatcher {
 
@@ -28,7 +29,7 @@ final class SharedGroup implements QueueWatcher {
     private final ShareName share;
     private final ShareStrategy strategy;
     private final QueueReads queues;
-    private final List<SharedCursor> members = new ArrayList<>();
+    private final List<SharedMember> members = new ArrayList<>();
     /** Offsets to assign again before reading on: left by members, or unfinished before a restart. */
     private final TreeSet<Long> returned = new TreeSet<>();
     /**
@@ -56,7 +57,7 @@ final class SharedGroup implements QueueWatcher {
     }
 
     /** @return false if the group was closed meanwhile: the caller finds or makes the current one */
-    synchronized boolean join(SharedCursor member) {
+    synchronized boolean join(SharedMember member) {
         if (closed) {
             return false;
         }
@@ -65,12 +66,12 @@ final class SharedGroup implements QueueWatcher {
     }
 
     /** The member's connection allows this many unacknowledged messages. */
-    synchronized void window(SharedCursor member, int window) {
+    synchronized void window(SharedMember member, int window) {
         member.window = window;
     }
 
     /** The member leaves; what it did not complete goes to the others. True when none is left. */
-    synchronized boolean leave(SharedCursor member) {
+    synchronized boolean leave(SharedMember member) {
         if (members.remove(member)) {
             returned.addAll(member.outstanding);
             member.outstanding.clear();
@@ -93,16 +94,26 @@ final class SharedGroup implements QueueWatcher {
         wakeMembers();
     }
 
-    synchronized boolean mayHaveMessages(SharedCursor member) {
+    synchronized boolean mayHaveMessages(SharedMember member) {
         return !member.assigned.isEmpty() || hasUnassigned() && credit(member) > 0
             && (strategy != ShareStrategy.STICKY || members.indexOf(member) == 0); // sticky: only the first gets more
     }
 
     /** Assigns what members have room for, then hands this member at most {@code count} of its messages. */
-    synchronized List<StoredMessage> take(SharedCursor member, int count) {
+    synchronized List<StoredMessage> take(SharedMember member, int count) {
+        return take(member, count, Long.MAX_VALUE);
+    }
+
+    /** As {@link #take(SharedMember, int)}, stopping before the bodies exceed {@code maxBytes} (at least one message). */
+    synchronized List<StoredMessage> take(SharedMember member, int count, long maxBytes) {
         assign(member);
         List<StoredMessage> taken = new ArrayList<>(Math.min(count, member.assigned.size()));
+        long bytes = 0;
         while (taken.size() < count && !member.assigned.isEmpty()) {
+            bytes += member.assigned.peek().body().length;
+            if (bytes > maxBytes && !taken.isEmpty()) {
+                break;
+            }
             taken.add(member.assigned.poll());
         }
         return taken;
@@ -114,7 +125,7 @@ final class SharedGroup implements QueueWatcher {
      *
      * @return how many completed
      */
-    synchronized int settle(SharedCursor member, Collection<Long> unacknowledged) {
+    synchronized int settle(SharedMember member, Collection<Long> unacknowledged) {
         int before = member.outstanding.size();
         Set<Long> waiting = new HashSet<>(unacknowledged);
         member.assigned.forEach(message -> waiting.add(message.queueOffset()));
@@ -143,13 +154,13 @@ final class SharedGroup implements QueueWatcher {
         return !returned.isEmpty() || !readAhead.isEmpty() || nextOffset < knownEnd;
     }
 
-    private int credit(SharedCursor member) {
+    private int credit(SharedMember member) {
         return member.window - member.outstanding.size();
     }
 
     /** Assigns messages while members have room; {@code caller} delivers its own in the pass it is in. */
-    private void assign(SharedCursor caller) {
-        SharedCursor target;
+    private void assign(SharedMember caller) {
+        SharedMember target;
         while (hasUnassigned() && (target = nextTarget()) != null) {
             StoredMessage message = nextMessage();
             if (message == null) {
@@ -164,16 +175,16 @@ final class SharedGroup implements QueueWatcher {
     }
 
     /** The member that gets the next message, or null when the strategy's choice has no room. */
-    private SharedCursor nextTarget() {
+    private SharedMember nextTarget() {
         if (members.isEmpty()) {
             return null;
         }
         if (strategy == ShareStrategy.STICKY) {
-            SharedCursor first = members.get(0); // the longest-standing member, until it leaves
+            SharedMember first = members.get(0); // the longest-standing member, until it leaves
             return credit(first) > 0 ? first : null;
         }
         for (int i = 0; i < members.size(); i++) {
-            SharedCursor candidate = members.get((turn + i) % members.size());
+            SharedMember candidate = members.get((turn + i) % members.size());
             if (credit(candidate) > 0) {
                 turn = (turn + i + 1) % members.size();
                 return candidate;
@@ -218,7 +229,7 @@ final class SharedGroup implements QueueWatcher {
             return members.isEmpty() ? 0 : credit(members.get(0));
         }
         int credits = 0;
-        for (SharedCursor member : members) {
+        for (SharedMember member : members) {
             credits += Math.max(0, credit(member));
         }
         return credits;

@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.shared;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +8,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.QueueReads;
+import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.dispatch.SubscriptionTable;
+import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.Cursor;
@@ -21,10 +24,12 @@ import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
- * The shared subscriptions of the broker. A group subscribes to the dispatcher under its own
- * subscriber id ({@link #subscriberId}), so the filter's queue grows while the group has
- * members, connected or not (a member with a persistent session stays a member while it is
- * away). Each membership is
+ * The shared subscriptions of the broker. A group subscribes under its own subscriber id
+ * ({@link #subscriberId}) in the cluster-wide filter set, so the filter's queue grows in every
+ * broker group while the group has members anywhere, connected or not (a member with a
+ * persistent session stays a member while it is away). Each broker group assigns the messages
+ * of its own queue; a member connected elsewhere takes part through a proxy here
+ * ({@link ProxyMembers}) and its own {@link RemoteSharedCursor}. Each membership is
  * a record in the commitlog, and so is the group's cursor, written in batches like a session's
  * progress. A group is in memory only while members are connected. The steps of one group run
  * in order, so a cursor write never overtakes the group's removal.
@@ -42,7 +47,10 @@ public final class SharedGroups {
     private final ConcurrentMap<String, SharedGroup> groups = new ConcurrentHashMap<>();
     private final ConcurrentMap<SharedGroup, Boolean> recordPending = new ConcurrentHashMap<>();
     private final ClientOrder order = new ClientOrder();
+    /** The groups of the other broker groups; null while this broker serves alone. */
+    private RemoteShares remote;
 
+    /** @param subscriptions the cluster-wide filter set, so every broker group indexes a group's filter */
     public SharedGroups(MqttSettings settings, QueueReads queues, SubscriptionTable subscriptions, SessionStore store,
                         ArrivalRouter router, ScheduledExecutorService timers) {
         this.settings = settings;
@@ -83,13 +91,27 @@ public final class SharedGroups {
         }
     }
 
+    /**
+     * Takes part in the shared subscriptions of the other broker groups, and serves theirs;
+     * during the plugin's start, while request handlers may still be added.
+     */
+    public void serveCluster(PeerNetwork network, Clock clock) {
+        new ProxyMembers(network, this, store, timers, clock).startExpiry();
+        remote = new RemoteShares(network, settings, timers, clock);
+        remote.startKeepAlive();
+    }
+
+    /** The group's subscription goes when no broker group holds a member (one that does not answer counts as holding). */
     private CompletableFuture<Void> dropIfUnused(ShareName share) {
         if (store.hasMembers(share.name())) {
             return CompletableFuture.completedFuture(null);
         }
-        return subscriptions.unsubscribe(subscriberId(share), share.filter())
-            .thenCompose(done -> store.write(new StateChanges().groupCursor(share.name(), null)))
-            .thenApply(applied -> null);
+        CompletableFuture<Boolean> elsewhere = remote == null ? CompletableFuture.completedFuture(false)
+            : remote.peersHoldMembers(share.name());
+        return elsewhere.thenCompose(held -> held ? CompletableFuture.completedFuture(null)
+            : subscriptions.unsubscribe(subscriberId(share), share.filter())
+                .thenCompose(done -> store.write(new StateChanges().groupCursor(share.name(), null)))
+                .thenApply(applied -> null));
     }
 
     /**
@@ -111,27 +133,75 @@ public final class SharedGroups {
      * @param wake wakes the session to deliver what was assigned
      */
     public Cursor join(ShareName share, SubscriptionOptions options, Inflight inflight, Runnable wake) {
+        SharedMember member = new SharedMember(wake);
+        return new SharedCursor(share.name(), options, joinMember(share, member), member, this, inflight);
+    }
+
+    /**
+     * The same membership in the group at every other broker group: one cursor per peer, each
+     * delivering what that group assigned to the member there. None while this broker serves alone.
+     */
+    public List<Cursor> joinPeers(ShareName share, String clientId, SubscriptionOptions options, Inflight inflight,
+                                  Runnable wake) {
+        return remote == null ? List.of() : remote.join(share, clientId, options, inflight, wake);
+    }
+
+    /** Adds the member to the group in memory, loading the group from its cursor record if needed. */
+    SharedGroup joinMember(ShareName share, SharedMember member) {
         while (true) {
             SharedGroup group = groups.computeIfAbsent(share.name(), name -> load(share));
-            SharedCursor member = new SharedCursor(share.name(), options, group, this, inflight, wake);
             if (group.join(member)) {
-                return member;
+                return group;
             }
             groups.remove(share.name(), group); // closed meanwhile by its last member's leaving
         }
     }
 
+    /**
+     * A group without a cursor record here (its subscription came from a peer) starts where its
+     * subscription took effect. A record older than the subscription was left by an earlier
+     * group of the same name, removed while this broker was not asked: it starts anew too.
+     */
     private SharedGroup load(ShareName share) {
+        long subscribedAt = subscribedAt(share);
         GroupCursorRecord record = store.groupCursor(share.name());
-        SharedGroup group = new SharedGroup(share, settings.sharedSubscriptionStrategy(), queues,
-            record != null ? record : new GroupCursorRecord(queues.maxOffset(share.filter()), List.of()));
+        if (record == null) {
+            record = new GroupCursorRecord(subscribedAt >= 0 ? subscribedAt : queues.maxOffset(share.filter()), List.of());
+        } else if (record.nextOffset() < subscribedAt) {
+            record = new GroupCursorRecord(subscribedAt,
+                record.outstanding().stream().filter(offset -> offset >= subscribedAt).toList());
+        }
+        SharedGroup group = new SharedGroup(share, settings.sharedSubscriptionStrategy(), queues, record);
         router.add(share.filter(), group);
         return group;
     }
 
+    /**
+     * Subscribes the group again if this broker missed its subscription (it was down then, and
+     * {@code FilterSetSync} sends sessions' subscriptions, not groups'): a member joining from
+     * another broker group shows that the group exists.
+     */
+    CompletableFuture<Void> subscribedHere(ShareName share) {
+        if (subscribedAt(share) >= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("shared subscription '{}' was missing here; subscribed again for a member joining from a peer",
+            share.name());
+        return subscriptions.subscribe(subscriberId(share), share.filter(), new byte[0]).thenApply(applied -> null);
+    }
+
+    /** Where this broker's queue of the group's filter started for the group, or -1 if it is not subscribed here. */
+    private long subscribedAt(ShareName share) {
+        for (SubscriptionRecord subscription : subscriptions.subscriptionsOf(subscriberId(share))) {
+            if (subscription.filter().equals(share.filter())) {
+                return subscription.startOffset();
+            }
+        }
+        return -1;
+    }
+
     /** The member leaves memory; the last one records the group's cursor and takes the group out of memory. */
-    void leave(SharedCursor member) {
-        SharedGroup group = member.group;
+    void leave(SharedGroup group, SharedMember member) {
         if (group.leave(member)) {
             record(group).thenRun(() -> {
                 if (group.closeIfEmpty()) {

@@ -16,10 +16,10 @@ import net.lightqueue.host.peer.PeerUnavailableException;
 
 /**
  * Broker groups of one cluster in one JVM: each group's network calls the others' handlers
- * directly, on the caller's thread. A group can be cut off, so calls to it fail as to a
- * stopped broker.
+ * directly, on the caller's thread. A group can be cut off, so calls to and from it fail as
+ * with a stopped broker.
  */
-final class LinkedPeers {
+public final class LinkedPeers {
 
     private final Map<String, Map<Integer, PeerHandler>> handlers = new HashMap<>();
     private final Set<String> down = new HashSet<>();
@@ -27,7 +27,7 @@ final class LinkedPeers {
     private final Set<Integer> held = new HashSet<>();
     private final List<Runnable> heldAnswers = new ArrayList<>();
 
-    PeerNetwork group(String name) {
+    public PeerNetwork group(String name) {
         handlers.put(name, new HashMap<>());
         return new PeerNetwork() {
             @Override
@@ -53,7 +53,7 @@ final class LinkedPeers {
             @Override
             public CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis) {
                 calls.add(name + "->" + peer.brokerName() + ":" + requestCode);
-                if (down.contains(peer.brokerName())) {
+                if (down.contains(peer.brokerName()) || down.contains(name)) { // a stopped broker calls no one either
                     return CompletableFuture.failedFuture(new PeerUnavailableException(peer.brokerName() + " is down", null));
                 }
                 CompletableFuture<byte[]> answer = handlers.get(peer.brokerName()).get(requestCode).handle(name, request);
@@ -78,7 +78,7 @@ final class LinkedPeers {
         };
     }
 
-    void down(String name, boolean isDown) {
+    public void down(String name, boolean isDown) {
         if (isDown) {
             down.add(name);
         } else {
@@ -99,7 +99,7 @@ final class LinkedPeers {
     }
 
     /** The calls made so far, as {@code from->to:code}. */
-    List<String> calls() {
+    public List<String> calls() {
         return calls;
     }
 }
