@@ -184,7 +184,12 @@ public final class QueueServer implements ArrivalListener {
     }
 
     private void watch(String filter, String peer) {
-        watchers.computeIfAbsent(filter, key -> ConcurrentHashMap.newKeySet()).add(peer);
+        // Armed inside compute: a set that a signal takes out meanwhile never takes this arming with it.
+        watchers.compute(filter, (key, peers) -> {
+            Set<String> set = peers == null ? ConcurrentHashMap.newKeySet() : peers;
+            set.add(peer);
+            return set;
+        });
     }
 
     @Override

@@ -115,7 +115,12 @@ public final class RemoteQueues implements PeerListener {
     private RemoteCursor open(RemoteSession session, String filter, SubscriptionOptions options, Peer peer,
                               PeerMessages.Position position) {
         RemoteCursor cursor = RemoteCursor.open(peer, filter, options, position, this, session);
-        cursors.computeIfAbsent(new Watched(peer.brokerName(), filter), key -> ConcurrentHashMap.newKeySet()).add(cursor);
+        // Added inside compute: a set that closed() drops as empty meanwhile never takes the cursor with it.
+        cursors.compute(new Watched(peer.brokerName(), filter), (key, watching) -> {
+            Set<RemoteCursor> set = watching == null ? ConcurrentHashMap.newKeySet() : watching;
+            set.add(cursor);
+            return set;
+        });
         return cursor;
     }
 

@@ -15,7 +15,12 @@ public final class ArrivalRouter implements ArrivalListener {
     private final ConcurrentMap<String, Set<QueueWatcher>> watchersByFilter = new ConcurrentHashMap<>();
 
     public void add(String filter, QueueWatcher watcher) {
-        watchersByFilter.computeIfAbsent(filter, key -> ConcurrentHashMap.newKeySet()).add(watcher);
+        // Added inside compute: a set that remove() drops as empty meanwhile never takes the watcher with it.
+        watchersByFilter.compute(filter, (key, watchers) -> {
+            Set<QueueWatcher> set = watchers == null ? ConcurrentHashMap.newKeySet() : watchers;
+            set.add(watcher);
+            return set;
+        });
     }
 
     public void remove(String filter, QueueWatcher watcher) {
