@@ -39,8 +39,14 @@ public final class QueueServer implements ArrivalListener {
     private final QueueReads queues;
     private final SessionStore store;
     private final Executor signals;
-    /** Peers owed a signal when a queue grows, by filter: armed by their reads, spent by the signal. */
-    private final ConcurrentMap<String, Set<String>> watchers = new ConcurrentHashMap<>();
+    /**
+     * Peers owed a signal when a queue grows past where they last read, by filter: armed by each
+     * read with the position it reads from, spent by a signal beyond it. A signal for what the
+     * peer already read (the dispatcher's signals trail the index) leaves the arming in place.
+     * One arming serves all the peer's cursors on the queue: the signal goes to each of them, and
+     * each cursor that reads arms again. The inner maps are touched inside {@code compute} only.
+     */
+    private final ConcurrentMap<String, Map<String, Long>> watchers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Long>> pendingByPeer = new ConcurrentHashMap<>();
     private final AtomicBoolean sendScheduled = new AtomicBoolean();
 
@@ -137,7 +143,7 @@ public final class QueueServer implements ArrivalListener {
     }
 
     private CompletableFuture<byte[]> read(String from, PeerMessages.Read request) {
-        watch(request.filter(), from); // before reading: what arrives after the read is signalled
+        watch(request.filter(), from, request.fromOffset()); // before reading: what arrives after the read is signalled
         ReadResult result = queues.read(request.filter(), request.fromOffset(), Math.max(1, request.maxCount()));
         return CompletableFuture.completedFuture(PeerMessages.readResult(withinFrame(result)));
     }
@@ -177,28 +183,37 @@ public final class QueueServer implements ArrivalListener {
     private CompletableFuture<byte[]> ends(String from, List<String> filters) {
         Map<String, Long> ends = new HashMap<>();
         for (String filter : filters) {
-            watch(filter, from);
+            watch(filter, from, queues.maxOffset(filter));
             ends.put(filter, queues.maxOffset(filter));
         }
         return CompletableFuture.completedFuture(PeerMessages.arrivals(ends));
     }
 
-    private void watch(String filter, String peer) {
-        // Armed inside compute: a set that a signal takes out meanwhile never takes this arming with it.
-        watchers.compute(filter, (key, peers) -> {
-            Set<String> set = peers == null ? ConcurrentHashMap.newKeySet() : peers;
-            set.add(peer);
-            return set;
+    private void watch(String filter, String peer, long readFrom) {
+        watchers.compute(filter, (key, armed) -> {
+            Map<String, Long> positions = armed == null ? new HashMap<>() : armed;
+            positions.put(peer, readFrom);
+            return positions;
         });
     }
 
     @Override
     public void arrived(String filter, long maxOffset) {
-        Set<String> peers = watchers.remove(filter);
-        if (peers == null) {
+        List<String> due = new ArrayList<>();
+        watchers.computeIfPresent(filter, (key, armed) -> {
+            armed.entrySet().removeIf(position -> {
+                boolean beyond = maxOffset > position.getValue();
+                if (beyond) {
+                    due.add(position.getKey());
+                }
+                return beyond;
+            });
+            return armed.isEmpty() ? null : armed;
+        });
+        if (due.isEmpty()) {
             return;
         }
-        for (String peer : peers) {
+        for (String peer : due) {
             pendingByPeer.computeIfAbsent(peer, key -> new ConcurrentHashMap<>()).merge(filter, maxOffset, Math::max);
         }
         if (sendScheduled.compareAndSet(false, true)) {

@@ -100,6 +100,24 @@ class RemoteCursorTest {
     }
 
     @Test
+    void aLateSignalForWhatWasReadAlreadyDoesNotSpendTheArmingOfTheNextRead() {
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        queuesB.append(FILTER, "plant/1/temp", "read");
+        Cursor cursor = openOnB();
+        assertEquals(List.of("read"), drain(cursor), "read up to the end, then a read that found nothing armed a signal");
+        long signals = signalsToA();
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER)); // the dispatcher's signal for 'read', after the reads
+        assertEquals(signals, signalsToA(), "nothing new for broker-a");
+
+        queuesB.append(FILTER, "plant/1/temp", "next");
+        int wakes = session.wakes.get();
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        assertEquals(signals + 1, signalsToA(), "the arming was still there for the message after");
+        assertTrue(session.wakes.get() > wakes);
+        assertEquals(List.of("next"), drain(cursor));
+    }
+
+    @Test
     void cursorsAtTheSamePositionShareOneRead() {
         subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
         Cursor first = openOnB();
