@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -26,8 +25,6 @@ import net.lightqueue.mqtt.delivery.SubscriptionPosition;
  */
 final class RemoteCursor extends SubscriptionPosition {
 
-    private static final long RETRY_MILLIS = 1_000;
-
     /** A batch read from {@code from}, waiting for the deliverer. */
     private record Fetched(long from, ReadResult result) {
     }
@@ -35,15 +32,13 @@ final class RemoteCursor extends SubscriptionPosition {
     private final Peer peer;
     private final RemoteQueues queues;
     private final RemoteSession session;
-    private final AtomicBoolean requesting = new AtomicBoolean();
+    private final PeerRequests requests;
     private final AtomicLong signalledEnd = new AtomicLong(-1);
     /** The unacknowledged messages the peer returned when the session resumed, by queue offset. */
     private final Map<Long, StoredMessage> restored;
     private volatile Long openedAt;
     private volatile Fetched fetched;
     private volatile boolean closed;
-    /** After a failed request, when the next may go (epoch millis): a peer that is down is not asked at message rate. */
-    private volatile long retryAt;
     private boolean positioned;
     /** Where the last read found the queue's end; -1 before the first read. */
     private long knownEnd = -1;
@@ -56,6 +51,7 @@ final class RemoteCursor extends SubscriptionPosition {
         this.peer = peer;
         this.queues = queues;
         this.session = session;
+        this.requests = new PeerRequests(queues.clock(), queues.timers(), session::wake);
         this.positioned = position != null;
         this.restored = position == null ? Map.of() : position.unacknowledged().stream()
             .filter(pending -> pending.message() != null)
@@ -186,20 +182,8 @@ final class RemoteCursor extends SubscriptionPosition {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Sends the request unless one is in flight, or after a failure the retry is not yet due. */
     private void request(Supplier<CompletableFuture<?>> send) {
-        if (queues.now() >= retryAt && requesting.compareAndSet(false, true)) {
-            send.get().whenComplete((done, failure) -> {
-                if (failure != null) {
-                    retryAt = queues.now() + RETRY_MILLIS;
-                    queues.timers().schedule(session::wake, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                requesting.set(false);
-                if (failure == null) {
-                    session.wake();
-                }
-            });
-        }
+        requests.send(send);
     }
 
     private CompletableFuture<?> requestOpen() {

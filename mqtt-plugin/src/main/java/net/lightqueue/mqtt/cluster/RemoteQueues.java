@@ -222,8 +222,8 @@ public final class RemoteQueues implements PeerListener {
         return timers;
     }
 
-    long now() {
-        return clock.millis();
+    Clock clock() {
+        return clock;
     }
 
     long recordIntervalMillis() {

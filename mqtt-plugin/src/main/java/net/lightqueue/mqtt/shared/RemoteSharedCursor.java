@@ -3,12 +3,11 @@ package net.lightqueue.mqtt.shared;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.host.peer.Peer;
+import net.lightqueue.mqtt.cluster.PeerRequests;
 import net.lightqueue.mqtt.delivery.Inflight;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.delivery.SubscriptionPosition;
@@ -28,14 +27,12 @@ import net.lightqueue.mqtt.delivery.SubscriptionPosition;
  */
 final class RemoteSharedCursor extends SubscriptionPosition {
 
-    private static final long RETRY_MILLIS = 1_000;
-
     private final Peer peer;
     private final ShareMessages.MemberId member;
     private final Inflight inflight;
     private final Runnable wake;
     private final RemoteShares remote;
-    private final AtomicBoolean requesting = new AtomicBoolean();
+    private final PeerRequests requests;
     /** The request in flight, or the last one: leaving waits for it, so no message it takes is lost. */
     private volatile CompletableFuture<?> lastRequest = CompletableFuture.completedFuture(null);
     private volatile boolean joined;
@@ -44,7 +41,6 @@ final class RemoteSharedCursor extends SubscriptionPosition {
     /** Taken and not yet read by the deliverer. */
     private volatile List<StoredMessage> fetched = List.of();
     private volatile boolean closed;
-    private volatile long retryAt;
     private volatile int window = 1;
     /** Deliveries completed here that the peer has not been told of. */
     private boolean unsettled;
@@ -57,6 +53,7 @@ final class RemoteSharedCursor extends SubscriptionPosition {
         this.inflight = inflight;
         this.wake = wake;
         this.remote = remote;
+        this.requests = new PeerRequests(remote.clock(), remote.timers(), wake);
     }
 
     /** Joins at the peer at once, so the member gets a share of what the peer stores from now on. */
@@ -169,17 +166,8 @@ final class RemoteSharedCursor extends SubscriptionPosition {
 
     /** Sends the request unless one is in flight, or after a failure the retry is not yet due. */
     private void request(Supplier<CompletableFuture<?>> send) {
-        if (remote.now() >= retryAt && requesting.compareAndSet(false, true)) {
-            CompletableFuture<?> sent = send.get().whenComplete((done, failure) -> {
-                if (failure != null) {
-                    retryAt = remote.now() + RETRY_MILLIS;
-                    remote.timers().schedule(wake, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                requesting.set(false);
-                if (failure == null) {
-                    wake.run();
-                }
-            });
+        CompletableFuture<?> sent = requests.send(send);
+        if (sent != null) {
             lastRequest = sent;
         }
     }

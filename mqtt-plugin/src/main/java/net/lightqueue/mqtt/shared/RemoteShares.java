@@ -143,8 +143,8 @@ final class RemoteShares {
         return timers;
     }
 
-    long now() {
-        return clock.millis();
+    Clock clock() {
+        return clock;
     }
 
     private void logUnreachable(Peer peer, String what, Throwable failure) {
