@@ -281,6 +281,72 @@ class ClusterTest {
 
     @Test
     @Order(6)
+    void aSubscriberGetsTheNewestRetainedMessageOfEachTopicWhicheverGroupStoredIt_MQTT_3_3_1_9() throws Exception {
+        MqttClient publisherA = MqttClients.connect(a, "cret-pub-a", cleanStart(), null);
+        MqttClient publisherB = MqttClients.connect(b, "cret-pub-b", cleanStart(), null);
+        Arrivals onA = new Arrivals();
+        MqttClient subscriber = null;
+        try {
+            // One after the other: a tie of store timestamps goes to broker-b, the later one, too.
+            publisherA.publish("cret/one", retained("old on a"));
+            publisherB.publish("cret/one", retained("new on b"));
+            publisherA.publish("cret/two", retained("on a, cleared on b"));
+            publisherB.publish("cret/two", retained(""));
+            subscriber = MqttClients.connect(a, "cret-sub-a", cleanStart(), onA);
+            subscriber.subscribe("cret/#", 1);
+            assertEquals(List.of(new Arrivals.Arrival("cret/one", "new on b", false, true)), onA.await(1, WAIT),
+                "the newest version of each topic; a clearing hides an older message of the other group\n"
+                    + cluster.diagnostics());
+            assertEquals(List.of(), onA.drain(Duration.ofSeconds(2)), "nothing else is retained under cret/#");
+        } finally {
+            closeAll(publisherA, publisherB);
+            if (subscriber != null) {
+                closeAll(subscriber);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void eachMessageOfASharedSubscriptionGoesToOneMemberWhicheverGroupStoredIt_MQTT_4_8_2() throws Exception {
+        Arrivals onA = new Arrivals();
+        Arrivals onB = new Arrivals();
+        MqttClient memberA = MqttClients.connect(a, "csh-member-a", cleanStart(), onA);
+        MqttClient memberB = MqttClients.connect(b, "csh-member-b", cleanStart(), onB);
+        MqttClient publisherA = MqttClients.connect(a, "csh-pub-a", cleanStart(), null);
+        MqttClient publisherB = MqttClients.connect(b, "csh-pub-b", cleanStart(), null);
+        try {
+            memberA.subscribe("$share/g/csh/#", 1);
+            memberB.subscribe("$share/g/csh/#", 1);
+            int count = 20;
+            for (int i = 1; i <= count; i++) {
+                publisherA.publish("csh/a", message("a" + i, 1));
+                publisherB.publish("csh/b", message("b" + i, 1));
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<String> toA = new ArrayList<>();
+            List<String> toB = new ArrayList<>();
+            while (toA.size() + toB.size() < 2 * count && System.nanoTime() < deadline) {
+                toA.addAll(bodies(onA.drain(Duration.ofMillis(200))));
+                toB.addAll(bodies(onB.drain(Duration.ofMillis(200))));
+            }
+            toA.addAll(bodies(onA.drain(Duration.ofSeconds(1))));
+            toB.addAll(bodies(onB.drain(Duration.ofSeconds(1))));
+            List<String> all = new ArrayList<>(toA);
+            all.addAll(toB);
+            List<String> expected = new ArrayList<>(sequence("a", count));
+            expected.addAll(sequence("b", count));
+            assertEquals(expected.stream().sorted().toList(), all.stream().sorted().toList(),
+                "every message once across the members\n" + cluster.diagnostics());
+            assertTrue(toA.stream().anyMatch(body -> body.startsWith("b")), "the member on broker-a got broker-b's: " + toA);
+            assertTrue(toB.stream().anyMatch(body -> body.startsWith("a")), "the member on broker-b got broker-a's: " + toB);
+        } finally {
+            closeAll(memberA, memberB, publisherA, publisherB);
+        }
+    }
+
+    @Test
+    @Order(6)
     void theWillOfAConnectionCutOffOnOneBrokerReachesASubscriberOnTheOther_MQTT_3_1_2_8() throws Exception {
         Arrivals onB = new Arrivals();
         MqttClient subscriber = MqttClients.connect(b, "will-sub-b", cleanStart(), onB);
@@ -493,6 +559,12 @@ class ClusterTest {
     private static MqttMessage message(String body, int qos) {
         MqttMessage message = new MqttMessage(body.getBytes(StandardCharsets.UTF_8));
         message.setQos(qos);
+        return message;
+    }
+
+    private static MqttMessage retained(String body) {
+        MqttMessage message = message(body, 1);
+        message.setRetained(true);
         return message;
     }
 

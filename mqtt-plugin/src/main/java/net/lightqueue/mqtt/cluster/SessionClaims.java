@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import net.lightqueue.host.peer.Peer;
@@ -24,15 +23,6 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 public final class SessionClaims {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.cluster");
-    /**
-     * What a claim found.
-     *
-     * @param handover the session as its holder handed it over, or null when no peer held it
-     * @param complete whether every peer answered: when not, a peer that is down may hold it
-     */
-    public record Claim(HandoverRecord handover, boolean complete) {
-    }
-
     private final PeerNetwork network;
     private final MqttSettings settings;
 
@@ -60,24 +50,21 @@ public final class SessionClaims {
     }
 
     /**
-     * Takes the client's session from whichever peer holds it. A peer that does not answer in
-     * time keeps what it holds: it is logged, and the claim is incomplete.
+     * Takes the client's session from whichever peer holds it; null when no peer that answered
+     * does. A peer that does not answer in time keeps what it holds: it is logged.
      */
-    public CompletableFuture<Claim> claim(String clientId) {
+    public CompletableFuture<HandoverRecord> claim(String clientId) {
         List<CompletableFuture<HandoverRecord>> answers = new ArrayList<>();
-        AtomicBoolean complete = new AtomicBoolean(true);
         for (Peer peer : network.peers()) {
             answers.add(network.call(peer, PeerCodes.CLAIM, body(clientId), settings.peerTimeoutMs())
                 .thenApply(answer -> answer.length == 0 ? null : HandoverRecord.decode(answer))
                 .exceptionally(failure -> {
-                    complete.set(false);
                     LOG.warn("MQTT peer {} did not answer the claim of client '{}': {}; a session it holds stays there",
                         peer.brokerName(), clientId, failure.toString());
                     return null;
                 }));
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-            .thenApply(done -> new Claim(newest(answers), complete.get()));
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> newest(answers));
     }
 
     /**

@@ -77,10 +77,9 @@ public final class SessionLifecycle {
             return CompletableFuture.completedFuture(0L);
         }
         String clientId = request.clientId();
-        return services.claims().claim(clientId).thenCompose(claim -> {
-            HandoverRecord handover = claim.handover();
+        return services.claims().claim(clientId).thenCompose(handover -> {
             if (handover == null) {
-                return claim.complete() ? CompletableFuture.completedFuture(0L) : withoutItsHolder(request);
+                return withoutItsHolder(request);
             }
             if (store.session(clientId) == null) {
                 sessions.incrementAndGet();
@@ -94,18 +93,18 @@ public final class SessionLifecycle {
     }
 
     /**
-     * A group that did not answer the claim may hold the session. Its subscriptions are
-     * cluster-wide, so, unless the client starts clean, the session goes on from them and from
-     * the positions the answering groups hold; its will and its received QoS 2 packet ids stay
-     * with the unreachable group, which gives the session up when it is back and finds it here.
+     * No group that answered holds a session of the client, yet its subscriptions are here: they
+     * are cluster-wide, and the group that holds the session is down, or no longer listed by the
+     * name server. Unless the client starts clean, the session goes on from them and from the
+     * positions the answering groups hold; its will and its received QoS 2 packet ids stay with
+     * that group, which gives the session up when it is back and finds it here.
      */
     private CompletableFuture<Long> withoutItsHolder(SessionRequest request) {
         String clientId = request.clientId();
         if (request.cleanStart() || store.session(clientId) != null || store.subscriptions(clientId).isEmpty()) {
             return CompletableFuture.completedFuture(0L);
         }
-        LOG.info("session of client '{}' resumed from its cluster-wide subscriptions: the group that held it is unreachable",
-            clientId);
+        LOG.info("session of client '{}' resumed from its cluster-wide subscriptions: no reachable group holds it", clientId);
         sessions.incrementAndGet();
         SessionRecord record = new SessionRecord(request.protocolLevel(), request.expirySeconds(), false,
             services.clock().millis(), 0);
