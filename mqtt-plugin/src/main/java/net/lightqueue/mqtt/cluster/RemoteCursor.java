@@ -64,10 +64,6 @@ final class RemoteCursor extends SubscriptionPosition {
         return new RemoteCursor(peer, filter, options, position, queues, session);
     }
 
-    Peer peer() {
-        return peer;
-    }
-
     @Override
     public String peerName() {
         return peer.brokerName();
