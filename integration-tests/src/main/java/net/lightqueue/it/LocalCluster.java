@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  * process started from a {@link BrokerHome}, on loopback. The first group, {@code broker-a},
  * is prepared with the cluster; {@link #addGroup} adds {@code broker-b}, {@code broker-c} ...,
  * each a master with its own home, store and ports, and {@link #addSlave} a slave replicating a
- * group's master. Brokers can be stopped gracefully, killed with SIGKILL and started again on
+ * group's master. In controller mode ({@link #prepareWithController}) the name server embeds a
+ * RocketMQ controller and {@link #addReplica} adds replicas of {@code broker-a} that elect their
+ * master themselves. Brokers can be stopped gracefully, killed with SIGKILL and started again on
  * the same store while the others run.
  */
 public final class LocalCluster implements AutoCloseable {
@@ -32,11 +34,15 @@ public final class LocalCluster implements AutoCloseable {
     private final int namesrvPort;
     private final List<BrokerNode> masters = new ArrayList<>();
     private final List<BrokerNode> slaves = new ArrayList<>();
+    private final List<BrokerNode> replicas = new ArrayList<>();
+    /** The embedded controller's port; 0 when the name server runs none. */
+    private final int controllerPort;
     private ServerProcess namesrv;
 
-    private LocalCluster(BrokerHome home, int namesrvPort) {
+    private LocalCluster(BrokerHome home, int namesrvPort, int controllerPort) {
         this.home = home;
         this.namesrvPort = namesrvPort;
+        this.controllerPort = controllerPort;
     }
 
     /**
@@ -45,16 +51,62 @@ public final class LocalCluster implements AutoCloseable {
      * plugin's own keys.
      */
     public static LocalCluster prepare(BrokerHome home, int namesrvPort, int brokerPort, Map<String, String> extraConf) {
-        LocalCluster cluster = new LocalCluster(home, namesrvPort);
+        LocalCluster cluster = new LocalCluster(home, namesrvPort, 0);
         cluster.addGroup(home, brokerPort, extraConf);
         return cluster;
     }
 
     /** A cluster of one group on free ports. */
     public static LocalCluster prepare(BrokerHome home, Map<String, String> extraConf) {
-        LocalCluster cluster = new LocalCluster(home, FreePorts.one());
+        LocalCluster cluster = new LocalCluster(home, FreePorts.one(), 0);
         cluster.addGroup(home, extraConf);
         return cluster;
+    }
+
+    /**
+     * Prepares a cluster in controller mode, on free ports: the name server in {@code home}
+     * embeds a single-peer controller, and no broker is added yet (see {@link #addReplica}).
+     */
+    public static LocalCluster prepareWithController(BrokerHome home) {
+        int namesrvPort = FreePorts.one();
+        int controllerPort = FreePorts.one();
+        while (controllerPort == namesrvPort) {
+            controllerPort = FreePorts.one();
+        }
+        return new LocalCluster(home, namesrvPort, controllerPort);
+    }
+
+    /**
+     * Adds a replica of {@code broker-a} in controller mode: it starts as a slave and the
+     * controller elects the group's master among the replicas; with
+     * {@code allAckInSyncStateSet=true} a write is acknowledged once every in-sync replica holds
+     * it. {@code extraConf} as for a master. Started by {@link BrokerNode#start()}.
+     */
+    public BrokerNode addReplica(BrokerHome replicaHome, Map<String, String> extraConf) {
+        if (controllerPort == 0) {
+            throw new IllegalStateException("replicas need a cluster prepared with a controller");
+        }
+        String brokerName = groupName(0);
+        Map<String, String> conf = new LinkedHashMap<>(Map.of(
+            "enableControllerMode", "true",
+            "controllerAddr", controllerAddress(),
+            "allAckInSyncStateSet", "true",
+            "storePathEpochFile", replicaHome.store().resolve("epochfile").toAbsolutePath().toString()));
+        conf.putAll(extraConf);
+        BrokerNode replica = new BrokerNode(brokerName + "-" + (replicas.size() + 1), replicaHome,
+            brokerConf(replicaHome, brokerName, freeBrokerPort(extraConf), -1, conf));
+        replicas.add(replica);
+        return replica;
+    }
+
+    /** The replicas of controller mode, in the order they were added. */
+    public List<BrokerNode> replicas() {
+        return List.copyOf(replicas);
+    }
+
+    /** The embedded controller's address. */
+    public String controllerAddress() {
+        return "127.0.0.1:" + controllerPort;
     }
 
     /**
@@ -138,7 +190,16 @@ public final class LocalCluster implements AutoCloseable {
 
     public void startNamesrv() throws IOException, InterruptedException {
         Path conf = home.dir().resolve("conf/namesrv.conf");
-        Files.writeString(conf, "listenPort=" + namesrvPort + "\n");
+        StringBuilder lines = new StringBuilder("listenPort=" + namesrvPort + "\n");
+        if (controllerPort != 0) {
+            lines.append("enableControllerInNamesrv=true\n")
+                .append("controllerDLegerGroup=lightqueue\n")
+                .append("controllerDLegerPeers=n0-").append(controllerAddress()).append('\n')
+                .append("controllerDLegerSelfId=n0\n")
+                .append("controllerStorePath=").append(home.dir().resolve("controller").toAbsolutePath()).append('\n')
+                .append("notifyBrokerRoleChanged=true\n");
+        }
+        Files.writeString(conf, lines.toString());
         namesrv = ServerProcess.start("namesrv",
             home.javaCommand("256m", "org.apache.rocketmq.namesrv.NamesrvStartup", "-c", conf.toAbsolutePath().toString()),
             home.dir(), home.dir().resolve("console/namesrv.out"));
@@ -228,7 +289,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The ports the name server and every broker.conf (and {@code extraConf}) name, with each broker's fast remoting port. */
     private Set<Integer> configuredPorts(Map<String, String> extraConf) {
-        Set<Integer> used = new HashSet<>(Set.of(namesrvPort));
+        Set<Integer> used = new HashSet<>(Set.of(namesrvPort, controllerPort));
         Stream.concat(nodes().map(BrokerNode::conf), Stream.of(extraConf)).forEach(conf -> {
             conf.forEach((key, value) -> {
                 if (key.endsWith("Port") && value.matches("\\d{1,5}")) {
@@ -243,7 +304,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private Stream<BrokerNode> nodes() {
-        return Stream.concat(masters.stream(), slaves.stream());
+        return Stream.of(masters, slaves, replicas).flatMap(List::stream);
     }
 
     /** Console tails of the name server and every broker, with the brokers' log tails, for a failing test's message. */
@@ -255,12 +316,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the slaves, then the masters (each set at once: SIGTERM to all, then waiting), then
-     * the name server; one that does not stop in time is killed and does not keep the others running.
+     * Stops the slaves and replicas, then the masters (each set at once: SIGTERM to all, then
+     * waiting), then the name server; one that does not stop in time is killed and does not keep
+     * the others running.
      */
     @Override
     public void close() throws InterruptedException {
-        RuntimeException slavesFailure = stopAll(slaves);
+        RuntimeException slavesFailure = stopAll(Stream.concat(slaves.stream(), replicas.stream()).toList());
         RuntimeException mastersFailure = stopAll(masters);
         if (namesrv != null && namesrv.isAlive()) {
             namesrv.stop(STOP_TIMEOUT);

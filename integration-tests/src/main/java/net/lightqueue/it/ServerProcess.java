@@ -98,6 +98,26 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /**
+     * SIGSTOP: the process freezes with its connections open, as a hung host or one cut off by
+     * the network looks to its peers; {@link #thaw()} lets it go on.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

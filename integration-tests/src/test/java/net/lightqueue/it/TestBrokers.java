@@ -55,6 +55,15 @@ public final class TestBrokers {
         return cluster.addGroup(newHome(name), testConf(cluster.freePort(), extraConf));
     }
 
+    /**
+     * Adds a replica of broker-a to a cluster prepared with a controller, with the plugin, in a
+     * fresh home, on free ports (MQTT too); started by {@link BrokerNode#start()}.
+     */
+    public static BrokerNode addReplica(LocalCluster cluster, String name, Map<String, String> extraConf)
+        throws IOException {
+        return cluster.addReplica(newHome(name), testConf(cluster.freePort(), extraConf));
+    }
+
     private static Map<String, String> testConf(int mqttPort, Map<String, String> extraConf) {
         Map<String, String> conf = new HashMap<>(Map.of("mqttListenPort", String.valueOf(mqttPort)));
         // No test pops messages; without the file-based POP services a clean stop skips their

@@ -52,7 +52,7 @@ import org.apache.rocketmq.store.config.BrokerRole;
 /**
  * The MQTT 3.1 / 3.1.1 / 5.0 server inside the broker: the light-queue dispatcher loads with
  * the store (so recovery replays into it), the listener starts with the broker, and only a
- * master accepts connections (a slave cannot write).
+ * master listens (a slave cannot write).
  */
 public final class MqttPlugin implements BrokerPlugin {
 
@@ -93,7 +93,7 @@ public final class MqttPlugin implements BrokerPlugin {
     }
 
     @Override
-    public void start() throws Exception {
+    public synchronized void start() throws Exception {
         dispatcher.start();
         BrokerController broker = context.brokerController();
         master = broker.getMessageStoreConfig().getBrokerRole() != BrokerRole.SLAVE;
@@ -140,6 +140,11 @@ public final class MqttPlugin implements BrokerPlugin {
         server = new MqttServer(settings, services, traffic);
         claims.serve(server::handOver, clientId -> store.session(clientId) != null);
         server.start();
+        if (master) {
+            server.listen();
+        } else {
+            LOG.info("this broker is a slave: MQTT listeners stay closed until it becomes the master");
+        }
         LOG.info("MQTT access: {}", access.summary());
         SysTopics sysTopics = new SysTopics(version(), System.currentTimeMillis(), () -> registry.count(),
             traffic, undeliverable, dispatcher, dispatcher);
@@ -164,15 +169,33 @@ public final class MqttPlugin implements BrokerPlugin {
         return new AnonymousAccessControl(settings.allowAnonymous());
     }
 
+    /**
+     * Only the master serves MQTT. A promoted slave already holds the old master's state (it
+     * applied the replicated commitlog): it schedules the sessions' wills and expiries, then
+     * opens its listeners. A demoted master closes its listeners and ends its connections.
+     */
     @Override
-    public void roleChanged(boolean nowMaster) {
+    public synchronized void roleChanged(boolean nowMaster) {
         boolean promoted = nowMaster && !master;
+        boolean demoted = !nowMaster && master;
         master = nowMaster;
-        if (!nowMaster && server != null) {
-            server.disconnectAll();
+        if (server == null) {
+            return; // start() reads the role itself
         }
-        if (promoted && sessions != null) {
+        if (demoted) {
+            server.stopListening();
+            LOG.info("this broker is now a slave: MQTT listeners closed and clients disconnected");
+        }
+        if (promoted) {
             sessions.recover(); // the sessions the old master wrote, replicated with its commitlog
+            try {
+                server.listen();
+                LOG.info("this broker is now the master: MQTT listeners open");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("this broker is now the master but could not open its MQTT listeners", e);
+            }
         }
     }
 

@@ -52,7 +52,8 @@ public final class MqttServer {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Listeners listeners;
-    /** The plain TCP listener first. */
+    private ServerBootstrap bootstrap;
+    /** The plain TCP listener first; empty while not listening. */
     private final List<Channel> serverChannels = new ArrayList<>();
     /**
      * Sets up a client connection's pipeline: the listener's transport (TLS, WebSocket, PROXY
@@ -89,26 +90,48 @@ public final class MqttServer {
         this.traffic = traffic;
     }
 
-    /** Binds every listener broker.conf turns on; each feeds the same MQTT pipeline. */
-    public void start() throws InterruptedException, SSLException {
+    /** Prepares the threads and the listeners broker.conf turns on; {@link #listen} opens them. */
+    public void start() throws SSLException {
         boolean epoll = Epoll.isAvailable();
         acceptors = newGroup(epoll, 1, "mqtt-accept");
         workers = newGroup(epoll, settings.ioThreads(), "mqtt-io");
         listeners = Listeners.open(settings, acceptors);
         Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        bootstrap = new ServerBootstrap()
             .group(acceptors, workers)
             .channel(channelType)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
             .childHandler(connections);
+    }
+
+    /** Binds every listener; each feeds the same MQTT pipeline. Does nothing while listening. */
+    public synchronized void listen() throws InterruptedException {
+        if (!serverChannels.isEmpty()) {
+            return;
+        }
         for (Listener listener : listeners.all()) {
             Channel bound = bootstrap.clone().attr(LISTENER, listener)
                 .bind(settings.listenHost(), listener.port()).sync().channel();
             serverChannels.add(bound);
-            LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(), epoll ? "epoll" : "nio");
+            LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(),
+                Epoll.isAvailable() ? "epoll" : "nio");
         }
+    }
+
+    /**
+     * Closes the listeners, so a load balancer's health check on the MQTT port fails and new
+     * clients go elsewhere, and ends every connection (v5 clients get DISCONNECT 0x8B).
+     */
+    public synchronized void stopListening() {
+        if (serverChannels.isEmpty()) {
+            return;
+        }
+        serverChannels.forEach(listening -> listening.close().syncUninterruptibly());
+        serverChannels.clear();
+        channels.forEach(MqttServer::tellStopping);
+        LOG.info("MQTT listeners closed");
     }
 
     /**
@@ -136,25 +159,19 @@ public final class MqttServer {
         return services.sessions().handOver(clientId, MqttConnectionHandler.takeOver(services.registry().takeAway(clientId)));
     }
 
-    /** Ends every connection (v5 clients get DISCONNECT 0x8B) but keeps listening. */
-    public void disconnectAll() {
-        channels.forEach(MqttServer::tellStopping);
-    }
-
     /** Stops accepting, ends every connection, and releases the threads. */
     public void stop() {
-        if (serverChannels.isEmpty()) {
+        if (acceptors == null) {
             return;
         }
-        serverChannels.forEach(listening -> listening.close().syncUninterruptibly());
+        stopListening();
         listeners.close();
-        channels.forEach(MqttServer::tellStopping);
         channels.newCloseFuture().awaitUninterruptibly(STOP_GRACE_MILLIS);
         channels.close().awaitUninterruptibly(STOP_GRACE_MILLIS);
         acceptors.shutdownGracefully(0, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        serverChannels.clear();
-        LOG.info("MQTT listeners stopped");
+        acceptors = null;
+        LOG.info("MQTT server stopped");
     }
 
     private static void tellStopping(Channel channel) {
