@@ -83,6 +83,12 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private boolean closed;
     /** Messages read by catch-up rather than dispatched by the broker, since start (for the log and tests). */
     private int caughtUp;
+    /** The last message this process applied (offset, size, store timestamp); offset -1 before the first. */
+    private long lastAppliedOffset = -1;
+    private int lastAppliedSize;
+    private long lastAppliedTimestamp;
+    /** Whether the cut of the commitlog below the checkpoint now being replayed was reported. */
+    private boolean cutReported;
 
     /** @param stateFamilies the protocol state families; changes of other families are skipped */
     public CommitLogApplier(LightQueueIndex index, DefaultMessageStore store, ArrivalSignals signals,
@@ -116,7 +122,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     @Override
     public synchronized void dispatch(DispatchRequest request) {
         long offset = request.getCommitLogOffset();
-        if (closed || offset < checkpoint) {
+        if (closed) {
+            return;
+        }
+        if (offset < checkpoint) {
+            reportIfCut(offset);
             return;
         }
         try {
@@ -133,6 +143,29 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             LOG.error("applying the message at commitlog offset {} failed; resuming from the index checkpoint", offset, e);
             reloadFromIndex();
         }
+    }
+
+    /**
+     * A message below the checkpoint is normally one applied already (replayed at start). If the
+     * last message this process applied is no longer in the commitlog, the broker cut the
+     * commitlog below the checkpoint instead: a master that was cut off from its group rejoined
+     * as a slave and dropped what no replica had. The index keeps what it derived from that tail
+     * and cannot take the rewrite of those offsets; say so once per cut, with the remedy.
+     */
+    private void reportIfCut(long offset) {
+        if (cutReported || lastAppliedOffset < 0 || offset > lastAppliedOffset) {
+            return;
+        }
+        MessageExt last = CommitLogMessages.read(commitLog, lastAppliedOffset, lastAppliedSize);
+        if (last != null && last.getStoreTimestamp() == lastAppliedTimestamp) {
+            return;
+        }
+        cutReported = true;
+        LOG.error("commitlog truncated below the light-queue index: the broker dispatches offset {} again, but the "
+            + "index holds what it derived up to {}, including messages that are gone (a master cut off from its group "
+            + "that rejoined as a slave). The index does not roll back: stop this broker, delete store/mqtt/index "
+            + "and start it, so that the index is rebuilt from the commitlog, before it serves MQTT again",
+            offset, checkpoint);
     }
 
     /**
@@ -219,6 +252,10 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             }
         }
         checkpoint = request.getCommitLogOffset() + request.getMsgSize();
+        lastAppliedOffset = request.getCommitLogOffset();
+        lastAppliedSize = request.getMsgSize();
+        lastAppliedTimestamp = request.getStoreTimestamp();
+        cutReported = false;
         batch.messageApplied(checkpoint);
     }
 

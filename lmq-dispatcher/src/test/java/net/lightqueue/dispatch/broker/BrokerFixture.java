@@ -85,6 +85,14 @@ final class BrokerFixture implements AutoCloseable {
         return result.getAppendMessageResult().getWroteOffset();
     }
 
+    /**
+     * Cuts the commitlog at {@code offset}, as the broker does when a master that was cut off
+     * rejoins its group as a slave; the broker then dispatches again from there.
+     */
+    void truncateCommitLog(long offset) throws Exception {
+        assertTrue(broker.controller().getMessageStore().truncateFiles(offset), "truncate at " + offset);
+    }
+
     /** Waits until the index covers everything in the commitlog. */
     void awaitIndexed() throws InterruptedException {
         long end = broker.controller().getMessageStore().getMaxPhyOffset();

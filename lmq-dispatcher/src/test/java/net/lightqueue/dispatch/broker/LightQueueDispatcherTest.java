@@ -86,6 +86,31 @@ class LightQueueDispatcherTest {
         }
     }
 
+    /** The index cannot roll back with a cut commitlog yet: the cut must at least be reported, once. */
+    @Test
+    void aCommitlogCutBelowTheIndexCheckpointIsReportedOnce() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot); LoggedErrors errors = LoggedErrors.attach()) {
+            broker.queues().subscribe("c", "cut/#", null).get(10, TimeUnit.SECONDS);
+            broker.publish("cut", "cut/a", "one");
+            long second = broker.publish("cut", "cut/a", "two");
+            broker.publish("cut", "cut/a", "three");
+            broker.awaitIndexed();
+            assertEquals(List.of(), errors.messages());
+
+            broker.truncateCommitLog(second);
+            broker.publish("cut", "cut/a", "two again, at the same offset");
+            broker.publish("cut", "cut/a", "and more");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (errors.messages().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            List<String> reported = errors.messages();
+            assertEquals(1, reported.size(), reported.toString());
+            assertTrue(reported.get(0).startsWith("commitlog truncated below the light-queue index"), reported.get(0));
+        }
+    }
+
     @Test
     void aSubscriptionTakesEffectExactlyAtItsEventPosition() throws Exception {
         try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
