@@ -110,13 +110,14 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Adds the next broker group ({@code broker-b}, {@code broker-c} ...): a master in its own
+     * Adds the next broker group ({@code broker-b}, {@code broker-c} ...; in controller mode
+     * {@code broker-a} is the replicas' group): a master in its own
      * home, registered at this cluster's name server, its remoting port {@code brokerPort}
      * (the broker also listens on port - 2 and port + 1). Started by {@link #start()} if added
      * before it, else by {@link BrokerNode#start()}.
      */
     public BrokerNode addGroup(BrokerHome groupHome, int brokerPort, Map<String, String> extraConf) {
-        String brokerName = groupName(masters.size());
+        String brokerName = groupName(masters.size() + (controllerPort == 0 ? 0 : 1)); // replicas are broker-a
         BrokerNode master = new BrokerNode(brokerName, groupHome, brokerConf(groupHome, brokerName, brokerPort, 0, extraConf));
         masters.add(master);
         return master;

@@ -61,12 +61,15 @@ class FailoverTest {
     private static DefaultMQAdminExt admin;
     private static BrokerNode first;
     private static BrokerNode second;
+    /** broker-b, a plain master: the cluster's other group. */
+    private static BrokerNode otherGroup;
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         cluster = LocalCluster.prepareWithController(TestBrokers.newHome("failover-namesrv"));
         first = TestBrokers.addReplica(cluster, "failover-1", Map.of());
         second = TestBrokers.addReplica(cluster, "failover-2", Map.of());
+        otherGroup = TestBrokers.addGroup(cluster, "failover-other-group", Map.of());
         cluster.start();
         admin = new DefaultMQAdminExt();
         admin.setNamesrvAddr(cluster.namesrvAddress());
@@ -112,36 +115,69 @@ class FailoverTest {
     }
 
     /**
-     * A master frozen with SIGSTOP looks to the controller like a hung host or one cut off by
-     * the network: its heartbeats stop, the slave is promoted. When it runs again it learns that
-     * it is a slave now, closes its MQTT listener and ends its connections with DISCONNECT 0x8B.
+     * When a group of a cluster fails over, a subscriber on another group goes on with that
+     * group's messages from its new master, where it stood: positions and progress are the
+     * group's, replicated with its commitlog.
      */
     @Test
     @Order(4)
+    void aSubscriberOnAnotherGroupGetsEveryAcknowledgedMessageOfAGroupThatFailsOver() throws Exception {
+        BrokerNode master = bothReplicasInSync();
+        BrokerNode standby = otherReplica(master);
+        Arrivals onOtherGroup = new Arrivals();
+        MqttConnectionOptions options = MqttClients.persistentSession(600);
+        options.setReceiveMaximum(RECEIVE_MAXIMUM);
+        MqttClient subscriber = MqttClients.connect(otherGroup, "cross-subscriber", options, onOtherGroup);
+        try {
+            subscriber.subscribe("cross/#", 1);
+            MqttClient publisher = MqttClients.connect(master, "cross-publisher", cleanStart(), null);
+            List<String> acknowledged = publishUntilKilled(publisher, master, "cross/x").acknowledged();
+            publisher.close(true);
+            awaitMqttMaster(standby);
+            List<String> received = receiveUntil(onOtherGroup, acknowledged, null);
+            List<String> firstTimes = received.stream().distinct().toList();
+            assertEquals(distinctInOrder(firstTimes), firstTimes,
+                "broker-a's messages on broker-b in publish order, across the failover\n" + cluster.diagnostics());
+            System.out.printf("cross-group: %d acknowledged, %d delivered on broker-b, %d of them more than once%n",
+                acknowledged.size(), received.size(), received.size() - firstTimes.size());
+        } finally {
+            MqttClients.closeQuietly(subscriber);
+        }
+    }
+
+    /**
+     * A master frozen with SIGSTOP looks to the controller like a hung host or one cut off by
+     * the network: its heartbeats stop, the slave is promoted. When it runs again it learns that
+     * it is a slave now, closes its MQTT listener and ends its connections with DISCONNECT 0x8B.
+     * Runs last: what the frozen master wrote and applied before it learnt of its demotion is cut
+     * from its commitlog when it rejoins, and its light-queue index does not roll back with it yet.
+     */
+    @Test
+    @Order(5)
     void aMasterThatWasCutOffIsDemotedWhenItComesBackAndEndsItsConnections_MQTT_3_14_2_1() throws Exception {
-        second.start();
-        awaitInSyncReplicas(2);
-        Arrivals onFirst = new Arrivals();
-        MqttClient cutOff = MqttClients.connect(first, "fo-cut-off", cleanStart(), onFirst);
+        BrokerNode master = bothReplicasInSync();
+        BrokerNode standby = otherReplica(master);
+        Arrivals onMaster = new Arrivals();
+        MqttClient cutOff = MqttClients.connect(master, "fo-cut-off", cleanStart(), onMaster);
         try {
             long frozenAt = System.nanoTime();
-            first.process().freeze();
+            master.process().freeze();
             try {
-                awaitMqttMaster(second);
+                awaitMqttMaster(standby);
                 System.out.printf("silent master: MQTT served by the promoted slave %d ms after the master froze%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt));
             } finally {
-                first.process().thaw();
+                master.process().thaw();
             }
-            MqttDisconnectResponse ended = onFirst.awaitDisconnect(WAIT);
+            MqttDisconnectResponse ended = onMaster.awaitDisconnect(WAIT);
             assertNotNull(ended, "the demoted master did not end its connection\n" + cluster.diagnostics());
             assertEquals(SERVER_SHUTTING_DOWN, ended.getReturnCode(), "DISCONNECT 0x8B server shutting down: " + ended);
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (listens(first) && System.nanoTime() < deadline) {
+            while (listens(master) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertFalse(listens(first), "the demoted master closed its MQTT listener\n" + cluster.diagnostics());
-            MqttClients.closeQuietly(MqttClients.connect(second, "fo-cut-off", cleanStart(), null));
+            assertFalse(listens(master), "the demoted master closed its MQTT listener\n" + cluster.diagnostics());
+            MqttClients.closeQuietly(MqttClients.connect(standby, "fo-cut-off", cleanStart(), null));
         } finally {
             MqttClients.closeQuietly(cutOff);
         }
@@ -168,28 +204,8 @@ class FailoverTest {
         MqttClient brief = MqttClients.connect(master, prefix + "-brief", MqttClients.persistentSession(3), null);
 
         MqttClient publisher = MqttClients.connect(master, prefix + "-publisher", cleanStart(), null);
-        List<String> acknowledged = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> halfway = new CompletableFuture<>();
-        Thread publishing = new Thread(() -> {
-            try {
-                for (int i = 0; i < 1000; i++) {
-                    publisher.publish(topic, MqttClients.qos1("p-" + i));
-                    acknowledged.add("p-" + i);
-                    if (i == 200) {
-                        halfway.complete(null);
-                    }
-                }
-            } catch (MqttException e) {
-                // the master died under it: what it acknowledged counts
-            } finally {
-                halfway.complete(null);
-            }
-        }, prefix + "-publisher");
-        publishing.start();
-        halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        long killedAt = System.nanoTime();
-        master.kill();
-        publishing.join(WAIT.toMillis());
+        KilledUnderLoad killed = publishUntilKilled(publisher, master, topic);
+        List<String> acknowledged = killed.acknowledged();
         List<Arrivals.Arrival> receivedBefore = onlineArrivals.drain(Duration.ofMillis(200));
         for (MqttClient gone : List.of(receiving, willing, brief, publisher)) {
             gone.close(true);
@@ -197,7 +213,7 @@ class FailoverTest {
 
         awaitMqttMaster(standby);
         System.out.printf("%s: MQTT served by the promoted slave %d ms after kill -9 of the master; %d publishes acknowledged%n",
-            prefix, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt), acknowledged.size());
+            prefix, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed.killedAt()), acknowledged.size());
 
         Arrivals resumedArrivals = new Arrivals();
         MqttClient resumed = connectResuming(standby, prefix + "-online", resumedArrivals);
@@ -234,6 +250,40 @@ class FailoverTest {
         }
     }
 
+    /** What a master acknowledged before it was killed, and when ({@link System#nanoTime()}) it was. */
+    private record KilledUnderLoad(List<String> acknowledged, long killedAt) {
+    }
+
+    /**
+     * Publishes QoS 1 messages p-0, p-1 ... on {@code topic} from another thread and kills
+     * {@code master} with SIGKILL after the 200th is acknowledged.
+     */
+    private static KilledUnderLoad publishUntilKilled(MqttClient publisher, BrokerNode master, String topic) throws Exception {
+        List<String> acknowledged = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> halfway = new CompletableFuture<>();
+        Thread publishing = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    publisher.publish(topic, MqttClients.qos1("p-" + i));
+                    acknowledged.add("p-" + i);
+                    if (i == 200) {
+                        halfway.complete(null);
+                    }
+                }
+            } catch (MqttException e) {
+                // the master died under it: what it acknowledged counts
+            } finally {
+                halfway.complete(null);
+            }
+        }, "publisher-" + topic);
+        publishing.start();
+        halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        long killedAt = System.nanoTime();
+        master.kill();
+        publishing.join(WAIT.toMillis());
+        return new KilledUnderLoad(List.copyOf(acknowledged), killedAt);
+    }
+
     /** Collects bodies until each of {@code expected} (and {@code alsoTopic}'s message, if given) arrived, or fails. */
     private static List<String> receiveUntil(Arrivals arrivals, List<String> expected, String alsoTopic)
         throws InterruptedException {
@@ -261,6 +311,21 @@ class FailoverTest {
         assertTrue(client.connectWithResult(options).getSessionPresent(),
             clientId + ": session present on the promoted slave [MQTT-3.2.2-2]\n" + cluster.diagnostics());
         return client;
+    }
+
+    /** Starts the replica that is not running, if one is not, waits until both are in sync, and returns the master. */
+    private static BrokerNode bothReplicasInSync() throws Exception {
+        for (BrokerNode replica : List.of(first, second)) {
+            if (!replica.isAlive()) {
+                replica.start();
+            }
+        }
+        awaitInSyncReplicas(2);
+        return first.address().equals(replicas().getMasterAddress()) ? first : second;
+    }
+
+    private static BrokerNode otherReplica(BrokerNode replica) {
+        return replica == first ? second : first;
     }
 
     /** Waits until the controller names {@code node} the group's master and its MQTT port accepts connections. */
