@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a RocketMQ name server and broker with the MQTT plugin, from this checkout:
 # name server 9876, broker 10911, MQTT 1883, data in ./data. Ctrl-C stops both cleanly.
-#   bin/run-broker.sh [--data DIR] [--brokers N] [--mqtt-port P] [--namesrv-port P] [--broker-port P] [key=value ...]
+#   bin/run-broker.sh [--data DIR] [--brokers N | --replicas N] [--mqtt-port P] [--namesrv-port P] [--broker-port P] [key=value ...]
 # key=value arguments are added to broker.conf (e.g. mqttAllowAnonymous=false, mqttTlsPort=8883, mqttWsPort=8083,
 # mqttProxyProtocol=true; see the README section "Listeners").
 #
@@ -12,6 +12,11 @@
 # One group keeps its data in DIR itself, as always; several keep theirs in DIR/broker-a, DIR/broker-b ...
 # (the name server's logs are broker-a's). Ctrl-C stops every broker, then the name server.
 # See the README section "Running a cluster".
+#
+# --replicas N (2 to 9, instead of --brokers) runs one group, broker-a, as N replicas in RocketMQ controller
+# mode: the name server embeds the controller (on the name server's port + 2), the replicas use the ports
+# groups would (10911 with MQTT 1883, 10921 with MQTT 1884 ...) and keep their data in DIR/replica-1,
+# DIR/replica-2 ...; only the master serves MQTT. See the README section "Failover (controller mode)".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

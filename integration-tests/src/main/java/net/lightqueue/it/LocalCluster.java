@@ -73,6 +73,11 @@ public final class LocalCluster implements AutoCloseable {
         while (controllerPort == namesrvPort) {
             controllerPort = FreePorts.one();
         }
+        return prepareWithController(home, namesrvPort, controllerPort);
+    }
+
+    /** As {@link #prepareWithController(BrokerHome)}, on the given ports. */
+    public static LocalCluster prepareWithController(BrokerHome home, int namesrvPort, int controllerPort) {
         return new LocalCluster(home, namesrvPort, controllerPort);
     }
 
@@ -83,6 +88,11 @@ public final class LocalCluster implements AutoCloseable {
      * it. {@code extraConf} as for a master. Started by {@link BrokerNode#start()}.
      */
     public BrokerNode addReplica(BrokerHome replicaHome, Map<String, String> extraConf) {
+        return addReplica(replicaHome, freeBrokerPort(extraConf), extraConf);
+    }
+
+    /** As {@link #addReplica(BrokerHome, Map)}, its remoting port {@code brokerPort}. */
+    public BrokerNode addReplica(BrokerHome replicaHome, int brokerPort, Map<String, String> extraConf) {
         if (controllerPort == 0) {
             throw new IllegalStateException("replicas need a cluster prepared with a controller");
         }
@@ -94,7 +104,7 @@ public final class LocalCluster implements AutoCloseable {
             "storePathEpochFile", replicaHome.store().resolve("epochfile").toAbsolutePath().toString()));
         conf.putAll(extraConf);
         BrokerNode replica = new BrokerNode(brokerName + "-" + (replicas.size() + 1), replicaHome,
-            brokerConf(replicaHome, brokerName, freeBrokerPort(extraConf), -1, conf));
+            brokerConf(replicaHome, brokerName, brokerPort, -1, conf));
         replicas.add(replica);
         return replica;
     }

@@ -16,12 +16,17 @@ import java.util.stream.Collectors;
  * gracefully, then the name server. Used by {@code bin/run-broker.sh}.
  *
  * <pre>
- * Quickstart --broker-lib DIR --release-jar JAR [--data DIR] [--brokers 1] [--mqtt-port 1883]
+ * Quickstart --broker-lib DIR --release-jar JAR [--data DIR] [--brokers 1 | --replicas N] [--mqtt-port 1883]
  *            [--namesrv-port 9876] [--broker-port 10911] [key=value ...]
  * </pre>
  * Extra {@code key=value} arguments go to every group's broker.conf; a {@code ...Port=P} key
  * there is P for broker-a, P + 10 for broker-b, and so on ({@code mqttListenPort}: P + 1). One group lives in the data folder
  * itself, several in its subfolders {@code broker-a}, {@code broker-b} ...
+ *
+ * <p>{@code --replicas N} runs one group, {@code broker-a}, as N replicas in controller mode
+ * instead: the name server embeds the controller (on its port + 2), the replicas take the
+ * ports groups would (10911 and MQTT 1883, 10921 and 1884 ...) and live in {@code replica-1},
+ * {@code replica-2} ...; the controller makes one of them master, and only the master serves MQTT.
  */
 public final class Quickstart {
 
@@ -56,6 +61,14 @@ public final class Quickstart {
         absoluteTlsFiles(conf);
         Path data = Path.of(options.get("--data")).toAbsolutePath();
         int brokerPort = Integer.parseInt(options.get("--broker-port"));
+        if (options.containsKey("--replicas")) {
+            int replicas = Integer.parseInt(options.get("--replicas"));
+            if (groups != 1 || replicas < 2 || replicas > 9) {
+                throw new IllegalArgumentException("--replicas must be from 2 to 9, without --brokers; not " + replicas);
+            }
+            runReplicas(replicatedGroup(options, conf, data, brokerPort, replicas), data);
+            return;
+        }
         LocalCluster cluster = null;
         for (int group = 0; group < groups; group++) {
             // One group keeps the layout of a single broker, so an existing data folder keeps working.
@@ -74,17 +87,49 @@ public final class Quickstart {
         run(cluster, data);
     }
 
-    private static void run(LocalCluster cluster, Path data) throws Exception {
-        CountDownLatch stopping = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            System.out.println("stopping the brokers and the name server ...");
-            try {
-                cluster.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    private static LocalCluster replicatedGroup(Map<String, String> options, Map<String, String> conf, Path data,
+        int brokerPort, int replicas) throws Exception {
+        int namesrvPort = Integer.parseInt(options.get("--namesrv-port"));
+        LocalCluster cluster = null;
+        for (int replica = 0; replica < replicas; replica++) {
+            Path dir = data.resolve("replica-" + (replica + 1));
+            Files.createDirectories(dir);
+            BrokerHome home = BrokerHome.create(dir, Path.of(required(options, "--broker-lib")),
+                Path.of(required(options, "--release-jar")));
+            if (cluster == null) {
+                cluster = LocalCluster.prepareWithController(home, namesrvPort, namesrvPort + 2);
             }
-        }, "quickstart-stop"));
+            cluster.addReplica(home, brokerPort + GROUP_PORT_STEP * replica, portsOfGroup(conf, replica));
+        }
+        return cluster;
+    }
+
+    /** Starts the replicas one after the other, so the first becomes master, and runs until Ctrl-C or all exited. */
+    private static void runReplicas(LocalCluster cluster, Path data) throws Exception {
+        CountDownLatch stopping = stopOnExit(cluster);
+        try {
+            cluster.start();
+            for (BrokerNode replica : cluster.replicas()) {
+                replica.start();
+            }
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+        System.out.printf("name server %s with the controller at %s, data in %s%n", cluster.namesrvAddress(),
+            cluster.controllerAddress(), data);
+        for (BrokerNode replica : cluster.replicas()) {
+            System.out.printf("broker-a replica pid %d: broker %s, MQTT port %d (served while it is master), logs in %s%n",
+                replica.process().pid(), replica.address(), replica.mqttPort(), replica.home().logDir());
+        }
+        System.out.println("Only the master listens for MQTT; kill -9 its pid to watch a slave take over. Ctrl-C stops");
+        while (stopping.getCount() == 1 && cluster.replicas().stream().anyMatch(BrokerNode::isAlive)) {
+            Thread.sleep(500);
+        }
+    }
+
+    private static void run(LocalCluster cluster, Path data) throws Exception {
+        CountDownLatch stopping = stopOnExit(cluster);
         try {
             cluster.start();
         } catch (RuntimeException e) {
@@ -110,6 +155,21 @@ public final class Quickstart {
             System.err.println(exited + " exited:\n" + cluster.diagnostics());
             System.exit(1);
         }
+    }
+
+    /** Stops the cluster when the JVM exits (Ctrl-C); the latch opens when that starts. */
+    private static CountDownLatch stopOnExit(LocalCluster cluster) {
+        CountDownLatch stopping = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
+            System.out.println("stopping the brokers and the name server ...");
+            try {
+                cluster.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "quickstart-stop"));
+        return stopping;
     }
 
     /**
