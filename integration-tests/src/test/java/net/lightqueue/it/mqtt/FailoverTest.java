@@ -184,10 +184,11 @@ class FailoverTest {
     }
 
     /**
-     * Persistent sessions on {@code master} (one receiving, one offline, one with a will, one
-     * that expires shortly), QoS 1 publishes until {@code master} is killed; then every
-     * acknowledged publish reaches both persistent sessions on {@code standby}, the will is
-     * published there and the short session is gone.
+     * Persistent sessions on {@code master} (one receiving, one offline, the only member of a
+     * shared group, one with a will, one that expires shortly), a retained message, and QoS 1
+     * publishes until {@code master} is killed; then every acknowledged publish reaches the
+     * persistent sessions and the shared group on {@code standby}, the retained message and the
+     * will are there, and the short session is gone.
      */
     private static void failOver(BrokerNode master, BrokerNode standby, String prefix) throws Exception {
         String topic = prefix + "/x";
@@ -200,10 +201,17 @@ class FailoverTest {
         offline.subscribe(prefix + "/#", 1);
         offline.disconnect();
         offline.close();
+        MqttClient member = MqttClients.connect(master, prefix + "-member", MqttClients.persistentSession(600), null);
+        member.subscribe("$share/g/" + topic, 1);
+        member.disconnect();
+        member.close();
         MqttClient willing = MqttClients.connect(master, prefix + "-willing", willOf(prefix + "/will", "gone"), null);
         MqttClient brief = MqttClients.connect(master, prefix + "-brief", MqttClients.persistentSession(3), null);
 
         MqttClient publisher = MqttClients.connect(master, prefix + "-publisher", cleanStart(), null);
+        MqttMessage retained = MqttClients.qos1("kept");
+        retained.setRetained(true);
+        publisher.publish(prefix + "/retained", retained);
         KilledUnderLoad killed = publishUntilKilled(publisher, master, topic);
         List<String> acknowledged = killed.acknowledged();
         List<Arrivals.Arrival> receivedBefore = onlineArrivals.drain(Duration.ofMillis(200));
@@ -219,7 +227,20 @@ class FailoverTest {
         MqttClient resumed = connectResuming(standby, prefix + "-online", resumedArrivals);
         Arrivals offlineArrivals = new Arrivals();
         MqttClient offlineResumed = connectResuming(standby, prefix + "-offline", offlineArrivals);
+        Arrivals memberArrivals = new Arrivals();
+        MqttClient memberResumed = connectResuming(standby, prefix + "-member", memberArrivals);
         try {
+            List<String> toMember = receiveUntil(memberArrivals, acknowledged, null);
+            assertEquals(distinctInOrder(toMember), toMember,
+                "the shared group resumes at its cursor: each message once, in order [MQTT-4.8.2]\n" + cluster.diagnostics());
+
+            Arrivals onRetained = new Arrivals();
+            MqttClient late = MqttClients.connect(standby, prefix + "-late", cleanStart(), onRetained);
+            late.subscribe(prefix + "/retained", 1);
+            assertEquals(List.of(new Arrivals.Arrival(prefix + "/retained", "kept", false, true)), onRetained.await(1, WAIT),
+                "the retained message the old master stored [MQTT-3.3.1-9]\n" + cluster.diagnostics());
+            MqttClients.closeQuietly(late);
+
             List<String> fromOffline = receiveUntil(offlineArrivals, acknowledged, prefix + "/will");
             List<String> messages = fromOffline.stream().filter(body -> body.startsWith("p-")).toList();
             assertEquals(distinctInOrder(messages), messages,
@@ -247,6 +268,7 @@ class FailoverTest {
         } finally {
             MqttClients.closeQuietly(resumed);
             MqttClients.closeQuietly(offlineResumed);
+            MqttClients.closeQuietly(memberResumed);
         }
     }
 
