@@ -1,4 +1,4 @@
-package net.lightqueue.mqtt;
+package net.lightqueue.host.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,15 +18,15 @@ import javax.net.ssl.TrustManagerFactory;
  * Self-signed certificates made at test time with the JDK's keytool, written as the PEM files
  * the broker reads (certificate, PKCS#8 key) and usable by clients as an SSLContext.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final char[] STORE_PASSWORD = "changeit".toCharArray();
 
     /** One key pair and its self-signed certificate. */
-    record Identity(KeyStore keyStore, X509Certificate certificate) {
+    public record Identity(KeyStore keyStore, X509Certificate certificate) {
 
         /** Writes the certificate and its PKCS#8 key as PEM files. */
-        void writePem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        public void writePem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
             Files.writeString(certFile, pem("CERTIFICATE", certificate.getEncoded()));
             Files.writeString(keyFile, pem("PRIVATE KEY", keyStore.getKey("key", STORE_PASSWORD).getEncoded()));
         }
@@ -36,7 +36,8 @@ final class TestCertificates {
     }
 
     /** A certificate for CN={@code commonName}, valid for localhost and 127.0.0.1. */
-    static Identity create(Path dir, String commonName) throws IOException, GeneralSecurityException, InterruptedException {
+    public static Identity create(Path dir, String commonName)
+        throws IOException, GeneralSecurityException, InterruptedException {
         Path store = dir.resolve(commonName + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "key",
@@ -56,7 +57,8 @@ final class TestCertificates {
     }
 
     /** A client context that trusts {@code trusted} and presents {@code own} (or no certificate when null). */
-    static SSLContext clientContext(Identity own, X509Certificate... trusted) throws GeneralSecurityException, IOException {
+    public static SSLContext clientContext(Identity own, X509Certificate... trusted)
+        throws GeneralSecurityException, IOException {
         KeyStore trustStore = KeyStore.getInstance("PKCS12");
         trustStore.load(null, null);
         for (int i = 0; i < trusted.length; i++) {
