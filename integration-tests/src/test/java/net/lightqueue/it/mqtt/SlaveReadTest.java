@@ -61,6 +61,7 @@ class SlaveReadTest {
     void startTheMasterIfDown() throws Exception {
         if (!b.isAlive()) {
             b.start();
+            ClusterPeers.await(cluster, b, a, "restarted");
         }
     }
 
