@@ -85,7 +85,8 @@ public final class RemoteQueues implements PeerListener {
      * Where the session stands in every peer's queues of {@code filters}, with the messages of
      * its unacknowledged deliveries: by peer name, then filter. A peer that does not answer in
      * time is left out; cursors on it ask again later. A group read at its slave answers with
-     * the progress its master last recorded.
+     * the progress its master last recorded; where this broker owes the master a newer record of
+     * the session, the session resumes from that.
      */
     public CompletableFuture<Map<String, Map<String, PeerMessages.Position>>> positions(String clientId,
                                                                                         List<String> filters) {
@@ -102,7 +103,24 @@ public final class RemoteQueues implements PeerListener {
                     return null;
                 }));
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> byPeer);
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            byPeer.replaceAll((group, positions) -> withOwed(group, clientId, positions));
+            return byPeer;
+        });
+    }
+
+    private Map<String, PeerMessages.Position> withOwed(String group, String clientId,
+                                                         Map<String, PeerMessages.Position> answered) {
+        if (sources.writer(group) != null) {
+            return answered; // the master answered: what is owed is on its way there
+        }
+        Map<String, PeerMessages.Position> positions = new HashMap<>(answered);
+        positions.replaceAll((filter, position) -> {
+            ProgressRecord owedRecord = owed.get(new Owed(group, clientId, filter));
+            return owedRecord != null && owedRecord.sentUpTo() > position.nextOffset()
+                ? resumeAt(filter, owedRecord, position) : position;
+        });
+        return positions;
     }
 
     /**
@@ -136,6 +154,32 @@ public final class RemoteQueues implements PeerListener {
             return set;
         });
         return cursor;
+    }
+
+    /**
+     * Where a session resumes from the record this broker owes a group: exactly there when every
+     * unacknowledged delivery's message is at hand (in the slave's answer, or released, so only
+     * PUBREL is owed), else from the first delivery without its message on, as new deliveries.
+     */
+    private static PeerMessages.Position resumeAt(String filter, ProgressRecord owedRecord,
+                                                  PeerMessages.Position answered) {
+        Map<Long, PeerMessages.Pending> known = new HashMap<>();
+        answered.unacknowledged().forEach(pending -> known.put(pending.delivery().offset(), pending));
+        long next = owedRecord.sentUpTo();
+        for (ProgressRecord.Unacknowledged delivery : owedRecord.unacknowledged()) {
+            PeerMessages.Pending pending = known.get(delivery.offset());
+            if (!delivery.released() && (pending == null || pending.message() == null)) {
+                next = Math.min(next, delivery.offset());
+            }
+        }
+        List<PeerMessages.Pending> pendings = new ArrayList<>();
+        for (ProgressRecord.Unacknowledged delivery : owedRecord.unacknowledged()) {
+            if (delivery.offset() < next) {
+                PeerMessages.Pending pending = known.get(delivery.offset());
+                pendings.add(new PeerMessages.Pending(delivery, delivery.released() ? null : pending.message()));
+            }
+        }
+        return new PeerMessages.Position(filter, next, pendings);
     }
 
     /** The session left memory: a peer that joins later is its next connection's to read. */

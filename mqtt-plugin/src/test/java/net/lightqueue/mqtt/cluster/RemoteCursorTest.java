@@ -237,6 +237,31 @@ class RemoteCursorTest {
     }
 
     @Test
+    void aSessionResumedWhileTheMasterIsAwayStartsFromWhatItsBrokerOwesTheMaster() {
+        slaveOfB();
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        queuesB.append(FILTER, "plant/1/temp", "one");
+        queuesB.append(FILTER, "plant/1/temp", "two");
+        Cursor cursor = openOnB();
+        assertEquals(List.of("one", "two"), drain(cursor));
+        cursor.released().join();
+        assertEquals(2, storeB.progress(CLIENT).get(FILTER).sentUpTo(), "recorded at b's master");
+
+        queuesB.append(FILTER, "plant/1/temp", "three");
+        queuesB.append(FILTER, "plant/1/temp", "four");
+        cluster.stopped("broker-b", true);
+        remoteA.left(masterOfB());
+        assertEquals(List.of("three", "four"), drain(cursor), "read at b's slave");
+        session.unacknowledged = List.of(new ProgressRecord.Unacknowledged(3, 9, 1, false));
+        cursor.close(false).join(); // the session leaves: its record is owed to b's master
+
+        PeerMessages.Position position = remoteA.positions(CLIENT, List.of(FILTER)).join().get("broker-b").get(FILTER);
+        assertEquals(3, position.nextOffset(),
+            "past what the slave holds (2), from the unacknowledged 'four', whose message is not at hand");
+        assertEquals(List.of(), position.unacknowledged(), "'four' is delivered again as a new delivery");
+    }
+
+    @Test
     void aMasterThatDoesNotAnswerIsReadAroundUntilItAnswersAgain() {
         slaveOfB();
         remoteA.startPolling();
