@@ -81,8 +81,8 @@ final class ReadSources {
             if (source.equals(master)) {
                 LOG.info("MQTT reads of {}'s queues go to its master at {} again", name, source.address());
             } else if (!source.equals(group)) {
-                LOG.info("MQTT reads of {}'s queues go to its slave at {} while its master is away; sessions' progress"
-                    + " there is recorded when the master is back", name, source.address());
+                LOG.info("MQTT reads of {}'s queues go to its slave at {} while its master is away or does not answer;"
+                    + " sessions' progress there is recorded when the master is back", name, source.address());
             }
             switched.accept(name);
         }
