@@ -132,6 +132,10 @@ public class MqttSettings implements ValidatedSettings {
         + "subscriptions, session moves) before it counts as unreachable", min = 100, max = 60_000)
     long mqttPeerTimeoutMs = 3_000;
 
+    @Setting(description = "whether another broker group's queues are read from its slave while that group's master "
+        + "is away or does not answer (the slave holds the same queues; progress waits for the master)")
+    boolean mqttPeerSlaveReads = true;
+
     @Setting(description = "publish the $SYS/broker/... topics every this many seconds; 0 = never", min = 0,
         max = 86_400)
     int mqttSysIntervalSeconds = 10;
@@ -307,6 +311,10 @@ public class MqttSettings implements ValidatedSettings {
 
     public long peerTimeoutMs() {
         return mqttPeerTimeoutMs;
+    }
+
+    public boolean peerSlaveReads() {
+        return mqttPeerSlaveReads;
     }
 
     public ShareStrategy sharedSubscriptionStrategy() {

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A scheduler whose time only moves when the test says so, with the clock that reads that time.
  * Tasks run on the test's thread: {@link #runReady} runs what is due now, {@link #advance} moves
- * time task by task. Only {@code execute} and one-shot {@code schedule} are supported.
+ * time task by task. Only {@code execute}, one-shot {@code schedule} and
+ * {@code scheduleWithFixedDelay} (which runs until the scheduler shuts down) are supported.
  */
 public final class ManualScheduler implements ScheduledExecutorService {
 
@@ -164,7 +165,12 @@ public final class ManualScheduler implements ScheduledExecutorService {
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException();
+        Runnable[] repeating = new Runnable[1];
+        repeating[0] = () -> {
+            command.run();
+            schedule(repeating[0], delay, unit);
+        };
+        return schedule(repeating[0], initialDelay, unit);
     }
 
     @Override

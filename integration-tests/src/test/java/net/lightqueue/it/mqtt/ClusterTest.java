@@ -28,15 +28,12 @@ import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,7 +53,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Duration PROBE_WAIT = Duration.ofSeconds(3);
     private static final int TAKEN_OVER = 0x8E;
 
     private static LocalCluster cluster;
@@ -69,8 +65,8 @@ class ClusterTest {
         a = cluster.master();
         b = TestBrokers.addGroup(cluster, "mqtt-cluster-b", Map.of());
         cluster.start();
-        awaitPeers(a, b, "ready");
-        awaitPeers(b, a, "ready");
+        ClusterPeers.await(cluster, a, b, "ready");
+        ClusterPeers.await(cluster, b, a, "ready");
     }
 
     @AfterAll
@@ -503,7 +499,7 @@ class ClusterTest {
             received.addAll(arrivals.await(1, WAIT));
 
             a.start();
-            awaitPeers(a, b, "a-is-back");
+            ClusterPeers.await(cluster, a, b, "a-is-back");
             // What broker-a stored comes once the session reads broker-a again: at the latest
             // when it connects again.
             onB.disconnect();
@@ -522,32 +518,6 @@ class ClusterTest {
                 MqttClients.closeQuietly(onA);
             }
         }
-    }
-
-    /**
-     * Waits until a subscriber on {@code to} receives a publish made on {@code from}. Each try
-     * subscribes anew: a subscription made before the brokers knew each other does not reach
-     * the other group.
-     */
-    private static void awaitPeers(BrokerNode from, BrokerNode to, String probe) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
-            String topic = "probe/" + from.brokerName() + "/" + to.brokerName() + "/" + attempt;
-            Arrivals arrivals = new Arrivals();
-            MqttClient subscriber = MqttClients.connect(to, "probe-sub-" + to.brokerName(), cleanStart(), arrivals);
-            MqttClient publisher = MqttClients.connect(from, "probe-pub-" + from.brokerName(), cleanStart(), null);
-            try {
-                subscriber.subscribe(topic, 1);
-                publisher.publish(topic, MqttClients.qos1(probe));
-                if (!arrivals.await(1, PROBE_WAIT).isEmpty()) {
-                    return;
-                }
-            } finally {
-                closeAll(subscriber, publisher);
-            }
-        }
-        throw new AssertionError(to.brokerName() + " never received what " + from.brokerName() + " stored\n"
-            + cluster.diagnostics());
     }
 
     private static MqttConnectionOptions cleanStart() {
@@ -589,64 +559,6 @@ class ClusterTest {
     private static void closeAll(V3Client... clients) {
         for (V3Client client : clients) {
             client.close();
-        }
-    }
-
-    /**
-     * Records what a Paho v5 client with manual acks receives, holding its PUBACKs until
-     * {@link #release()}; from then on it acknowledges each message as it arrives.
-     */
-    private static final class HeldAcks implements MqttCallback {
-
-        private final MqttClient client;
-        private final Arrivals arrivals;
-        private final List<int[]> unacknowledged = new ArrayList<>();
-        private boolean holding = true;
-
-        HeldAcks(MqttClient client, Arrivals arrivals) {
-            this.client = client;
-            this.arrivals = arrivals;
-            client.setManualAcks(true);
-            client.setCallback(this);
-        }
-
-        synchronized void release() throws MqttException {
-            holding = false;
-            for (int[] ack : unacknowledged) {
-                client.messageArrivedComplete(ack[0], ack[1]);
-            }
-            unacknowledged.clear();
-        }
-
-        @Override
-        public synchronized void messageArrived(String topic, MqttMessage message) throws MqttException {
-            arrivals.messageArrived(topic, message);
-            if (holding) {
-                unacknowledged.add(new int[] {message.getId(), message.getQos()});
-            } else {
-                client.messageArrivedComplete(message.getId(), message.getQos());
-            }
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            arrivals.disconnected(response);
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 

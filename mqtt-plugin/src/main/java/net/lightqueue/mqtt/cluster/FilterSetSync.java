@@ -68,6 +68,7 @@ public final class FilterSetSync implements PeerListener {
 
     @Override
     public void left(Peer peer) {
-        LOG.info("MQTT peer {} at {} left; cursors on its queues wait for it", peer.brokerName(), peer.address());
+        LOG.info("MQTT peer {} at {} left; cursors on its queues read its slave, if it has one and mqttPeerSlaveReads is on,"
+            + " else wait for it", peer.brokerName(), peer.address());
     }
 }

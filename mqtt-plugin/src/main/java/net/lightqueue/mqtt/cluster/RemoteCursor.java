@@ -18,10 +18,12 @@ import net.lightqueue.mqtt.delivery.SubscriptionPosition;
  * ahead of the deliverer: a batch is fetched over the peer protocol while the session delivers
  * other messages, and handed out when it has arrived, so the event loop never waits on the
  * network. The peer keeps this cursor's progress in its own commitlog, so the position means
- * the same thing wherever the session lives.
+ * the same thing wherever the session lives. While the group's master is away the cursor reads
+ * the group's slave, and its progress waits in {@link RemoteQueues} for the master.
  *
- * <p>Confined to the session's event loop, except the completions of its requests and
- * {@link #arrived}, which only set what the loop picks up and wake the session.
+ * <p>Confined to the session's event loop, except the completions of its requests,
+ * {@link #arrived} and {@link #sourceChanged}, which only set what the loop picks up and wake
+ * the session.
  */
 final class RemoteCursor extends SubscriptionPosition {
 
@@ -39,6 +41,8 @@ final class RemoteCursor extends SubscriptionPosition {
     private volatile Long openedAt;
     private volatile Fetched fetched;
     private volatile boolean closed;
+    /** Set when the group's queues are read at another broker from now on (its master left or came back). */
+    private volatile boolean sourceChanged;
     private boolean positioned;
     /** Where the last read found the queue's end; -1 before the first read. */
     private long knownEnd = -1;
@@ -69,10 +73,21 @@ final class RemoteCursor extends SubscriptionPosition {
         return peer.brokerName();
     }
 
+    String clientId() {
+        return session.clientId();
+    }
+
     @Override
     public boolean mayHaveMessages() {
         if (closed) {
             return false;
+        }
+        if (sourceChanged) {
+            // The ends learnt from the other broker say nothing about this one's (a slave may trail
+            // its master): the next read, at the new broker, finds the end and arms its signal there.
+            sourceChanged = false;
+            knownEnd = -1;
+            signalledEnd.set(-1);
         }
         if (!positioned) {
             Long at = openedAt;
@@ -128,6 +143,12 @@ final class RemoteCursor extends SubscriptionPosition {
         session.wake();
     }
 
+    /** The group's queues are read at another broker of the group from now on; from any thread. */
+    void sourceChanged() {
+        sourceChanged = true;
+        session.wake();
+    }
+
     @Override
     public StoredMessage messageAt(long offset) {
         return restored.get(offset);
@@ -171,7 +192,7 @@ final class RemoteCursor extends SubscriptionPosition {
     @Override
     public CompletableFuture<?> close(boolean unsubscribed) {
         closed = true;
-        queues.closed(this);
+        queues.closed(this, unsubscribed);
         if (!unsubscribed && positioned && session.persistent()) {
             return record(); // the peer's record is where a resumed session starts, on any broker
         }

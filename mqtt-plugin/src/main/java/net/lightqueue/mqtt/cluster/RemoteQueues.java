@@ -29,6 +29,10 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  * arrival signals to them. Signals are coalesced per (peer, queue); a signal lost with a
  * restarting peer is made up by asking every peer for the ends of the watched queues once a
  * period, one request per peer.
+ *
+ * <p>A group whose master is away or does not answer is read at its slave ({@link ReadSources}).
+ * A slave cannot write, so progress for that group is owed: kept here, the newest per
+ * (session, queue), until the group's master confirms it.
  */
 public final class RemoteQueues implements PeerListener {
 
@@ -42,6 +46,9 @@ public final class RemoteQueues implements PeerListener {
     private record Read(String peer, String filter, long from) {
     }
 
+    private record Owed(String group, String clientId, String filter) {
+    }
+
     private final PeerNetwork network;
     private final MqttSettings settings;
     private final ScheduledExecutorService timers;
@@ -52,6 +59,9 @@ public final class RemoteQueues implements PeerListener {
     private final OncePerKey unreachable = new OncePerKey(1024);
     /** Sessions in memory that read the peers' queues: told when a peer joins. */
     private final Set<RemoteSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Progress records not yet confirmed by their group's master. */
+    private final ConcurrentMap<Owed, ProgressRecord> owed = new ConcurrentHashMap<>();
+    private final ReadSources sources;
 
     /** @param clock what a failed peer's retry delay is measured with */
     public RemoteQueues(PeerNetwork network, MqttSettings settings, ScheduledExecutorService timers, Clock clock) {
@@ -59,6 +69,7 @@ public final class RemoteQueues implements PeerListener {
         this.settings = settings;
         this.timers = timers;
         this.clock = clock;
+        this.sources = new ReadSources(network, settings.peerSlaveReads(), this::switched);
         network.handle(PeerCodes.ARRIVED, (from, body) -> {
             PeerMessages.arrivals(body).forEach((filter, end) -> arrived(from, filter, end));
             return CompletableFuture.completedFuture(new byte[0]);
@@ -73,7 +84,9 @@ public final class RemoteQueues implements PeerListener {
     /**
      * Where the session stands in every peer's queues of {@code filters}, with the messages of
      * its unacknowledged deliveries: by peer name, then filter. A peer that does not answer in
-     * time is left out; cursors on it ask again later.
+     * time is left out; cursors on it ask again later. A group read at its slave answers with
+     * the progress its master last recorded; where this broker owes the master a newer record of
+     * the session, the session resumes from that.
      */
     public CompletableFuture<Map<String, Map<String, PeerMessages.Position>>> positions(String clientId,
                                                                                         List<String> filters) {
@@ -82,7 +95,7 @@ public final class RemoteQueues implements PeerListener {
             return CompletableFuture.completedFuture(byPeer);
         }
         List<CompletableFuture<?>> answers = new ArrayList<>();
-        for (Peer peer : network.peers()) {
+        for (Peer peer : sources.groups()) {
             answers.add(open(peer, clientId, filters)
                 .thenAccept(positions -> byPeer.put(peer.brokerName(), positions))
                 .exceptionally(failure -> {
@@ -90,7 +103,24 @@ public final class RemoteQueues implements PeerListener {
                     return null;
                 }));
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> byPeer);
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            byPeer.replaceAll((group, positions) -> withOwed(group, clientId, positions));
+            return byPeer;
+        });
+    }
+
+    private Map<String, PeerMessages.Position> withOwed(String group, String clientId,
+                                                         Map<String, PeerMessages.Position> answered) {
+        if (sources.writer(group) != null) {
+            return answered; // the master answered: what is owed is on its way there
+        }
+        Map<String, PeerMessages.Position> positions = new HashMap<>(answered);
+        positions.replaceAll((filter, position) -> {
+            ProgressRecord owedRecord = owed.get(new Owed(group, clientId, filter));
+            return owedRecord != null && owedRecord.sentUpTo() > position.nextOffset()
+                ? resumeAt(filter, owedRecord, position) : position;
+        });
+        return positions;
     }
 
     /**
@@ -101,7 +131,7 @@ public final class RemoteQueues implements PeerListener {
                              Map<String, Map<String, PeerMessages.Position>> known) {
         sessions.add(session);
         List<Cursor> opened = new ArrayList<>();
-        for (Peer peer : network.peers()) {
+        for (Peer peer : sources.groups()) {
             opened.add(open(session, filter, options, peer, known.getOrDefault(peer.brokerName(), Map.of()).get(filter)));
         }
         return opened;
@@ -115,6 +145,8 @@ public final class RemoteQueues implements PeerListener {
     private RemoteCursor open(RemoteSession session, String filter, SubscriptionOptions options, Peer peer,
                               PeerMessages.Position position) {
         RemoteCursor cursor = RemoteCursor.open(peer, filter, options, position, this, session);
+        // Its own records supersede what an earlier cursor of the session owes the group.
+        owed.remove(new Owed(peer.brokerName(), session.clientId(), filter));
         // Added inside compute: a set that closed() drops as empty meanwhile never takes the cursor with it.
         cursors.compute(new Watched(peer.brokerName(), filter), (key, watching) -> {
             Set<RemoteCursor> set = watching == null ? ConcurrentHashMap.newKeySet() : watching;
@@ -124,6 +156,32 @@ public final class RemoteQueues implements PeerListener {
         return cursor;
     }
 
+    /**
+     * Where a session resumes from the record this broker owes a group: exactly there when every
+     * unacknowledged delivery's message is at hand (in the slave's answer, or released, so only
+     * PUBREL is owed), else from the first delivery without its message on, as new deliveries.
+     */
+    private static PeerMessages.Position resumeAt(String filter, ProgressRecord owedRecord,
+                                                  PeerMessages.Position answered) {
+        Map<Long, PeerMessages.Pending> known = new HashMap<>();
+        answered.unacknowledged().forEach(pending -> known.put(pending.delivery().offset(), pending));
+        long next = owedRecord.sentUpTo();
+        for (ProgressRecord.Unacknowledged delivery : owedRecord.unacknowledged()) {
+            PeerMessages.Pending pending = known.get(delivery.offset());
+            if (!delivery.released() && (pending == null || pending.message() == null)) {
+                next = Math.min(next, delivery.offset());
+            }
+        }
+        List<PeerMessages.Pending> pendings = new ArrayList<>();
+        for (ProgressRecord.Unacknowledged delivery : owedRecord.unacknowledged()) {
+            if (delivery.offset() < next) {
+                PeerMessages.Pending pending = known.get(delivery.offset());
+                pendings.add(new PeerMessages.Pending(delivery, delivery.released() ? null : pending.message()));
+            }
+        }
+        return new PeerMessages.Position(filter, next, pendings);
+    }
+
     /** The session left memory: a peer that joins later is its next connection's to read. */
     public void released(RemoteSession session) {
         sessions.remove(session);
@@ -131,15 +189,31 @@ public final class RemoteQueues implements PeerListener {
 
     @Override
     public void joined(Peer peer) {
+        sources.joined(peer);
+        payOwed(peer.brokerName());
         sessions.forEach(session -> session.onLoop(() -> session.peerJoined(peer)));
     }
 
     @Override
     public void left(Peer peer) {
-        // its cursors retry until it is back; its stored messages are delivered then
+        // Its cursors read at its slave, or retry until it is back; its stored messages are delivered then.
+        sources.readFrom(peer);
     }
 
-    void closed(RemoteCursor cursor) {
+    /** The group's queues are read at another broker from now on. */
+    private void switched(String group) {
+        cursors.forEach((watched, set) -> {
+            if (watched.peer().equals(group)) {
+                set.forEach(RemoteCursor::sourceChanged);
+            }
+        });
+    }
+
+    /** The cursor stopped; an unsubscribed one owes its group nothing any more. */
+    void closed(RemoteCursor cursor, boolean unsubscribed) {
+        if (unsubscribed) {
+            owed.remove(new Owed(cursor.peerName(), cursor.clientId(), cursor.name()));
+        }
         cursors.computeIfPresent(new Watched(cursor.peerName(), cursor.name()), (key, set) -> {
             set.remove(cursor);
             return set.isEmpty() ? null : set;
@@ -153,27 +227,38 @@ public final class RemoteQueues implements PeerListener {
         }
     }
 
+    /**
+     * Asks each group where its watched queues end, at the broker it is read at; a master read
+     * around is asked too: its answer brings the reads back to it.
+     */
     private void askEnds() {
         Map<String, List<String>> filtersByPeer = new HashMap<>();
         cursors.keySet().forEach(key -> filtersByPeer.computeIfAbsent(key.peer(), peer -> new ArrayList<>()).add(key.filter()));
-        for (Peer peer : network.peers()) {
-            List<String> filters = filtersByPeer.get(peer.brokerName());
+        for (Peer group : sources.groups()) {
+            List<String> filters = filtersByPeer.get(group.brokerName());
             if (filters != null) {
-                network.call(peer, PeerCodes.ENDS, PeerMessages.clientFilters("", filters), settings.peerTimeoutMs())
-                    .thenAccept(body -> PeerMessages.arrivals(body)
-                        .forEach((filter, end) -> arrived(peer.brokerName(), filter, end)))
-                    .exceptionally(failure -> {
-                        logUnreachable(peer, "the ends of " + filters.size() + " queues", failure);
-                        return null;
-                    });
+                Peer source = sources.readFrom(group);
+                askEnds(source, filters);
+                Peer master = sources.master(group.brokerName());
+                if (master != null && !master.equals(source)) {
+                    askEnds(master, filters);
+                }
             }
         }
     }
 
+    private void askEnds(Peer target, List<String> filters) {
+        call(target, PeerCodes.ENDS, PeerMessages.clientFilters("", filters))
+            .thenAccept(body -> PeerMessages.arrivals(body).forEach((filter, end) -> arrived(target.brokerName(), filter, end)))
+            .exceptionally(failure -> {
+                logUnreachable(target, "the ends of " + filters.size() + " queues", failure);
+                return null;
+            });
+    }
+
     CompletableFuture<Map<String, PeerMessages.Position>> open(Peer peer, String clientId, List<String> filters) {
         byte[] request = PeerMessages.clientFilters(clientId, filters);
-        return network.call(current(peer), PeerCodes.OPEN, request, settings.peerTimeoutMs())
-            .thenApply(PeerMessages::positions);
+        return call(sources.readFrom(peer), PeerCodes.OPEN, request).thenApply(PeerMessages::positions);
     }
 
     CompletableFuture<ReadResult> read(Peer peer, String filter, long from) {
@@ -184,7 +269,7 @@ public final class RemoteQueues implements PeerListener {
             return shared;
         }
         PeerMessages.Read read = new PeerMessages.Read(filter, from, settings.deliveryBatchSize());
-        network.call(current(peer), PeerCodes.READ, PeerMessages.read(read), settings.peerTimeoutMs())
+        call(sources.readFrom(peer), PeerCodes.READ, PeerMessages.read(read))
             .thenApply(PeerMessages::readResult)
             .whenComplete((result, failure) -> {
                 reading.remove(key, started);
@@ -197,25 +282,57 @@ public final class RemoteQueues implements PeerListener {
         return started;
     }
 
+    /**
+     * Records the session's progress in the group's queue at the group's master. While the
+     * master is away or does not answer, the record is owed: it completes at once, and is sent
+     * when the master is back (unless a newer one replaced it meanwhile).
+     */
     CompletableFuture<?> record(Peer peer, String clientId, String filter, ProgressRecord progress) {
+        Owed key = new Owed(peer.brokerName(), clientId, filter);
+        owed.put(key, progress);
+        return pay(key, progress);
+    }
+
+    private CompletableFuture<?> pay(Owed key, ProgressRecord progress) {
+        Peer master = sources.writer(key.group());
+        if (master == null) {
+            return CompletableFuture.completedFuture(null);
+        }
         Map<String, ProgressRecord> records = new HashMap<>();
-        records.put(filter, progress);
-        return network.call(current(peer), PeerCodes.PROGRESS, PeerMessages.progress(clientId, records), settings.peerTimeoutMs())
-            .whenComplete((done, failure) -> {
-                if (failure != null) {
-                    logUnreachable(peer, "the progress of session '" + clientId + "'", failure);
+        records.put(key.filter(), progress);
+        return call(master, PeerCodes.PROGRESS, PeerMessages.progress(key.clientId(), records))
+            .handle((done, failure) -> {
+                if (failure == null) {
+                    owed.remove(key, progress);
+                } else {
+                    logUnreachable(master, "the progress of session '" + key.clientId() + "'", failure);
                 }
+                return null;
             });
     }
 
-    /** The group's master as the directory knows it now: a group whose master moved is read at its new address. */
-    private Peer current(Peer peer) {
-        for (Peer known : network.peers()) {
-            if (known.brokerName().equals(peer.brokerName())) {
-                return known;
-            }
+    /** Sends what is owed to the group, if its master answers now. */
+    private void payOwed(String group) {
+        if (sources.writer(group) != null) {
+            owed.forEach((key, progress) -> {
+                if (key.group().equals(group)) {
+                    pay(key, progress);
+                }
+            });
         }
-        return peer;
+    }
+
+    /** A call whose outcome tells the sources whether the group's master answers. */
+    private CompletableFuture<byte[]> call(Peer target, int requestCode, byte[] request) {
+        return network.call(target, requestCode, request, settings.peerTimeoutMs()).whenComplete((body, failure) -> {
+            if (failure == null) {
+                if (sources.answered(target)) {
+                    payOwed(target.brokerName());
+                }
+            } else {
+                sources.failed(target);
+            }
+        });
     }
 
     ScheduledExecutorService timers() {

@@ -15,20 +15,39 @@ import net.lightqueue.host.peer.PeerNetwork;
 import net.lightqueue.host.peer.PeerUnavailableException;
 
 /**
- * Broker groups of one cluster in one JVM: each group's network calls the others' handlers
- * directly, on the caller's thread. A group can be cut off, so calls to and from it fail as
- * with a stopped broker.
+ * Broker groups of one cluster in one JVM: each broker's network calls the others' handlers
+ * directly, on the caller's thread. A broker is a group's master (named as the group) or its
+ * slave ({@code <group>-slave}). A broker can be cut off, so calls to and from it fail as with a
+ * stopped broker, and taken off the name server's list.
  */
 public final class LinkedPeers {
 
+    private static final String PORT = ":10911";
+
+    /** By broker: its group's master is named as the group, a slave {@code <group>-slave}. */
     private final Map<String, Map<Integer, PeerHandler>> handlers = new HashMap<>();
+    private final Map<String, String> groupOf = new HashMap<>();
+    private final Set<String> slaves = new HashSet<>();
+    private final Set<String> unlisted = new HashSet<>();
     private final Set<String> down = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
     private final Set<Integer> held = new HashSet<>();
     private final List<Runnable> heldAnswers = new ArrayList<>();
 
+    /** The master of group {@code name}. */
     public PeerNetwork group(String name) {
-        handlers.put(name, new HashMap<>());
+        return broker(name, name);
+    }
+
+    /** A slave of group {@code name}: the other groups list it as the group's slave, never as a peer. */
+    public PeerNetwork slave(String name) {
+        slaves.add(name + "-slave");
+        return broker(name + "-slave", name);
+    }
+
+    private PeerNetwork broker(String broker, String name) {
+        handlers.put(broker, new HashMap<>());
+        groupOf.put(broker, name);
         return new PeerNetwork() {
             @Override
             public String selfName() {
@@ -37,8 +56,19 @@ public final class LinkedPeers {
 
             @Override
             public Collection<Peer> peers() {
-                return handlers.keySet().stream().filter(other -> !other.equals(name))
-                    .map(other -> new Peer(other, other + ":10911")).toList();
+                return listed(false);
+            }
+
+            @Override
+            public Collection<Peer> slaves() {
+                return listed(true);
+            }
+
+            private List<Peer> listed(boolean slave) {
+                return handlers.keySet().stream().sorted()
+                    .filter(other -> !groupOf.get(other).equals(name) && slaves.contains(other) == slave
+                        && !unlisted.contains(other))
+                    .map(other -> new Peer(groupOf.get(other), other + PORT)).toList();
             }
 
             @Override
@@ -47,16 +77,17 @@ public final class LinkedPeers {
 
             @Override
             public void handle(int requestCode, PeerHandler handler) {
-                handlers.get(name).put(requestCode, handler);
+                handlers.get(broker).put(requestCode, handler);
             }
 
             @Override
             public CompletableFuture<byte[]> call(Peer peer, int requestCode, byte[] request, long timeoutMillis) {
-                calls.add(name + "->" + peer.brokerName() + ":" + requestCode);
-                if (down.contains(peer.brokerName()) || down.contains(name)) { // a stopped broker calls no one either
-                    return CompletableFuture.failedFuture(new PeerUnavailableException(peer.brokerName() + " is down", null));
+                String target = peer.address().substring(0, peer.address().length() - PORT.length());
+                calls.add(broker + "->" + target + ":" + requestCode);
+                if (down.contains(target) || down.contains(broker)) { // a stopped broker calls no one either
+                    return CompletableFuture.failedFuture(new PeerUnavailableException(target + " is down", null));
                 }
-                CompletableFuture<byte[]> answer = handlers.get(peer.brokerName()).get(requestCode).handle(name, request);
+                CompletableFuture<byte[]> answer = handlers.get(target).get(requestCode).handle(name, request);
                 if (!held.contains(requestCode)) {
                     return answer;
                 }
@@ -78,11 +109,22 @@ public final class LinkedPeers {
         };
     }
 
-    public void down(String name, boolean isDown) {
+    /** Cuts the broker off (calls to and from it fail), or connects it again. */
+    public void down(String broker, boolean isDown) {
         if (isDown) {
-            down.add(name);
+            down.add(broker);
         } else {
-            down.remove(name);
+            down.remove(broker);
+        }
+    }
+
+    /** The broker stopped: cut off, and the name server no longer lists it; or it is back. */
+    public void stopped(String broker, boolean isStopped) {
+        down(broker, isStopped);
+        if (isStopped) {
+            unlisted.add(broker);
+        } else {
+            unlisted.remove(broker);
         }
     }
 
@@ -98,7 +140,7 @@ public final class LinkedPeers {
         answers.forEach(Runnable::run);
     }
 
-    /** The calls made so far, as {@code from->to:code}. */
+    /** The calls made so far, as {@code from->to:code}, by broker. */
     public List<String> calls() {
         return calls;
     }

@@ -22,6 +22,11 @@ public final class NoPeers implements PeerNetwork {
     }
 
     @Override
+    public Collection<Peer> slaves() {
+        return List.of();
+    }
+
+    @Override
     public void addListener(PeerListener listener) {
     }
 

@@ -197,6 +197,128 @@ class RemoteCursorTest {
         assertEquals(List.of("after"), drain(cursor));
     }
 
+    @Test
+    void whileTheMasterIsAwayTheCursorReadsTheSlaveAndTheMasterGetsTheProgressWhenBack() {
+        QueueServer slaveB = slaveOfB();
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        queuesB.append(FILTER, "plant/1/temp", "one");
+        Cursor cursor = openOnB();
+        assertEquals(List.of("one"), drain(cursor));
+        cursor.settle(1);
+        timers.advance(settings.progressIntervalMs());
+        assertEquals(1, storeB.progress(CLIENT).get(FILTER).sentUpTo(), "recorded at b's master");
+
+        queuesB.append(FILTER, "plant/1/temp", "two"); // replicated to the slave before the master stopped
+        cluster.stopped("broker-b", true);
+        remoteA.left(masterOfB());
+        int callsBefore = cluster.calls().size();
+        assertEquals(List.of("two"), drain(cursor), "read at b's slave");
+        queuesB.append(FILTER, "plant/1/temp", "three");
+        int wakes = session.wakes.get();
+        slaveB.arrived(FILTER, queuesB.maxOffset(FILTER));
+        assertTrue(session.wakes.get() > wakes, "the slave's signal wakes the session");
+        assertEquals(List.of("three"), drain(cursor));
+        cursor.settle(2);
+        timers.advance(settings.progressIntervalMs());
+        assertTrue(cursor.released().isDone(), "a session leaving memory does not wait for the master that is away");
+        List<String> whileAway = cluster.calls().subList(callsBefore, cluster.calls().size());
+        assertTrue(whileAway.contains("broker-a->broker-b-slave:" + PeerCodes.READ), whileAway.toString());
+        assertTrue(whileAway.stream().noneMatch(call -> call.endsWith(":" + PeerCodes.PROGRESS)),
+            "a slave cannot write progress, and the master is away: " + whileAway);
+        assertEquals(1, storeB.progress(CLIENT).get(FILTER).sentUpTo());
+
+        cluster.stopped("broker-b", false);
+        remoteA.joined(masterOfB());
+        assertEquals(3, storeB.progress(CLIENT).get(FILTER).sentUpTo(), "the owed progress, at the master once it is back");
+        queuesB.append(FILTER, "plant/1/temp", "four");
+        int reads = cluster.calls().size();
+        assertEquals(List.of("four"), drain(cursor), "and read there again");
+        assertTrue(cluster.calls().subList(reads, cluster.calls().size()).contains("broker-a->broker-b:" + PeerCodes.READ));
+    }
+
+    @Test
+    void aSessionResumedWhileTheMasterIsAwayStartsFromWhatItsBrokerOwesTheMaster() {
+        slaveOfB();
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        queuesB.append(FILTER, "plant/1/temp", "one");
+        queuesB.append(FILTER, "plant/1/temp", "two");
+        Cursor cursor = openOnB();
+        assertEquals(List.of("one", "two"), drain(cursor));
+        cursor.released().join();
+        assertEquals(2, storeB.progress(CLIENT).get(FILTER).sentUpTo(), "recorded at b's master");
+
+        queuesB.append(FILTER, "plant/1/temp", "three");
+        queuesB.append(FILTER, "plant/1/temp", "four");
+        cluster.stopped("broker-b", true);
+        remoteA.left(masterOfB());
+        assertEquals(List.of("three", "four"), drain(cursor), "read at b's slave");
+        session.unacknowledged = List.of(new ProgressRecord.Unacknowledged(3, 9, 1, false));
+        cursor.close(false).join(); // the session leaves: its record is owed to b's master
+
+        PeerMessages.Position position = remoteA.positions(CLIENT, List.of(FILTER)).join().get("broker-b").get(FILTER);
+        assertEquals(3, position.nextOffset(),
+            "past what the slave holds (2), from the unacknowledged 'four', whose message is not at hand");
+        assertEquals(List.of(), position.unacknowledged(), "'four' is delivered again as a new delivery");
+    }
+
+    @Test
+    void aMasterThatDoesNotAnswerIsReadAroundUntilItAnswersAgain() {
+        slaveOfB();
+        remoteA.startPolling();
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        Cursor cursor = openOnB();
+        drain(cursor);
+        cluster.down("broker-b", true); // hung: the name server still lists it
+        queuesB.append(FILTER, "plant/1/temp", "hung");
+        timers.advance(5_000); // the ends poll finds that the master does not answer
+        assertEquals(List.of("hung"), drain(cursor), "read at the slave");
+        cursor.settle(1);
+        timers.advance(settings.progressIntervalMs());
+        assertFalse(storeB.progress(CLIENT).containsKey(FILTER), "owed to the master");
+
+        cluster.down("broker-b", false);
+        timers.advance(5_000); // the ends poll asks the master too
+        assertEquals(1, storeB.progress(CLIENT).get(FILTER).sentUpTo(), "recorded once the master answers");
+        queuesB.append(FILTER, "plant/1/temp", "answering");
+        int reads = cluster.calls().size();
+        assertEquals(List.of("answering"), drain(cursor));
+        assertTrue(cluster.calls().subList(reads, cluster.calls().size()).contains("broker-a->broker-b:" + PeerCodes.READ),
+            "read at the master again");
+    }
+
+    @Test
+    void withSlaveReadsOffTheCursorWaitsForTheMaster() {
+        Properties off = new Properties();
+        off.setProperty("mqttPeerSlaveReads", "false");
+        RemoteQueues remote = new RemoteQueues(networkA, SettingsBinder.bind(MqttSettings.class, off), timers, timers.clock());
+        slaveOfB();
+        subscriptionsA.subscribe(CLIENT, FILTER, QOS1.encode()).join();
+        Cursor cursor = remote.open(session, FILTER, QOS1, Map.of()).get(0);
+        drain(cursor);
+        queuesB.append(FILTER, "plant/1/temp", "stored");
+        serverB.arrived(FILTER, queuesB.maxOffset(FILTER)); // the master's signal, just before it stops
+        cluster.stopped("broker-b", true);
+        remote.left(masterOfB());
+        timers.advance(1_000);
+        assertEquals(List.of(), drain(cursor));
+        assertEquals(List.of(), remote.open(session, FILTER, QOS1, Map.of()), "a group without a master is not read");
+        assertTrue(cluster.calls().stream().noneMatch(call -> call.contains("broker-b-slave")), cluster.calls().toString());
+
+        cluster.stopped("broker-b", false);
+        remote.joined(masterOfB());
+        timers.advance(1_000);
+        assertEquals(List.of("stored"), drain(cursor), "from the master once it is back");
+    }
+
+    /** A slave of broker-b in step with its master: it serves the same queues and records (and writes nothing). */
+    private QueueServer slaveOfB() {
+        return new QueueServer(cluster.slave("broker-b"), queuesB, queuesB, storeB, Runnable::run);
+    }
+
+    private static Peer masterOfB() {
+        return new Peer("broker-b", "broker-b:10911");
+    }
+
     private Cursor openOnB() {
         List<Cursor> cursors = remoteA.open(session, FILTER, QOS1, Map.of());
         assertEquals(1, cursors.size(), "one cursor per peer");

@@ -54,6 +54,11 @@ public final class BrokerPeerNetwork implements PeerNetwork, AutoCloseable {
     }
 
     @Override
+    public Collection<Peer> slaves() {
+        return directory.slaves();
+    }
+
+    @Override
     public void addListener(PeerListener listener) {
         directory.addListener(listener);
     }

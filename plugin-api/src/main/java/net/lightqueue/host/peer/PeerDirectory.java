@@ -1,11 +1,14 @@
 package net.lightqueue.host.peer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +31,7 @@ import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 /**
  * Which masters of the other groups of this broker's cluster run the plugin host: looked up on
  * the name server at every refresh, each new one asked with a {@link PeerRequestCodes#PING}.
+ * The same lookup lists the groups' slaves, which are not peers and are not asked.
  * Only the refresh thread changes the peers and tells the listeners.
  */
 final class PeerDirectory implements AutoCloseable {
@@ -42,6 +46,7 @@ final class PeerDirectory implements AutoCloseable {
     private final BrokerOuterAPI nameServer;
     private final PeerClient client;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private volatile List<Peer> slaves = List.of();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
     /** Failures already logged since the last lookup that worked; refresh thread only. */
     private OncePerKey loggedLookupFailures = new OncePerKey(LOGGED_FAILURES);
@@ -59,6 +64,10 @@ final class PeerDirectory implements AutoCloseable {
 
     Collection<Peer> peers() {
         return List.copyOf(peers.values());
+    }
+
+    List<Peer> slaves() {
+        return slaves;
     }
 
     void addListener(PeerListener listener) {
@@ -84,10 +93,12 @@ final class PeerDirectory implements AutoCloseable {
     }
 
     private void refresh() {
-        Map<String, String> masters = lookUpMasters();
-        if (masters == null) {
+        Route route = lookUp();
+        if (route == null) {
             return;
         }
+        slaves = route.slaves();
+        Map<String, String> masters = route.masters();
         for (Peer peer : peers.values()) {
             if (!peer.address().equals(masters.get(peer.brokerName()))) {
                 peers.remove(peer.brokerName());
@@ -118,8 +129,15 @@ final class PeerDirectory implements AutoCloseable {
         }
     }
 
-    /** The masters of the other groups of this cluster by {@code brokerName}, or null when the lookup failed. */
-    private Map<String, String> lookUpMasters() {
+    /**
+     * The other groups of this cluster: their masters by {@code brokerName}, and their slaves
+     * ({@code brokerId > 0}), by group and then brokerId.
+     */
+    private record Route(Map<String, String> masters, List<Peer> slaves) {
+    }
+
+    /** The other groups of this cluster as the name server lists them, or null when the lookup failed. */
+    private Route lookUp() {
         List<String> nameServers = nameServer.getNameServerAddressList(); // null until one is set
         if (nameServers == null || nameServers.isEmpty()) {
             if (loggedLookupFailures.first("")) {
@@ -151,14 +169,21 @@ final class PeerDirectory implements AutoCloseable {
             return null;
         }
         Map<String, String> masters = new HashMap<>();
-        for (String name : names) {
+        List<Peer> slaveList = new ArrayList<>();
+        for (String name : new TreeSet<>(names)) {
             BrokerData group = cluster.getBrokerAddrTable().get(name);
-            String master = group == null ? null : group.getBrokerAddrs().get(MixAll.MASTER_ID);
-            if (master != null && !name.equals(selfName)) {
-                masters.put(name, master);
+            if (group == null || name.equals(selfName)) {
+                continue;
             }
+            new TreeMap<>(group.getBrokerAddrs()).forEach((brokerId, address) -> {
+                if (brokerId == MixAll.MASTER_ID) {
+                    masters.put(name, address);
+                } else {
+                    slaveList.add(new Peer(name, address));
+                }
+            });
         }
-        return masters;
+        return new Route(masters, List.copyOf(slaveList));
     }
 
     private void admit(Peer candidate, RemotingCommand answer) {

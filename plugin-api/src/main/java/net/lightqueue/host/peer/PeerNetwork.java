@@ -16,6 +16,14 @@ public interface PeerNetwork {
     /** The masters of the other groups as of the last refresh. */
     Collection<Peer> peers();
 
+    /**
+     * The slaves of the other groups as of the last refresh ({@code brokerId > 0} in the name
+     * server's route data), grouped by {@code brokerName}, lowest brokerId first. A slave holds
+     * its group's commitlog and whatever is derived from it, and cannot write; it is listed
+     * whether or not its master is a peer, and whether or not it runs the host (it is not asked).
+     */
+    Collection<Peer> slaves();
+
     void addListener(PeerListener listener);
 
     /** Serves {@code requestCode} on the broker's remoting port; only before the plugin's start ends. */

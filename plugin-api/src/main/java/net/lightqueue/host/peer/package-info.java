@@ -12,7 +12,8 @@
  * master moved to another address (then the new address joins). A failed lookup, or an answer
  * that does not list this broker itself (a name server that restarted and has not heard from
  * the brokers again), keeps the last known peers; a call to a peer that no longer answers fails
- * on its own timeout meanwhile.
+ * on its own timeout meanwhile. The same lookup lists the other groups' slaves ({@code brokerId >
+ * 0}): they are not peers and are not pinged; a plugin may read a group's replicated state there.
  *
  * <p>Request codes: {@value net.lightqueue.host.peer.PeerRequestCodes#FIRST} to
  * {@value net.lightqueue.host.peer.PeerRequestCodes#LAST}; see {@link
