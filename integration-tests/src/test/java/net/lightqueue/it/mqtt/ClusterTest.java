@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,7 +31,6 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -413,34 +411,14 @@ class ClusterTest {
         persistent.setReceiveMaximum(receiveMaximum);
         persistent.setConnectionTimeout(30);
         subscriber.connect(persistent);
-        List<String> acknowledged = new CopyOnWriteArrayList<>();
         List<Arrivals.Arrival> received = new ArrayList<>();
         try {
             subscriber.subscribe("kill9/#", 1);
             MqttClient publisher = MqttClients.connect(b, "kill9-pub-b", cleanStart(), null);
-            CompletableFuture<Void> halfway = new CompletableFuture<>();
-            Thread publishing = new Thread(() -> {
-                try {
-                    for (int i = 0; i < 500; i++) {
-                        publisher.publish("kill9/x", MqttClients.qos1("k-" + i));
-                        acknowledged.add("k-" + i);
-                        if (i == 250) {
-                            halfway.complete(null);
-                        }
-                    }
-                } catch (MqttException e) {
-                    // broker-b died under it: what it acknowledged counts
-                } finally {
-                    halfway.complete(null);
-                }
-            }, "kill9-publisher");
-            publishing.start();
             // The subscriber holds its PUBACKs: its inflight window fills, and the rest of what
             // broker-b acknowledged waits in broker-b's store when broker-b dies.
-            received.addAll(onA.await(receiveMaximum, WAIT));
-            halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            b.kill();
-            publishing.join(WAIT.toMillis());
+            List<String> acknowledged = KilledUnderLoad.publishUntilKilled(publisher, "kill9/x", "k-", 250, b,
+                () -> received.addAll(onA.await(receiveMaximum, WAIT))).acknowledged();
             MqttClients.closeQuietly(publisher);
             received.addAll(onA.drain(Duration.ofMillis(200)));
             System.out.println("kill -9 of broker-b after " + acknowledged.size() + " acknowledged publishes, "

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -131,7 +129,8 @@ class FailoverTest {
         try {
             subscriber.subscribe("cross/#", 1);
             MqttClient publisher = MqttClients.connect(master, "cross-publisher", cleanStart(), null);
-            List<String> acknowledged = publishUntilKilled(publisher, master, "cross/x").acknowledged();
+            List<String> acknowledged =
+                KilledUnderLoad.publishUntilKilled(publisher, "cross/x", "p-", 200, master).acknowledged();
             publisher.close(true);
             awaitMqttMaster(standby);
             List<String> received = receiveUntil(onOtherGroup, acknowledged, null);
@@ -212,7 +211,7 @@ class FailoverTest {
         MqttMessage retained = MqttClients.qos1("kept");
         retained.setRetained(true);
         publisher.publish(prefix + "/retained", retained);
-        KilledUnderLoad killed = publishUntilKilled(publisher, master, topic);
+        KilledUnderLoad killed = KilledUnderLoad.publishUntilKilled(publisher, topic, "p-", 200, master);
         List<String> acknowledged = killed.acknowledged();
         List<Arrivals.Arrival> receivedBefore = onlineArrivals.drain(Duration.ofMillis(200));
         for (MqttClient gone : List.of(receiving, willing, brief, publisher)) {
@@ -270,40 +269,6 @@ class FailoverTest {
             MqttClients.closeQuietly(offlineResumed);
             MqttClients.closeQuietly(memberResumed);
         }
-    }
-
-    /** What a master acknowledged before it was killed, and when ({@link System#nanoTime()}) it was. */
-    private record KilledUnderLoad(List<String> acknowledged, long killedAt) {
-    }
-
-    /**
-     * Publishes QoS 1 messages p-0, p-1 ... on {@code topic} from another thread and kills
-     * {@code master} with SIGKILL after the 200th is acknowledged.
-     */
-    private static KilledUnderLoad publishUntilKilled(MqttClient publisher, BrokerNode master, String topic) throws Exception {
-        List<String> acknowledged = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> halfway = new CompletableFuture<>();
-        Thread publishing = new Thread(() -> {
-            try {
-                for (int i = 0; i < 1000; i++) {
-                    publisher.publish(topic, MqttClients.qos1("p-" + i));
-                    acknowledged.add("p-" + i);
-                    if (i == 200) {
-                        halfway.complete(null);
-                    }
-                }
-            } catch (MqttException e) {
-                // the master died under it: what it acknowledged counts
-            } finally {
-                halfway.complete(null);
-            }
-        }, "publisher-" + topic);
-        publishing.start();
-        halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        long killedAt = System.nanoTime();
-        master.kill();
-        publishing.join(WAIT.toMillis());
-        return new KilledUnderLoad(List.copyOf(acknowledged), killedAt);
     }
 
     /** Collects bodies until each of {@code expected} (and {@code alsoTopic}'s message, if given) arrived, or fails. */

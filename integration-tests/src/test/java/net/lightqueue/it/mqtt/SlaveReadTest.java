@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import net.lightqueue.it.Arrivals;
 import net.lightqueue.it.BrokerNode;
@@ -20,7 +17,6 @@ import net.lightqueue.it.TestBrokers;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,27 +141,7 @@ class SlaveReadTest {
         try {
             subscriber.subscribe("slavekill/#", 1);
             MqttClient publisher = MqttClients.connect(b, "slave-kill-pub", cleanStart(), null);
-            List<String> acknowledged = new CopyOnWriteArrayList<>();
-            CompletableFuture<Void> halfway = new CompletableFuture<>();
-            Thread publishing = new Thread(() -> {
-                try {
-                    for (int i = 1; i <= 400; i++) {
-                        publisher.publish("slavekill/x", MqttClients.qos1("k" + i));
-                        acknowledged.add("k" + i);
-                        if (i == 200) {
-                            halfway.complete(null);
-                        }
-                    }
-                } catch (MqttException e) {
-                    // broker-b's master died under it: what it acknowledged counts
-                } finally {
-                    halfway.complete(null);
-                }
-            }, "slave-kill-publisher");
-            publishing.start();
-            halfway.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            b.kill();
-            publishing.join(WAIT.toMillis());
+            List<String> acknowledged = KilledUnderLoad.publishUntilKilled(publisher, "slavekill/x", "k", 200, b).acknowledged();
             MqttClients.closeQuietly(publisher);
 
             // Two in-sync replicas: what the master acknowledged, its slave holds.
