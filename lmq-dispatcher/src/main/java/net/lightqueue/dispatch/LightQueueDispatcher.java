@@ -69,10 +69,12 @@ public final class LightQueueDispatcher implements LightQueues {
         this.context = context;
         this.options = options;
         this.stateFamilies = Set.copyOf(stateFamilies);
-        this.index = LightQueueIndex.open(context.dataDir().resolve("index"),
+        StaleIndex stale = new StaleIndex(context.dataDir());
+        stale.dropIfMarked();
+        this.index = LightQueueIndex.open(stale.indexDir(),
             options.indexOptions(CommitLogApplier.indexFamilies(this.stateFamilies)));
         this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
-            options.mqttIndexBatchMaxMessages, this.stateFamilies);
+            options.mqttIndexBatchMaxMessages, this.stateFamilies, stale::mark);
         this.reader = new MessageReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize,
             (long) options.mqttIndexReadCacheMb << 20);
         this.retained = new RetainedLookup(index);
@@ -94,7 +96,7 @@ public final class LightQueueDispatcher implements LightQueues {
         LightQueueDispatcher dispatcher = new LightQueueDispatcher(context, options, stateFamilies);
         context.registerDispatchStore(dispatcher.applier);
         context.addDispatcher(dispatcher.applier);
-        LOG.info("light-queue index opened at {}, checkpoint {}", context.dataDir().resolve("index"),
+        LOG.info("light-queue index opened at {}, checkpoint {}", StaleIndex.indexDir(context.dataDir()),
             dispatcher.applier.checkpoint());
         return dispatcher;
     }

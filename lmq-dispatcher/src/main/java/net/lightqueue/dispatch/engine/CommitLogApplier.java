@@ -72,6 +72,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private final ArrivalSignals signals;
     private final SubscribeBarrier barrier;
     private final int batchMaxMessages;
+    private final Runnable cutBelowCheckpoint;
     private final List<String> matched = new ArrayList<>();
     private final DispatchWarnings warnings = new DispatchWarnings();
 
@@ -90,9 +91,13 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     /** Whether the cut of the commitlog below the checkpoint now being replayed was reported. */
     private boolean cutReported;
 
-    /** @param stateFamilies the protocol state families; changes of other families are skipped */
+    /**
+     * @param stateFamilies the protocol state families; changes of other families are skipped
+     * @param cutBelowCheckpoint called when the commitlog was cut below the checkpoint: the index
+     *                           holds what it derived from messages that are gone
+     */
     public CommitLogApplier(LightQueueIndex index, DefaultMessageStore store, ArrivalSignals signals,
-        SubscribeBarrier barrier, int batchMaxMessages, Set<String> stateFamilies) {
+        SubscribeBarrier barrier, int batchMaxMessages, Set<String> stateFamilies, Runnable cutBelowCheckpoint) {
         this.index = index;
         this.stateFamilies = stateFamilies;
         this.store = store;
@@ -101,6 +106,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         this.signals = signals;
         this.barrier = barrier;
         this.batchMaxMessages = batchMaxMessages;
+        this.cutBelowCheckpoint = cutBelowCheckpoint;
         this.subscriptions = new Subscriptions(index, filters);
         this.retained = new RetainedUpdates(index, commitLog);
         reloadFromIndex();
@@ -150,7 +156,8 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
      * last message this process applied is no longer in the commitlog, the broker cut the
      * commitlog below the checkpoint instead: a master that was cut off from its group rejoined
      * as a slave and dropped what no replica had. The index keeps what it derived from that tail
-     * and cannot take the rewrite of those offsets; say so once per cut, with the remedy.
+     * and cannot take the rewrite of those offsets: it is marked for a rebuild at the next start,
+     * and the cut is logged once, with what the operator must do.
      */
     private void reportIfCut(long offset) {
         if (cutReported || lastAppliedOffset < 0 || offset > lastAppliedOffset) {
@@ -161,11 +168,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             return;
         }
         cutReported = true;
+        cutBelowCheckpoint.run();
         LOG.error("commitlog truncated below the light-queue index: the broker dispatches offset {} again, but the "
             + "index holds what it derived up to {}, including messages that are gone (a master cut off from its group "
-            + "that rejoined as a slave). The index does not roll back: stop this broker, delete store/mqtt/index "
-            + "and start it, so that the index is rebuilt from the commitlog, before it serves MQTT again",
-            offset, checkpoint);
+            + "that rejoined as a slave). The index does not roll back while the broker runs; it is rebuilt from the "
+            + "commitlog at the next start: restart this broker before it serves MQTT again", offset, checkpoint);
     }
 
     /**
