@@ -19,7 +19,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * CONNACK (a resumed session's backlog), which a per-subscription listener would miss, and how
  * its connection ended.
  */
-public final class Arrivals implements MqttCallback {
+public class Arrivals implements MqttCallback {
 
     /** A received PUBLISH. */
     public record Arrival(String topic, String body, boolean duplicate, boolean retained) {

@@ -404,9 +404,8 @@ class ClusterTest {
     @Order(8)
     void killDashNineOfThePublishersBrokerLosesNoAcknowledgedMessage() throws Exception {
         int receiveMaximum = 20;
-        Arrivals onA = new Arrivals();
         MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + a.mqttPort(), "kill9-sub-a", new MemoryPersistence());
-        HeldAcks held = new HeldAcks(subscriber, onA);
+        HeldAcks onA = new HeldAcks(subscriber);
         MqttConnectionOptions persistent = MqttClients.persistentSession(600);
         persistent.setReceiveMaximum(receiveMaximum);
         persistent.setConnectionTimeout(30);
@@ -423,7 +422,7 @@ class ClusterTest {
             received.addAll(onA.drain(Duration.ofMillis(200)));
             System.out.println("kill -9 of broker-b after " + acknowledged.size() + " acknowledged publishes, "
                 + received.size() + " delivered before it");
-            held.release();
+            onA.release();
 
             b.start();
             List<String> missing = new ArrayList<>(acknowledged);

@@ -71,9 +71,8 @@ class SlaveReadTest {
     @Test
     void whileAGroupsMasterIsDownItsStoredMessagesComeFromItsSlaveAndNothingTwiceOnceItIsBack() throws Exception {
         // One session stays connected with its receive window full; the other is offline.
-        Arrivals live = new Arrivals();
         MqttClient connected = new MqttClient(uri(a), "slave-read-live", new MemoryPersistence());
-        HeldAcks held = new HeldAcks(connected, live);
+        HeldAcks live = new HeldAcks(connected);
         MqttConnectionOptions window = persistent();
         window.setReceiveMaximum(2);
         connected.connect(window);
@@ -89,7 +88,7 @@ class SlaveReadTest {
             assertEquals(sequence("m", 2), liveGot, "the receive window's worth, unacknowledged\n" + cluster.diagnostics());
 
             assertEquals(143, b.stop(), "broker-b's master stopped through its shutdown hook\n" + cluster.diagnostics());
-            held.release();
+            live.release();
             liveGot.addAll(bodies(live.await(8, WAIT)));
             assertEquals(sequence("m", 10), liveGot,
                 "the rest of what broker-b stored, from its slave, in order\n" + cluster.diagnostics());

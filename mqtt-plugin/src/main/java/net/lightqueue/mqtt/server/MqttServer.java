@@ -53,6 +53,7 @@ public final class MqttServer {
     private EventLoopGroup workers;
     private Listeners listeners;
     private ServerBootstrap bootstrap;
+    private boolean epoll;
     /** The plain TCP listener first; empty while not listening. */
     private final List<Channel> serverChannels = new ArrayList<>();
     /**
@@ -92,7 +93,7 @@ public final class MqttServer {
 
     /** Prepares the threads and the listeners broker.conf turns on; {@link #listen} opens them. */
     public void start() throws SSLException {
-        boolean epoll = Epoll.isAvailable();
+        epoll = Epoll.isAvailable();
         acceptors = newGroup(epoll, 1, "mqtt-accept");
         workers = newGroup(epoll, settings.ioThreads(), "mqtt-io");
         listeners = Listeners.open(settings, acceptors);
@@ -115,8 +116,7 @@ public final class MqttServer {
             Channel bound = bootstrap.clone().attr(LISTENER, listener)
                 .bind(settings.listenHost(), listener.port()).sync().channel();
             serverChannels.add(bound);
-            LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(),
-                Epoll.isAvailable() ? "epoll" : "nio");
+            LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(), epoll ? "epoll" : "nio");
         }
     }
 
