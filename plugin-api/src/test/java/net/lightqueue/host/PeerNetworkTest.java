@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.lightqueue.host.peer.Peer;
 import net.lightqueue.host.peer.PeerNetwork;
+import net.lightqueue.host.peer.PeerRequestCodes;
 import net.lightqueue.host.peer.PeerUnavailableException;
 import net.lightqueue.host.testing.InProcessBroker;
 import net.lightqueue.host.testing.InProcessBroker.Placement;
 import net.lightqueue.host.testing.InProcessNameServer;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +87,8 @@ class PeerNetworkTest {
                     "broker-b's notes");
                 assertEquals(2, pluginOf(b).peerMessages.size(), "each note once");
 
+                assertStrangersAreRefused(b, peerA);
+
                 assertThrows(IllegalStateException.class, () -> networkA.handle(RecordingPlugin.ECHO + 10,
                     (from, request) -> null), "handlers are registered during the plugins' start only");
                 assertThrows(IllegalArgumentException.class, () -> networkA.handle(42, (from, request) -> null));
@@ -108,6 +118,50 @@ class PeerNetworkTest {
                 a.controller().getBrokerOuterAPI().getBrokerClusterInfo().getClusterAddrTable().get("cluster-1"),
                 "the name server lists the plain broker in broker-a's cluster all along: it is a candidate, not a peer");
             assertEquals("", plain.controller().getBrokerConfig().getMessageStorePlugIn(), "runs without the host");
+        }
+    }
+
+    /**
+     * Anything else that reaches the remoting port, such as a RocketMQ client, gets "no permission"
+     * for a peer request, and the handler never runs: from an address no broker of the cluster
+     * registered (127.0.0.2; the brokers register 127.0.0.1), or naming a group the cluster lacks.
+     */
+    private static void assertStrangersAreRefused(InProcessBroker b, Peer peerA) throws Exception {
+        List<String> notesBefore = List.copyOf(pluginOf(b).peerMessages);
+        String bAddress = b.controller().getBrokerAddr();
+        for (int attempt = 0; attempt < 2; attempt++) { // the first may only have asked for a fresh route
+            assertEquals(ResponseCode.NO_PERMISSION,
+                rawRequest("127.0.0.2", bAddress, RecordingPlugin.NOTE, peerA.brokerName(), "forged").getCode());
+        }
+        RemotingCommand unknownGroup = rawRequest("127.0.0.1", bAddress, RecordingPlugin.NOTE, "broker-z", "forged");
+        assertEquals(ResponseCode.NO_PERMISSION, unknownGroup.getCode(), unknownGroup.getRemark());
+        assertTrue(unknownGroup.getRemark().contains("broker-z"), unknownGroup.getRemark());
+        assertEquals(ResponseCode.NO_PERMISSION,
+            rawRequest("127.0.0.2", bAddress, PeerRequestCodes.PING, peerA.brokerName(), "").getCode());
+        assertEquals(notesBefore, List.copyOf(pluginOf(b).peerMessages), "no refused request reached the handler");
+        assertEquals(RemotingSysResponseCode.SUCCESS,
+            rawRequest("127.0.0.1", bAddress, RecordingPlugin.NOTE, peerA.brokerName(), "genuine").getCode(),
+            "the same request from broker-a's address is served");
+    }
+
+    /** One request on a socket of its own, from {@code sourceHost}, the way any remoting client writes one. */
+    private static RemotingCommand rawRequest(String sourceHost, String brokerAddress, int code, String from, String body)
+        throws Exception {
+        RemotingCommand request = RemotingCommand.createRequestCommand(code, null);
+        request.addExtField("lightqueuePeerFrom", from); // what PeerClient sends
+        request.setBody(bytes(body));
+        int colon = brokerAddress.lastIndexOf(':');
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(sourceHost, 0));
+            socket.connect(new InetSocketAddress(brokerAddress.substring(0, colon),
+                Integer.parseInt(brokerAddress.substring(colon + 1))), 10_000);
+            socket.setSoTimeout(30_000);
+            ByteBuffer frame = request.encode();
+            socket.getOutputStream().write(frame.array(), frame.position(), frame.remaining());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] response = new byte[in.readInt()];
+            in.readFully(response);
+            return RemotingCommand.decode(ByteBuffer.wrap(response));
         }
     }
 

@@ -25,11 +25,12 @@ public final class BrokerPeerNetwork implements PeerNetwork, AutoCloseable {
     public BrokerPeerNetwork(BrokerController controller, Duration refreshPeriod) {
         this.selfName = controller.getBrokerConfig().getBrokerName();
         this.refreshPeriod = refreshPeriod;
+        String clusterName = controller.getBrokerConfig().getBrokerClusterName();
+        PeerCallers callers = new PeerCallers(clusterName, controller.getAuthConfig());
         this.client = new PeerClient(controller.getBrokerOuterAPI().getRemotingClient(), selfName);
         this.server = new PeerServer(controller.getRemotingServer(), controller.getFastRemotingServer(),
-            controller.getBrokerMetricsManager().getRemotingMetricsManager());
-        this.directory = new PeerDirectory(selfName, controller.getBrokerConfig().getBrokerClusterName(),
-            controller.getBrokerOuterAPI(), client);
+            controller.getBrokerMetricsManager().getRemotingMetricsManager(), callers);
+        this.directory = new PeerDirectory(selfName, clusterName, controller.getBrokerOuterAPI(), client, callers);
         server.handle(PeerRequestCodes.PING, (from, request) -> CompletableFuture.completedFuture(new byte[0]));
     }
 

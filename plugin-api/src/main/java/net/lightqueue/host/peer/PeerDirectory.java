@@ -16,7 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import net.lightqueue.host.log.OncePerKey;
 import org.apache.rocketmq.broker.out.BrokerOuterAPI;
 import org.apache.rocketmq.common.MixAll;
@@ -25,6 +27,7 @@ import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 
@@ -45,6 +48,7 @@ final class PeerDirectory implements AutoCloseable {
     private final String clusterName;
     private final BrokerOuterAPI nameServer;
     private final PeerClient client;
+    private final PeerCallers callers;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private volatile List<Peer> slaves = List.of();
     private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
@@ -55,11 +59,17 @@ final class PeerDirectory implements AutoCloseable {
     private final ScheduledExecutorService refresher =
         Executors.newSingleThreadScheduledExecutor(new ThreadFactoryImpl("lightqueue-peer-directory-", true));
 
-    PeerDirectory(String selfName, String clusterName, BrokerOuterAPI nameServer, PeerClient client) {
+    private final OncePerKey loggedRefusedPings = new OncePerKey(1_000);
+    private final AtomicLong lastRefreshSoonMillis = new AtomicLong();
+
+    PeerDirectory(String selfName, String clusterName, BrokerOuterAPI nameServer, PeerClient client,
+                  PeerCallers callers) {
         this.selfName = selfName;
         this.clusterName = clusterName;
         this.nameServer = nameServer;
         this.client = client;
+        this.callers = callers;
+        callers.refreshWith(this::refreshSoon);
     }
 
     Collection<Peer> peers() {
@@ -84,6 +94,19 @@ final class PeerDirectory implements AutoCloseable {
         refresher.shutdownNow();
     }
 
+    /** An extra refresh, at most one a second, for a caller the last lookup did not know. */
+    private void refreshSoon() {
+        long now = System.currentTimeMillis();
+        long last = lastRefreshSoonMillis.get();
+        if (now - last >= 1_000 && lastRefreshSoonMillis.compareAndSet(last, now) && !refresher.isShutdown()) {
+            try {
+                refresher.execute(this::refreshQuietly);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("no refresh: the directory closed");
+            }
+        }
+    }
+
     private void refreshQuietly() {
         try {
             refresh();
@@ -98,6 +121,7 @@ final class PeerDirectory implements AutoCloseable {
             return;
         }
         slaves = route.slaves();
+        callers.routeTaken(route.addressesByGroup());
         Map<String, String> masters = route.masters();
         for (Peer peer : peers.values()) {
             if (!peer.address().equals(masters.get(peer.brokerName()))) {
@@ -131,9 +155,10 @@ final class PeerDirectory implements AutoCloseable {
 
     /**
      * The other groups of this cluster: their masters by {@code brokerName}, and their slaves
-     * ({@code brokerId > 0}), by group and then brokerId.
+     * ({@code brokerId > 0}), by group and then brokerId; and every broker address of every group
+     * of the cluster, this one's included.
      */
-    private record Route(Map<String, String> masters, List<Peer> slaves) {
+    private record Route(Map<String, String> masters, List<Peer> slaves, Map<String, Collection<String>> addressesByGroup) {
     }
 
     /** The other groups of this cluster as the name server lists them, or null when the lookup failed. */
@@ -170,8 +195,12 @@ final class PeerDirectory implements AutoCloseable {
         }
         Map<String, String> masters = new HashMap<>();
         List<Peer> slaveList = new ArrayList<>();
+        Map<String, Collection<String>> addressesByGroup = new HashMap<>();
         for (String name : new TreeSet<>(names)) {
             BrokerData group = cluster.getBrokerAddrTable().get(name);
+            if (group != null) {
+                addressesByGroup.put(name, List.copyOf(group.getBrokerAddrs().values()));
+            }
             if (group == null || name.equals(selfName)) {
                 continue;
             }
@@ -183,7 +212,7 @@ final class PeerDirectory implements AutoCloseable {
                 }
             });
         }
-        return new Route(masters, List.copyOf(slaveList));
+        return new Route(masters, List.copyOf(slaveList), addressesByGroup);
     }
 
     private void admit(Peer candidate, RemotingCommand answer) {
@@ -197,6 +226,10 @@ final class PeerDirectory implements AutoCloseable {
                     + " connected there are not part of this cluster's service; it is asked again at every refresh",
                     candidate.brokerName(), candidate.address(), clusterName, "net.lightqueue.host.PluginHost");
             }
+        } else if (answer.getCode() == ResponseCode.NO_PERMISSION && loggedRefusedPings.first(candidate.brokerName())) {
+            LOG.warn("broker {} at {} in cluster {} refused this broker's peer ping ({}); it is asked again at every"
+                + " refresh, and its log says why (logged once per broker)", candidate.brokerName(), candidate.address(),
+                clusterName, answer.getRemark());
         } else {
             LOG.debug("{} at {} answered the peer ping with code {}: {}", candidate.brokerName(), candidate.address(),
                 answer.getCode(), answer.getRemark());

@@ -18,6 +18,7 @@ import org.apache.rocketmq.remoting.metrics.RemotingMetricsManager;
 import org.apache.rocketmq.remoting.netty.NettyRemotingAbstract;
 import org.apache.rocketmq.remoting.netty.NettyRequestProcessor;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.ResponseCode;
 import org.apache.rocketmq.remoting.protocol.RemotingSysResponseCode;
 
 /**
@@ -35,17 +36,19 @@ final class PeerServer implements AutoCloseable {
 
     private final List<RemotingServer> servers = new ArrayList<>();
     private final RemotingMetricsManager metrics;
+    private final PeerCallers callers;
     private final Set<Integer> served = new HashSet<>();
     private final ExecutorService executor = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES,
         new LinkedBlockingQueue<>(QUEUE), new ThreadFactoryImpl("lightqueue-peer-handler-", true));
 
     /** {@code fastServer} may be null (the broker runs without its fast port). */
-    PeerServer(RemotingServer server, RemotingServer fastServer, RemotingMetricsManager metrics) {
+    PeerServer(RemotingServer server, RemotingServer fastServer, RemotingMetricsManager metrics, PeerCallers callers) {
         servers.add(server);
         if (fastServer != null) {
             servers.add(fastServer);
         }
         this.metrics = metrics;
+        this.callers = callers;
     }
 
     synchronized void handle(int requestCode, PeerHandler handler) {
@@ -74,10 +77,11 @@ final class PeerServer implements AutoCloseable {
         @Override
         public RemotingCommand processRequest(ChannelHandlerContext ctx, RemotingCommand request) {
             String from = request.getExtFields() == null ? null : request.getExtFields().get(PeerClient.FROM_BROKER);
+            String refusal = callers.refusal(request.getCode(), from, ctx.channel().remoteAddress(),
+                request.getExtFields());
             CompletableFuture<byte[]> answer;
-            if (from == null) {
-                answer = CompletableFuture.failedFuture(
-                    new IllegalArgumentException("the request does not name the calling broker"));
+            if (refusal != null) {
+                answer = CompletableFuture.failedFuture(new RefusedCaller(refusal));
             } else {
                 try {
                     answer = handler.handle(from, request.getBody() == null ? EMPTY : request.getBody());
@@ -108,6 +112,14 @@ final class PeerServer implements AutoCloseable {
         Throwable cause = Failures.unwrap(failure);
         String remark = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         LOG.debug("peer request {} from {} failed: {}", request.getCode(), from, remark);
-        return RemotingCommand.createResponseCommand(RemotingSysResponseCode.SYSTEM_ERROR, remark);
+        int code = cause instanceof RefusedCaller ? ResponseCode.NO_PERMISSION : RemotingSysResponseCode.SYSTEM_ERROR;
+        return RemotingCommand.createResponseCommand(code, remark);
+    }
+
+    /** A caller that is not a broker of this cluster: answered with "no permission", the handler never runs. */
+    private static final class RefusedCaller extends RuntimeException {
+        RefusedCaller(String why) {
+            super(why, null, false, false);
+        }
     }
 }
