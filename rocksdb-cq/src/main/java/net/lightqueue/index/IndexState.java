@@ -60,13 +60,24 @@ final class IndexState {
 
     private static IndexState initialize(RocksStore store) {
         IndexState state = new IndexState(store.id(RocksStore.META), 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
+        state.writeInitial(store);
+        return state;
+    }
+
+    /** Back to the state of a new index, after every family was emptied; writer thread, with no batch open. */
+    void reset(RocksStore store) {
+        writeInitial(store);
+        apply(0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
+        durableCheckpoint.set(LightQueueIndex.NO_CHECKPOINT);
+    }
+
+    private void writeInitial(RocksStore store) {
         WriteBatchEncoder batch = new WriteBatchEncoder(256);
-        batch.put(state.meta, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.UTF_8));
-        state.putCounters(batch, 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
+        batch.put(meta, FORMAT_KEY, FORMAT.getBytes(StandardCharsets.UTF_8));
+        putCounters(batch, 0, 0, 0, LightQueueIndex.NO_CHECKPOINT);
         store.write(batch);
         // Make the marker durable now, so a crash cannot leave an unmarked directory with data.
         store.flush();
-        return state;
     }
 
     private static long readLong(RocksStore store, byte[] key) {

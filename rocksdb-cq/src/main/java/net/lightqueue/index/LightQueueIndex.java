@@ -200,6 +200,27 @@ public final class LightQueueIndex implements AutoCloseable {
         return guarded(() -> store.familyProperty(RocksStore.ENTRIES, "rocksdb.total-sst-files-size"));
     }
 
+    /**
+     * Empties the index: every queue, entry and derived-state value, and the checkpoint, as if it
+     * were new. For a commitlog cut below the checkpoint, when the index must be rebuilt from the
+     * commitlog. Writer thread, with no batch open (a batch started before is stale afterwards);
+     * readers wait while it runs and then find nothing.
+     */
+    public void clear() {
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
+        try {
+            if (closed.get()) {
+                throw new IndexException("the index in " + dir + " is closed");
+            }
+            store.deleteAll();
+            table.cleared();
+            state.reset(store);
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
     /** Flushes, stops the flusher and releases every native resource. Idempotent. */
     @Override
     public void close() {

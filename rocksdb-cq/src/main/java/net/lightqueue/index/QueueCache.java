@@ -1,5 +1,7 @@
 package net.lightqueue.index;
 
+import java.util.Arrays;
+
 /**
  * The writer's bounded cache of queue state, keyed by {@link NameHash}: one preallocated
  * {@code long[]}, 4-way set associative, so heap use is fixed at open whatever the number of
@@ -19,6 +21,11 @@ final class QueueCache {
         int sets = wanted == 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
         this.slots = new long[sets * WAYS * SLOT];
         this.setMask = sets - 1;
+    }
+
+    /** Forgets every queue (the index was cleared). */
+    void clear() {
+        Arrays.fill(slots, 0);
     }
 
     QueueState get(NameHash hash) {

@@ -36,6 +36,11 @@ final class QueueTable {
     }
 
     /** Records the outcome of a successful write. */
+    /** Forgets every cached queue (the index was cleared). */
+    void cleared() {
+        cache.clear();
+    }
+
     void committed(NameHash hash, QueueState state) {
         cache.put(hash, state);
     }

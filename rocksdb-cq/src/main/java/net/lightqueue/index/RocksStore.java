@@ -186,6 +186,31 @@ final class RocksStore implements AutoCloseable {
         }
     }
 
+    /** Deletes every key of every family (two range tombstones each), and compacts them away. */
+    void deleteAll() {
+        try {
+            for (ColumnFamilyHandle handle : handles.values()) {
+                byte[] first;
+                byte[] last;
+                try (RocksIterator keys = db.newIterator(handle, scans)) {
+                    keys.seekToFirst();
+                    if (!keys.isValid()) {
+                        continue;
+                    }
+                    first = keys.key();
+                    keys.seekToLast();
+                    last = keys.key();
+                }
+                db.deleteRange(handle, writeOptions, first, last); // [first, last)
+                db.delete(handle, writeOptions, last);
+            }
+            flush();
+            compact();
+        } catch (RocksDBException e) {
+            throw failure("clearing failed in " + dir, e);
+        }
+    }
+
     /** Flushes every family's memtables as one atomic flush and waits for it. */
     void flush() {
         try {

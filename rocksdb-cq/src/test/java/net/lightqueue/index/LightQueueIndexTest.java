@@ -62,6 +62,42 @@ class LightQueueIndexTest {
     }
 
     @Test
+    void aClearedIndexIsNewAgainAndStaysSoAcrossAReopen() {
+        IndexBatch batch = index.newBatch();
+        batch.append("a/b", 100, 10, 1);
+        batch.append("a/b", 110, 10, 1);
+        batch.append("c", 120, 10, 1);
+        batch.put("sessions", bytes("s/1"), bytes("one"));
+        batch.checkpoint(130);
+        index.write(batch);
+        IndexBatch stale = index.newBatch();
+
+        index.clear();
+
+        assertEquals(LightQueueIndex.NO_CHECKPOINT, index.checkpoint());
+        assertEquals(0, index.maxOffset("a/b"));
+        assertEquals(List.of(), index.read("a/b", 0, 10));
+        assertEquals(OptionalLong.empty(), index.queueId("c"));
+        assertNull(index.get("sessions", bytes("s/1")));
+        assertEquals(0, index.stats().queues());
+        assertEquals(0, index.stats().entries());
+        stale.append("a/b", 130, 10, 1);
+        assertThrows(IllegalStateException.class, () -> index.write(stale), "a batch from before the clear");
+
+        IndexBatch after = index.newBatch();
+        assertEquals(0, after.append("a/b", 200, 10, 2), "queue offsets start over");
+        after.checkpoint(210);
+        index.write(after);
+        index.close();
+        index = LightQueueIndex.open(dir, OPTIONS);
+        assertEquals(210, index.checkpoint());
+        assertEquals(1, index.maxOffset("a/b"));
+        assertEquals(200, index.read("a/b", 0, 10).get(0).commitLogOffset());
+        assertEquals(0, index.maxOffset("c"));
+        assertNull(index.get("sessions", bytes("s/1")));
+    }
+
+    @Test
     void unknownQueuesAreEmpty() {
         assertEquals(0, index.maxOffset("nobody"));
         assertEquals(0, index.minOffset("nobody"));
