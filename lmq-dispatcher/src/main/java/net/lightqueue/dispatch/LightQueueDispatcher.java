@@ -1,6 +1,7 @@
 package net.lightqueue.dispatch;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,14 +70,13 @@ public final class LightQueueDispatcher implements LightQueues {
         this.context = context;
         this.options = options;
         this.stateFamilies = Set.copyOf(stateFamilies);
-        StaleIndex stale = new StaleIndex(context.dataDir());
-        stale.dropIfMarked();
-        this.index = LightQueueIndex.open(stale.indexDir(),
+        this.index = LightQueueIndex.open(indexDir(context),
             options.indexOptions(CommitLogApplier.indexFamilies(this.stateFamilies)));
-        this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
-            options.mqttIndexBatchMaxMessages, this.stateFamilies, stale::mark);
         this.reader = new MessageReader(index, context.defaultMessageStore(), options.mqttIndexReadCacheSize,
             (long) options.mqttIndexReadCacheMb << 20);
+        // A rebuild reuses commitlog offsets of messages that are gone: forget those decoded.
+        this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
+            options.mqttIndexBatchMaxMessages, this.stateFamilies, reader::forgetCached);
         this.retained = new RetainedLookup(index);
     }
 
@@ -96,9 +96,13 @@ public final class LightQueueDispatcher implements LightQueues {
         LightQueueDispatcher dispatcher = new LightQueueDispatcher(context, options, stateFamilies);
         context.registerDispatchStore(dispatcher.applier);
         context.addDispatcher(dispatcher.applier);
-        LOG.info("light-queue index opened at {}, checkpoint {}", StaleIndex.indexDir(context.dataDir()),
+        LOG.info("light-queue index opened at {}, checkpoint {}", indexDir(context),
             dispatcher.applier.checkpoint());
         return dispatcher;
+    }
+
+    private static Path indexDir(PluginContext context) {
+        return context.dataDir().resolve("index");
     }
 
     /** Catches up with the recovered commitlog and starts signalling. Call from the plugin's {@code start}. */

@@ -39,6 +39,11 @@ import org.apache.rocketmq.store.DispatchRequest;
  * above it means the broker skipped a stretch (the index is new, was deleted, or lags more than
  * the broker's recovery window): that stretch is read from the commitlog first.
  *
+ * <p>The index never runs ahead of the commitlog. Each write records the last message applied;
+ * when that message is gone (a power loss with asynchronous flush cut the commitlog at start, or
+ * a master cut off from its group rejoined as a slave and dropped what no replica had), the index
+ * is emptied and rebuilt from the commitlog as it is now, at start or while the broker runs.
+ *
  * <p>As a {@link CommitLogDispatchStore} it tells the broker's recovery where to resume.
  */
 public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDispatchStore {
@@ -72,7 +77,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private final ArrivalSignals signals;
     private final SubscribeBarrier barrier;
     private final int batchMaxMessages;
-    private final Runnable cutBelowCheckpoint;
+    private final Runnable indexCleared;
     private final List<String> matched = new ArrayList<>();
     private final DispatchWarnings warnings = new DispatchWarnings();
 
@@ -88,16 +93,16 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private long lastAppliedOffset = -1;
     private int lastAppliedSize;
     private long lastAppliedTimestamp;
-    /** Whether the cut of the commitlog below the checkpoint now being replayed was reported. */
-    private boolean cutReported;
+    /** Whether the last applied message was found intact since it was applied (replays below the checkpoint). */
+    private boolean lastAppliedChecked;
 
     /**
      * @param stateFamilies the protocol state families; changes of other families are skipped
-     * @param cutBelowCheckpoint called when the commitlog was cut below the checkpoint: the index
-     *                           holds what it derived from messages that are gone
+     * @param indexCleared  called when the index was emptied for a rebuild, before it fills again:
+     *                      what readers cached by commitlog offset may now be another message
      */
     public CommitLogApplier(LightQueueIndex index, DefaultMessageStore store, ArrivalSignals signals,
-        SubscribeBarrier barrier, int batchMaxMessages, Set<String> stateFamilies, Runnable cutBelowCheckpoint) {
+        SubscribeBarrier barrier, int batchMaxMessages, Set<String> stateFamilies, Runnable indexCleared) {
         this.index = index;
         this.stateFamilies = stateFamilies;
         this.store = store;
@@ -106,7 +111,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         this.signals = signals;
         this.barrier = barrier;
         this.batchMaxMessages = batchMaxMessages;
-        this.cutBelowCheckpoint = cutBelowCheckpoint;
+        this.indexCleared = indexCleared;
         this.subscriptions = new Subscriptions(index, filters);
         this.retained = new RetainedUpdates(index, commitLog);
         reloadFromIndex();
@@ -122,6 +127,11 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         subscriptions.reloadFromIndex();
         retained.reloadFromIndex();
         checkpoint = Math.max(0, index.checkpoint());
+        byte[] last = index.get(StateLayout.COUNTERS, StateLayout.LAST_APPLIED);
+        lastAppliedOffset = last == null ? -1 : StateLayout.lastAppliedOffsetOf(last);
+        lastAppliedSize = last == null ? 0 : StateLayout.lastAppliedSizeOf(last);
+        lastAppliedTimestamp = last == null ? 0 : StateLayout.lastAppliedTimestampOf(last);
+        lastAppliedChecked = false;
         batch = null;
     }
 
@@ -131,11 +141,13 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         if (closed) {
             return;
         }
-        if (offset < checkpoint) {
-            reportIfCut(offset);
-            return;
-        }
         try {
+            if (offset < checkpoint) {
+                rebuildIfCut(offset);
+                if (offset < checkpoint) {
+                    return; // applied already, before or by the rebuild
+                }
+            }
             if (offset > checkpoint) {
                 catchUp(offset);
             }
@@ -153,26 +165,47 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     /**
      * A message below the checkpoint is normally one applied already (replayed at start). If the
-     * last message this process applied is no longer in the commitlog, the broker cut the
-     * commitlog below the checkpoint instead: a master that was cut off from its group rejoined
-     * as a slave and dropped what no replica had. The index keeps what it derived from that tail
-     * and cannot take the rewrite of those offsets: it is marked for a rebuild at the next start,
-     * and the cut is logged once, with what the operator must do.
+     * last message the index applied is no longer in the commitlog as it was, the commitlog was
+     * cut below the checkpoint: the index holds what it derived from messages that are gone, and
+     * their offsets will hold others. It is emptied and rebuilt from the commitlog; the caller
+     * up to the commitlog's end. Costs one commitlog read per run of replays.
+     *
+     * @param dispatched the offset the broker dispatches again, or -1 at start
      */
-    private void reportIfCut(long offset) {
-        if (cutReported || lastAppliedOffset < 0 || offset > lastAppliedOffset) {
+    private void rebuildIfCut(long dispatched) {
+        if (lastAppliedChecked || checkpoint == 0) {
             return;
         }
-        MessageExt last = CommitLogMessages.read(commitLog, lastAppliedOffset, lastAppliedSize);
-        if (last != null && last.getStoreTimestamp() == lastAppliedTimestamp) {
+        boolean gone;
+        if (lastAppliedOffset < 0) {
+            gone = checkpoint > commitLog.getMaxOffset(); // an index written before it recorded its last message
+        } else {
+            MessageExt last = CommitLogMessages.read(commitLog, lastAppliedOffset, lastAppliedSize);
+            gone = last == null || last.getStoreTimestamp() != lastAppliedTimestamp;
+        }
+        if (!gone) {
+            lastAppliedChecked = true;
             return;
         }
-        cutReported = true;
-        cutBelowCheckpoint.run();
-        LOG.error("commitlog truncated below the light-queue index: the broker dispatches offset {} again, but the "
-            + "index holds what it derived up to {}, including messages that are gone (a master cut off from its group "
-            + "that rejoined as a slave). The index does not roll back while the broker runs; it is rebuilt from the "
-            + "commitlog at the next start: restart this broker before it serves MQTT again", offset, checkpoint);
+        long started = System.nanoTime();
+        long oldCheckpoint = checkpoint;
+        String seen = dispatched < 0 ? "at start the commitlog ends at offset " + commitLog.getMaxOffset()
+            : "the broker dispatches offset " + dispatched + " again";
+        LOG.warn("commitlog truncated below the light-queue index: {}, but the index holds what it derived up to offset {}"
+            + " and the message it applied last (offset {}) is gone. A power loss with ASYNC_FLUSH cut the commitlog,"
+            + " or a master cut off from its group rejoined as a slave and dropped what no replica had. Rebuilding the"
+            + " index from the commitlog [{}, {}) now", seen, oldCheckpoint, lastAppliedOffset, commitLog.getMinOffset(),
+            commitLog.getMaxOffset());
+        batch = null;
+        index.clear();
+        indexCleared.run();
+        reloadFromIndex();
+        int before = caughtUp;
+        catchUp(Math.min(commitLog.getMaxOffset(), reputEnd()));
+        commit();
+        LOG.warn("light-queue index rebuilt from the commitlog in {} ms: {} messages, checkpoint {} (was {}); state"
+            + " whose events were in commitlog files already deleted by retention is not recovered",
+            (System.nanoTime() - started) / 1_000_000, caughtUp - before, checkpoint, oldCheckpoint);
     }
 
     /**
@@ -210,8 +243,12 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         }
     }
 
-    /** Brings the index up to the end of the commitlog and commits; for startup after recovery. */
+    /**
+     * Brings the index up to the end of the commitlog and commits; for startup after recovery.
+     * An index ahead of the recovered commitlog is rebuilt first.
+     */
     public synchronized void catchUpToEnd() {
+        rebuildIfCut(-1);
         long end = reputEnd();
         if (end > checkpoint) {
             catchUp(end);
@@ -232,6 +269,8 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         }
         DispatchBatch done = batch;
         batch = null;
+        done.writes().put(StateLayout.COUNTERS, StateLayout.LAST_APPLIED,
+            StateLayout.lastApplied(lastAppliedOffset, lastAppliedSize, lastAppliedTimestamp));
         index.write(done.writes());
         signals.publish(done.queueEnds());
         barrier.applied(done.appliedRequests());
@@ -262,7 +301,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         lastAppliedOffset = request.getCommitLogOffset();
         lastAppliedSize = request.getMsgSize();
         lastAppliedTimestamp = request.getStoreTimestamp();
-        cutReported = false;
+        lastAppliedChecked = false; // a replay below the new checkpoint checks again
         batch.messageApplied(checkpoint);
     }
 

@@ -50,6 +50,12 @@ final class MessageCache {
         release(slots.getAndSet(slot(message.commitLogOffset()), message));
     }
 
+    void clear() {
+        for (int slot = 0; slot <= mask; slot++) {
+            release(slots.getAndSet(slot, null));
+        }
+    }
+
     /** The bytes the cached messages take, as counted. */
     long bytes() {
         return bytes.get();

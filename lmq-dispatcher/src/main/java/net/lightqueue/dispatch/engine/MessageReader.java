@@ -25,6 +25,11 @@ public final class MessageReader {
         this.cache = new MessageCache(cacheSlots, cacheBytes);
     }
 
+    /** Drops every decoded message: the index was rebuilt, and an offset may now hold another one. */
+    public void forgetCached() {
+        cache.clear();
+    }
+
     public ReadResult read(String queue, long fromOffset, int maxCount) {
         List<IndexEntry> entries = index.read(queue, fromOffset, maxCount);
         if (entries.isEmpty()) {

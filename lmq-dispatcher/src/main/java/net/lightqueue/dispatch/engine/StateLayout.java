@@ -16,6 +16,8 @@ import java.util.List;
  * family "retained":      key = MQTT topic (UTF-8)                value = the message or the topic's
  *                                                                         clearing, see {@link RetainedCodec}
  * family "counters":      key = "retained" / "subscriptions"      value = count:i64
+ *                         key = "last-applied"                    value = commitLogOffset:i64 size:i32
+ *                                                                         storeTimestamp:i64
  * </pre>
  * MQTT strings never contain U+0000 [MQTT-1.5.4-2], so the separator is unambiguous and a
  * prefix scan on {@code subscriberId 0x00} lists one subscriber's filters.
@@ -30,6 +32,8 @@ final class StateLayout {
     static final List<String> OWN_FAMILIES = List.of(FILTERS, SUBSCRIPTIONS, RETAINED, COUNTERS);
     static final byte[] RETAINED_COUNT = utf8("retained");
     static final byte[] SUBSCRIPTION_COUNT = utf8("subscriptions");
+    /** The last message applied, written with every commit: the index knows when the commitlog lost it. */
+    static final byte[] LAST_APPLIED = utf8("last-applied");
 
     private StateLayout() {
     }
@@ -56,6 +60,23 @@ final class StateLayout {
 
     static long longCountOf(byte[] value) {
         return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    static byte[] lastApplied(long commitLogOffset, int size, long storeTimestamp) {
+        return ByteBuffer.allocate(2 * Long.BYTES + Integer.BYTES).putLong(commitLogOffset).putInt(size)
+            .putLong(storeTimestamp).array();
+    }
+
+    static long lastAppliedOffsetOf(byte[] value) {
+        return ByteBuffer.wrap(value).getLong(0);
+    }
+
+    static int lastAppliedSizeOf(byte[] value) {
+        return ByteBuffer.wrap(value).getInt(Long.BYTES);
+    }
+
+    static long lastAppliedTimestampOf(byte[] value) {
+        return ByteBuffer.wrap(value).getLong(Long.BYTES + Integer.BYTES);
     }
 
     static String subscriptionKey(String subscriberId, String filter) {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -126,6 +129,20 @@ final class BrokerFixture implements AutoCloseable {
     }
 
     /** Deletes the dispatcher's index of a stopped broker: the next start rebuilds it from the commitlog. */
+    /** Zeroes a stopped broker's commitlog from {@code offset} on (it has one file): its recovery ends it there. */
+    static void zeroCommitLogFrom(Path storeRoot, long offset) throws IOException {
+        try (Stream<Path> files = Files.list(storeRoot.resolve("commitlog"))) {
+            Path first = files.sorted().findFirst().orElseThrow();
+            try (FileChannel file = FileChannel.open(first, StandardOpenOption.WRITE)) {
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                for (long position = offset; position < file.size(); position += zeros.capacity()) {
+                    file.write(zeros.clear().limit((int) Math.min(zeros.capacity(), file.size() - position)), position);
+                }
+                file.force(true);
+            }
+        }
+    }
+
     static void deleteIndex(Path storeRoot) throws IOException {
         try (Stream<Path> paths = Files.walk(storeRoot.resolve("mqtt").resolve("index"))) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -8,31 +8,31 @@ import org.apache.rocketmq.logging.ch.qos.logback.classic.spi.ILoggingEvent;
 import org.apache.rocketmq.logging.ch.qos.logback.core.AppenderBase;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
-/** The errors the dispatcher logs (loggers {@code net.lightqueue.*}) while attached, for tests that expect one. */
-final class LoggedErrors extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+/** The warnings and errors the dispatcher logs (loggers {@code net.lightqueue.*}) while attached, for tests that expect one. */
+final class LoggedWarnings extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> messages = new CopyOnWriteArrayList<>();
 
-    private LoggedErrors(Logger logger) {
+    private LoggedWarnings(Logger logger) {
         this.logger = logger;
     }
 
-    static LoggedErrors attach() {
+    static LoggedWarnings attach() {
         if (!(LoggerFactory.getLogger("net.lightqueue") instanceof Logger logger)) {
             throw new IllegalStateException("the broker's logging is not logback; cannot watch it");
         }
-        LoggedErrors errors = new LoggedErrors(logger);
-        errors.setContext(logger.getLoggerContext());
-        errors.start();
-        logger.addAppender(errors);
-        return errors;
+        LoggedWarnings warnings = new LoggedWarnings(logger);
+        warnings.setContext(logger.getLoggerContext());
+        warnings.start();
+        logger.addAppender(warnings);
+        return warnings;
     }
 
     @Override
     protected void append(ILoggingEvent event) {
-        if (event.getLevel().isGreaterOrEqual(Level.ERROR)) {
-            messages.add(event.getFormattedMessage());
+        if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+            messages.add(event.getLevel() + " " + event.getFormattedMessage());
         }
     }
 
