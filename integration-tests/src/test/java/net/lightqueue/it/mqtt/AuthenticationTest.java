@@ -1,9 +1,14 @@
 package net.lightqueue.it.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 import net.lightqueue.it.LocalCluster;
 import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
@@ -63,6 +68,26 @@ class AuthenticationTest {
         wrong.setPassword("wrong".toCharArray());
         assertEquals(4, v3Refusal(wrong), "0x04 bad user name or password");
         assertEquals(5, v3Refusal(new org.eclipse.paho.client.mqttv3.MqttConnectOptions()), "0x05 not authorized");
+    }
+
+    /**
+     * The TLS listener requires a client certificate (mqttTlsClientAuth=require): a client
+     * without one is refused in the TLS handshake, before any CONNECT, whatever credentials it
+     * would send.
+     */
+    @Test
+    void overMutualTlsAClientWithoutACertificateIsRefusedAtTheHandshake() throws Exception {
+        MqttConnectionOptions credentialsOnly = options(USER, PASSWORD);
+        credentialsOnly.setSocketFactory(SecuredBroker.deviceSockets(null));
+        MqttClient client = new MqttClient(SecuredBroker.tlsUri(), "no-certificate", new MemoryPersistence());
+        MqttException refused = assertThrows(MqttException.class, () -> client.connect(credentialsOnly));
+        assertTrue(causes(refused).anyMatch(SSLException.class::isInstance), "refused by TLS: " + refused);
+        assertFalse(client.isConnected());
+        client.close(true);
+    }
+
+    private static Stream<Throwable> causes(Throwable thrown) {
+        return Stream.iterate(thrown, Objects::nonNull, Throwable::getCause);
     }
 
     private static int v3Refusal(org.eclipse.paho.client.mqttv3.MqttConnectOptions options) throws Exception {

@@ -187,6 +187,33 @@ class AuthorizationTest {
         resumed.close();
     }
 
+    /**
+     * On the TLS listener (mqttTlsClientAuth=require, mqttTlsCertAsUsername=true) the ACL is
+     * evaluated for the CN of the client's certificate: CN=device publishes where the user
+     * {@code device} may; a CN that is no user may do nothing, even with the super user's name
+     * and password in its CONNECT (v5 PUBACK and SUBACK 0x87).
+     */
+    @Test
+    void overMutualTlsTheAclIsTheCertificateCommonNames() throws Exception {
+        MqttConnectionOptions asDevice = Client.options(null, null, true);
+        asDevice.setSocketFactory(SecuredBroker.deviceSockets(DEVICE));
+        Client device = Client.connect(SecuredBroker.tlsUri(), "cert-device", asDevice);
+        assertArrayEquals(new int[] {1}, device.subscribe("allowed/cert"));
+        assertEquals(0, device.publish("allowed/cert", message("from a certificate")));
+        assertEquals(List.of("allowed/cert"), device.arrivals.await(1, Duration.ofMillis(WAIT_MILLIS)).stream()
+            .map(Arrivals.Arrival::topic).toList());
+        assertEquals(NOT_AUTHORIZED, device.publish("secret/cert", message("no permission")));
+        device.close();
+
+        MqttConnectionOptions unknown = Client.options(SecuredBroker.ADMIN, SecuredBroker.ADMIN_PASSWORD, true);
+        unknown.setSocketFactory(SecuredBroker.deviceSockets("not-a-user"));
+        Client stranger = Client.connect(SecuredBroker.tlsUri(), "cert-not-a-user", unknown);
+        assertEquals(NOT_AUTHORIZED, stranger.publish("allowed/cert", message("the CONNECT user name does not count")));
+        assertArrayEquals(new int[] {NOT_AUTHORIZED}, stranger.subscribe("allowed/#"));
+        assertEquals(List.of(), stranger.arrivals.drain(QUIET), "not even the retained message");
+        stranger.close();
+    }
+
     /** A client repeating a refused publish costs one log line, not one per message. */
     @Test
     void aDenialIsLoggedOncePerClientAndTopic() throws Exception {
@@ -250,11 +277,14 @@ class AuthorizationTest {
     /** A Paho v5 client whose acknowledgements are read as reason codes. */
     private record Client(MqttAsyncClient client, Arrivals arrivals, boolean sessionPresent) {
 
+        /** Options for a clean or persistent session of {@code user}; no credentials when null. */
         static MqttConnectionOptions options(String user, String password, boolean cleanStart) {
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(cleanStart);
-            options.setUserName(user);
-            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+            if (user != null) {
+                options.setUserName(user);
+                options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+            }
             options.setConnectionTimeout(30);
             return options;
         }
@@ -264,7 +294,11 @@ class AuthorizationTest {
         }
 
         static Client connect(String clientId, MqttConnectionOptions options) throws MqttException {
-            MqttAsyncClient client = new MqttAsyncClient(uri(), clientId, new MemoryPersistence());
+            return connect(uri(), clientId, options);
+        }
+
+        static Client connect(String serverUri, String clientId, MqttConnectionOptions options) throws MqttException {
+            MqttAsyncClient client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
             Arrivals arrivals = new Arrivals();
             client.setCallback(arrivals);
             IMqttToken connected = client.connect(options);
