@@ -1,6 +1,7 @@
 package net.lightqueue.it.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,16 +14,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.lightqueue.host.testing.TestCertificates;
+import net.lightqueue.it.Arrivals;
 import net.lightqueue.it.BrokerNode;
 import net.lightqueue.it.FreePorts;
 import net.lightqueue.it.LocalCluster;
+import net.lightqueue.it.MqttClients;
 import net.lightqueue.it.TestBrokers;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Clients other than Paho against a broker process with TLS, WebSocket and secure WebSocket on:
  * mosquitto_sub and mosquitto_pub over TLS (the server certificate checked with {@code --cafile}),
- * MQTT.js under Node over ws:// and wss://. Each needs its program on the PATH ({@code .ci/run}
- * installs them); MQTT.js is installed with npm into the build directory.
+ * MQTT.js under Node over ws:// and wss://, and the server certificate renewed on disk while the
+ * broker runs. Each needs its program on the PATH ({@code .ci/run} installs them); MQTT.js is
+ * installed with npm into the build directory.
  */
 class RealClientsTest {
 
@@ -40,7 +48,14 @@ class RealClientsTest {
     private static LocalCluster cluster;
     private static BrokerNode broker;
     private static Path work;
+    /** The server certificate's authority before and after the renewal test: the other tests trust both. */
+    private static TestCertificates.Identity firstAuthority;
+    private static TestCertificates.Identity renewalAuthority;
+    private static Path firstCaFile;
+    private static Path renewalCaFile;
     private static Path caFile;
+    private static Path certFile;
+    private static Path keyFile;
     private static int tlsPort;
     private static int wsPort;
     private static int wssPort;
@@ -48,15 +63,23 @@ class RealClientsTest {
     @BeforeAll
     static void startBrokerWithEveryListener() throws Exception {
         work = TestBrokers.newWorkDir("real-clients");
-        caFile = work.resolve("server.pem");
-        Path keyFile = work.resolve("server.key");
-        TestCertificates.create(work, "localhost").writePem(caFile, keyFile);
+        firstAuthority = TestCertificates.authority(work, "first-ca");
+        renewalAuthority = TestCertificates.authority(work, "renewal-ca");
+        firstCaFile = work.resolve("first-ca.pem");
+        renewalCaFile = work.resolve("renewal-ca.pem");
+        firstAuthority.writeCertificatePem(firstCaFile);
+        renewalAuthority.writeCertificatePem(renewalCaFile);
+        caFile = work.resolve("both-ca.pem");
+        Files.writeString(caFile, Files.readString(firstCaFile) + Files.readString(renewalCaFile));
+        certFile = work.resolve("server.pem");
+        keyFile = work.resolve("server.key");
+        TestCertificates.issue(work, "localhost", firstAuthority).writePem(certFile, keyFile);
         tlsPort = FreePorts.one();
         wsPort = FreePorts.one();
         wssPort = FreePorts.one();
         cluster = TestBrokers.newCluster("real-clients", Map.of(
             "mqttTlsPort", String.valueOf(tlsPort), "mqttWsPort", String.valueOf(wsPort),
-            "mqttWssPort", String.valueOf(wssPort), "mqttTlsCertFile", caFile.toString(),
+            "mqttWssPort", String.valueOf(wssPort), "mqttTlsCertFile", certFile.toString(),
             "mqttTlsKeyFile", keyFile.toString()));
         broker = cluster.master();
         cluster.start();
@@ -121,6 +144,53 @@ class RealClientsTest {
             mqttJs("wss://localhost:" + wssPort + "/mqtt", caFile.toString(), "js/wss"), cluster.diagnostics());
     }
 
+    /**
+     * The certificate files replaced by ones from another authority, as a renewal that changes
+     * CA does: once the broker has read them (it checks every few seconds), a client that trusts
+     * only the new authority connects and one that trusts only the old one is refused, while a
+     * connection opened before keeps working (TLS settles a connection's certificate at its
+     * handshake).
+     */
+    @Test
+    void renewedCertificateFilesServeNewConnectionsWhileOpenOnesStay() throws Exception {
+        assumeTrue(onPath("mosquitto_pub"), "mosquitto-clients is not installed");
+        MqttConnectionOptions firstOnly = new MqttConnectionOptions();
+        firstOnly.setSocketFactory(TestCertificates.clientContext(null, firstAuthority.certificate()).getSocketFactory());
+        firstOnly.setConnectionTimeout(30);
+        MqttClient opened = new MqttClient("ssl://127.0.0.1:" + tlsPort, "opened-before-renewal", new MemoryPersistence());
+        Arrivals arrivals = new Arrivals();
+        opened.setCallback(arrivals);
+        opened.connect(firstOnly);
+        opened.subscribe("renewal/#", 1);
+
+        TestCertificates.issue(work, "localhost-renewed", renewalAuthority).writePem(certFile, keyFile);
+        List<String> publishTrustingRenewal = mosquittoPub(renewalCaFile, "renewal/new", "after");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Finished renewed = execute(publishTrustingRenewal);
+        while (renewed.exitCode() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            renewed = execute(publishTrustingRenewal);
+        }
+        assertEquals(0, renewed.exitCode(),
+            "trusting only the new authority: " + renewed.output() + "\n" + cluster.diagnostics());
+
+        Finished refused = execute(mosquittoPub(firstCaFile, "renewal/refused", "old authority"));
+        assertNotEquals(0, refused.exitCode(), "trusting only the old authority after the renewal: " + refused.output());
+        assertTrue(refused.output().contains("A TLS error occurred"), refused.output());
+
+        opened.publish("renewal/opened", MqttClients.qos1("still here"));
+        assertEquals(List.of("renewal/new after", "renewal/opened still here"),
+            arrivals.await(2, Duration.ofSeconds(30)).stream().map(a -> a.topic() + " " + a.body()).toList(),
+            "what the connection opened before the renewal received, in order");
+        assertEquals(List.of(), arrivals.drain(Duration.ofSeconds(2)), "nothing from the refused client");
+        MqttClients.closeQuietly(opened);
+    }
+
+    private static List<String> mosquittoPub(Path trusted, String topic, String body) {
+        return List.of("mosquitto_pub", "-h", "localhost", "-p", String.valueOf(tlsPort), "--cafile", trusted.toString(),
+            "-q", "1", "-V", "mqttv311", "-t", topic, "-m", body);
+    }
+
     /** Runs the round trip script with MQTT.js; returns its output line. */
     private static String mqttJs(String url, String ca, String topic) throws Exception {
         assumeTrue(onPath("node") && onPath("npm"), "Node and npm are not installed");
@@ -143,18 +213,20 @@ class RealClientsTest {
 
     /** Runs a command to its end; returns its output, or fails with it when the exit code is not 0. */
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = output(process);
-        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + out);
-        return out;
+        Finished finished = execute(command);
+        assertEquals(0, finished.exitCode(), String.join(" ", command) + " failed:\n" + finished.output());
+        return finished.output();
     }
 
-    private static String output(Process process) throws IOException, InterruptedException {
+    private record Finished(int exitCode, String output) {
+    }
+
+    /** Runs a command to its end (killed after two minutes); returns its exit code and output. */
+    private static Finished execute(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture.delayedExecutor(120, TimeUnit.SECONDS).execute(process::destroyForcibly);
         byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        return new Finished(process.waitFor(), new String(out, StandardCharsets.UTF_8));
     }
 
     private static boolean onPath(String program) {
