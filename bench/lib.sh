@@ -28,3 +28,38 @@ runner_classpath() {
   fi
   echo "$root/integration-tests/target/classes:$(cat "$listing")"
 }
+
+# Exits with a usage error if something listens on PORT.
+require_free_port() {
+  if [[ -n $(ss -Hltn "sport = :$1") ]]; then
+    echo "$(basename "$0"): port $1 is in use; choose another with the port options" >&2
+    exit 2
+  fi
+}
+
+# Succeeds once an MQTT broker on PORT acknowledges a QoS 1 publish; fails after SECONDS or if PID dies.
+wait_for_mqtt() {
+  local port=$1 seconds=$2 pid=$3 deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    timeout 5 mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t bench/ready -m ready 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+
+# The process that listens on PORT: the broker itself, whatever launcher started it.
+listener_pid() {
+  ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# Stops bin/run-broker.sh started with setsid as PID: its shutdown hook stops broker and name
+# server cleanly on SIGTERM (SIGINT may be ignored when the script runs in the background); its
+# process group goes after a minute.
+stop_launcher() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}

@@ -65,29 +65,6 @@ echo "building the runner ..." >&2
 classpath=$(runner_classpath)
 
 # ---- helpers ----------------------------------------------------------------------------------
-require_free_port() {
-  if [[ -n $(ss -Hltn "sport = :$1") ]]; then
-    echo "side-by-side: port $1 is in use; choose another with the port options" >&2
-    exit 2
-  fi
-}
-
-# Succeeds once an MQTT broker on PORT acknowledges a QoS 1 publish; fails after SECONDS or if PID dies.
-wait_for_mqtt() {
-  local port=$1 seconds=$2 pid=$3 deadline=$((SECONDS + $2))
-  while ((SECONDS < deadline)); do
-    kill -0 "$pid" 2>/dev/null || return 1
-    timeout 5 mosquitto_pub -h 127.0.0.1 -p "$port" -q 1 -t bench/ready -m ready 2>/dev/null && return 0
-    sleep 1
-  done
-  return 1
-}
-
-# The process that listens on PORT: the broker itself, whatever launcher started it.
-listener_pid() {
-  ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
-}
-
 mosquitto_pid="" ours_pid=""
 stop_all() {
   if [[ -n $mosquitto_pid ]]; then
@@ -96,12 +73,7 @@ stop_all() {
     mosquitto_pid=""
   fi
   if [[ -n $ours_pid ]]; then
-    # The launcher's shutdown hook stops broker and name server cleanly on SIGTERM (SIGINT may be
-    # ignored when this script runs in the background); its process group goes after a minute.
-    kill -TERM "$ours_pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$ours_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL -- "-$ours_pid" 2>/dev/null || true
-    wait "$ours_pid" 2>/dev/null || true
+    stop_launcher "$ours_pid"
     ours_pid=""
   fi
 }

@@ -10,6 +10,9 @@ record BenchOptions(
         int port,
         String subscriberHost,
         int subscriberPort,
+        Transport transport,
+        String caFile,
+        String wsPath,
         ProtocolVersion protocol,
         int publishers,
         int subscribers,
@@ -43,6 +46,10 @@ record BenchOptions(
                                    subscribers connect here, publishers to --host/--port: another
                                    broker of a cluster, for cross-broker delivery; pubsub, fanout,
                                    fanin, persistent                                  (--host --port)
+              --transport T        tcp | tls | ws | wss; give the port that serves it  (tcp)
+              --cafile F           tls, wss: trust the PEM certificates in F (the broker's own
+                                   when self-signed); the host name is not checked
+              --ws-path P          ws, wss: the WebSocket path                        (/mqtt)
               --mqtt V             3.1.1 | 5                                          (3.1.1)
               --publishers P       pubsub, fanin, persistent                          (1)
               --subscribers S      pubsub, fanout, persistent                         (1)
@@ -72,7 +79,8 @@ record BenchOptions(
             """;
 
     private static final Set<String> NAMES = Set.of("scenario", "host", "port", "subscriber-host", "subscriber-port",
-            "mqtt", "publishers", "subscribers", "clients", "topics", "filter", "qos", "pub-qos", "sub-qos", "rate", "inflight",
+            "transport", "cafile", "ws-path", "mqtt", "publishers", "subscribers", "clients", "topics", "filter", "qos",
+            "pub-qos", "sub-qos", "rate", "inflight",
             "count", "payload", "warmup", "duration", "drain", "hold", "ramp", "source-addresses", "threads",
             "keep-alive", "connect-timeout", "broker-pid", "topic-prefix", "label");
 
@@ -87,6 +95,9 @@ record BenchOptions(
                 port,
                 cl.text("subscriber-host", host),
                 cl.integer("subscriber-port", port, 1),
+                cl.choice("transport", Transport.TCP, Transport.class),
+                cl.text("cafile", ""),
+                cl.text("ws-path", "/mqtt"),
                 cl.choice("mqtt", ProtocolVersion.V3_1_1, ProtocolVersion.class),
                 cl.integer("publishers", 1, 1),
                 cl.integer("subscribers", 1, 1),
@@ -118,6 +129,13 @@ record BenchOptions(
     private void validate() {
         if (port > 65535 || subscriberPort > 65535) {
             throw new UsageException("--port and --subscriber-port must be at most 65535");
+        }
+        if (transport.secure() == caFile.isEmpty()) {
+            throw new UsageException(transport.secure() ? "--transport " + transport + " needs --cafile"
+                    : "--cafile is for --transport tls or wss, not " + transport);
+        }
+        if (!wsPath.startsWith("/")) {
+            throw new UsageException("--ws-path must start with /");
         }
         if (crossBroker() && (scenario == ScenarioName.P2P || scenario == ScenarioName.CONNS)) {
             throw new UsageException("--subscriber-host/--subscriber-port need a scenario with separate publishers "

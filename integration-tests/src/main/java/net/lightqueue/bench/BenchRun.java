@@ -29,8 +29,9 @@ final class BenchRun {
         RunMeters meters = new RunMeters();
         int sources = options.sourceAddresses() > 0 ? options.sourceAddresses() : LoopbackAddresses.sourcesFor(connections);
         Fleet fleet;
-        try (Connector connector = new Connector(targets, options.threads(), sources, options.keepAliveSeconds(),
-                options.connectTimeoutNanos())) {
+        TransportLayers transport = TransportLayers.of(options, Connector.MAX_PACKET_BYTES);
+        try (Connector connector = new Connector(targets, transport, options.threads(), sources,
+                options.keepAliveSeconds(), options.connectTimeoutNanos())) {
             fleet = new Fleet(options, plan, meters, new ConnectionRamp(connector, options.rampPerSecond(),
                     options.connectTimeoutNanos()), log);
             log.printf("run %s: %s against %s, %d clients%n", runId, options.scenario(), targets, connections);
@@ -47,6 +48,7 @@ final class BenchRun {
                 .put("label", o.label())
                 .put("run", runId)
                 .put("target", o.host() + ":" + o.port())
+                .put("transport", o.transport())
                 .put("mqtt", o.protocol())
                 .put("clients", plan.clients().size())
                 .put("publishers", plan.publisherCount())

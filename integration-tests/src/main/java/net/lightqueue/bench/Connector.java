@@ -19,19 +19,25 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Opens MQTT connections to the targets on a few shared event-loop threads (epoll when available). */
+/**
+ * Opens MQTT connections to the targets on a few shared event-loop threads (epoll when available),
+ * over the run's transport.
+ */
 final class Connector implements AutoCloseable {
-    private static final int MAX_PACKET_BYTES = 1 << 20;
+    static final int MAX_PACKET_BYTES = 1 << 20;
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final Targets targets;
+    private final TransportLayers transport;
     private final int sourceCount;
     private final int keepAliveSeconds;
     private final AtomicInteger opened = new AtomicInteger();
 
-    Connector(Targets targets, int threads, int sourceCount, int keepAliveSeconds, long connectTimeoutNanos) {
+    Connector(Targets targets, TransportLayers transport, int threads, int sourceCount, int keepAliveSeconds,
+            long connectTimeoutNanos) {
         this.targets = targets;
+        this.transport = transport;
         this.sourceCount = sourceCount;
         this.keepAliveSeconds = keepAliveSeconds;
         boolean epoll = Epoll.isAvailable();
@@ -50,16 +56,17 @@ final class Connector implements AutoCloseable {
     /** Starts a connection; the client's {@link BenchClient#ready()} tells the outcome. */
     BenchClient connect(BenchClient client) {
         int n = opened.getAndIncrement();
+        InetSocketAddress target = targets.of(client.spec());
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                transport.addTo(ch.pipeline(), target);
                 if (keepAliveSeconds > 0) {
                     ch.pipeline().addLast(new IdleStateHandler(0, Math.max(1, keepAliveSeconds / 2), 0));
                 }
                 ch.pipeline().addLast(new MqttDecoder(MAX_PACKET_BYTES), MqttEncoder.INSTANCE, client);
             }
         });
-        InetSocketAddress target = targets.of(client.spec());
         InetSocketAddress source = LoopbackAddresses.source(target, n, sourceCount);
         ChannelFuture future = source == null ? b.connect(target) : b.connect(target, source);
         future.addListener(f -> {

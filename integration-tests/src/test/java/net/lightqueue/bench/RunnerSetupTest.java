@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Runs that must not start, and the exit codes and messages that tell why. */
@@ -46,5 +48,29 @@ class RunnerSetupTest {
         RunnerOutcome outcome = RunnerOutcome.run("--scenario", "persistent", "--qos", "0", "--count", "10");
 
         assertEquals(BenchMain.EXIT_USAGE, outcome.exitCode());
+    }
+
+    @Test
+    void tlsAndSecureWebSocketNeedACaFileAndOnlyThey() {
+        RunnerOutcome noCaFile = RunnerOutcome.run("--transport", "wss");
+        assertEquals(BenchMain.EXIT_USAGE, noCaFile.exitCode());
+        assertTrue(noCaFile.stderr().contains("--transport wss needs --cafile"), noCaFile.stderr());
+
+        RunnerOutcome plainWithCaFile = RunnerOutcome.run("--transport", "ws", "--cafile", "ca.pem");
+        assertEquals(BenchMain.EXIT_USAGE, plainWithCaFile.exitCode());
+        assertTrue(plainWithCaFile.stderr().contains("--cafile is for --transport tls or wss, not ws"),
+            plainWithCaFile.stderr());
+    }
+
+    @Test
+    void reportsACaFileThatDoesNotLoad() throws IOException {
+        Path notPem = Files.createTempFile("not-a-certificate", ".pem");
+        Files.writeString(notPem, "not a certificate");
+
+        RunnerOutcome outcome = RunnerOutcome.run("--transport", "tls", "--cafile", notPem.toString());
+
+        assertEquals(BenchMain.EXIT_SETUP, outcome.exitCode());
+        assertTrue(outcome.stderr().contains("cannot use --cafile " + notPem), outcome.stderr());
+        Files.delete(notPem);
     }
 }

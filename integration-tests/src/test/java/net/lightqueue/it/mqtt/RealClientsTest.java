@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import net.lightqueue.host.testing.TestCertificates;
 import net.lightqueue.it.Arrivals;
 import net.lightqueue.it.BrokerNode;
@@ -33,6 +34,8 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Clients other than Paho against a broker process with TLS, WebSocket and secure WebSocket on:
@@ -189,6 +192,30 @@ class RealClientsTest {
     private static List<String> mosquittoPub(Path trusted, String topic, String body) {
         return List.of("mosquitto_pub", "-h", "localhost", "-p", String.valueOf(tlsPort), "--cafile", trusted.toString(),
             "-q", "1", "-V", "mqttv311", "-t", topic, "-m", body);
+    }
+
+    /**
+     * The benchmark runner ({@code bench/mqtt-bench.sh}, Netty) as a client of each listener:
+     * every QoS 1 message acknowledged and delivered to both subscribers, in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tls", "ws", "wss"})
+    void benchmarkRunnerOverEachListener(String transport) throws Exception {
+        int port = Map.of("tls", tlsPort, "ws", wsPort, "wss", wssPort).get(transport);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), "net.lightqueue.bench.BenchMain", "--transport", transport,
+            "--port", String.valueOf(port), "--scenario", "pubsub", "--publishers", "2", "--subscribers", "2",
+            "--qos", "1", "--count", "50", "--warmup", "0", "--duration", "60", "--drain", "10", "--threads", "1",
+            "--topic-prefix", "bench-" + transport, "--connect-timeout", "30"));
+        if (!transport.equals("ws")) {
+            command.addAll(List.of("--cafile", caFile.toString()));
+        }
+        String out = run(command);
+        String result = out.lines().filter(line -> line.startsWith("RESULT ")).findFirst().orElse("no RESULT line: " + out);
+        Map<String, String> expected = Map.of("ok", "true", "transport", "\"" + transport + "\"", "acked", "100",
+            "received", "200", "lost", "0", "out_of_order", "0", "duplicates", "0");
+        expected.forEach((key, value) -> assertTrue(Pattern.compile("\"" + key + "\":" + Pattern.quote(value) + "[,}]")
+            .matcher(result).find(), key + " = " + value + " in " + result));
     }
 
     /** Runs the round trip script with MQTT.js; returns its output line. */
