@@ -56,12 +56,7 @@ final class ReadSources {
 
     /** The group's master as the directory knows it now (a master that moved, at its new address), or null. */
     Peer master(String group) {
-        for (Peer master : network.peers()) {
-            if (master.brokerName().equals(group)) {
-                return master;
-            }
-        }
-        return null;
+        return network.peer(group);
     }
 
     /**

@@ -60,6 +60,12 @@ public final class LinkedPeers {
             }
 
             @Override
+            public Peer peer(String brokerName) {
+                return listed(false).stream().filter(peer -> peer.brokerName().equals(brokerName)).findFirst()
+                    .orElse(null);
+            }
+
+            @Override
             public Collection<Peer> slaves() {
                 return listed(true);
             }

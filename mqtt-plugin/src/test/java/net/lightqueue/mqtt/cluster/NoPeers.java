@@ -22,6 +22,11 @@ public final class NoPeers implements PeerNetwork {
     }
 
     @Override
+    public Peer peer(String brokerName) {
+        return null;
+    }
+
+    @Override
     public Collection<Peer> slaves() {
         return List.of();
     }

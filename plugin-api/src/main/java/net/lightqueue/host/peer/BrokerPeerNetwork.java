@@ -55,6 +55,11 @@ public final class BrokerPeerNetwork implements PeerNetwork, AutoCloseable {
     }
 
     @Override
+    public Peer peer(String brokerName) {
+        return directory.peer(brokerName);
+    }
+
+    @Override
     public Collection<Peer> slaves() {
         return directory.slaves();
     }

@@ -76,6 +76,10 @@ final class PeerDirectory implements AutoCloseable {
         return List.copyOf(peers.values());
     }
 
+    Peer peer(String brokerName) {
+        return peers.get(brokerName);
+    }
+
     List<Peer> slaves() {
         return slaves;
     }

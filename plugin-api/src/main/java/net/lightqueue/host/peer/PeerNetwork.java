@@ -16,6 +16,9 @@ public interface PeerNetwork {
     /** The masters of the other groups as of the last refresh. */
     Collection<Peer> peers();
 
+    /** The master of group {@code brokerName} as of the last refresh, or null; without copying the peers. */
+    Peer peer(String brokerName);
+
     /**
      * The slaves of the other groups as of the last refresh ({@code brokerId > 0} in the name
      * server's route data), grouped by {@code brokerName}, lowest brokerId first. A slave holds
