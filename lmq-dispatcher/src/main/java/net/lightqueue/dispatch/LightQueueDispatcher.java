@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import net.lightqueue.dispatch.engine.AppliedEvent;
 import net.lightqueue.dispatch.engine.ArrivalSignals;
+import net.lightqueue.dispatch.engine.CommitLogLag;
 import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.dispatch.engine.EventWriter;
 import net.lightqueue.dispatch.engine.MessageReader;
@@ -134,6 +135,21 @@ public final class LightQueueDispatcher implements LightQueues {
     /** The commitlog offset up to which the index is written (readers see everything before it). */
     public long indexedUpTo() {
         return Math.max(0, index.checkpoint());
+    }
+
+    /** How far the index is behind the commitlog, for metrics; reads one message header when behind. */
+    public DispatchLag lag(long nowMillis) {
+        return CommitLogLag.of(context.defaultMessageStore(), indexedUpTo(), nowMillis);
+    }
+
+    /** The light queues ever appended to (a queue is never deleted), for metrics. */
+    public long lightQueueCount() {
+        return index.stats().queues();
+    }
+
+    /** The bytes of the index's SST files on disk, for metrics. */
+    public long indexDiskBytes() {
+        return index.stats().diskBytes();
     }
 
     /** The number of live filters (filters with at least one subscription). */

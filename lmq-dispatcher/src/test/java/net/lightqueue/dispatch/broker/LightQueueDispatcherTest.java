@@ -16,14 +16,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.lightqueue.dispatch.DispatchLag;
 import net.lightqueue.dispatch.PublicationTopic;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.Subscription;
+import net.lightqueue.dispatch.engine.CommitLogLag;
 import net.lightqueue.dispatch.topic.Topics;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
 import org.apache.rocketmq.common.sysflag.MessageSysFlag;
+import org.apache.rocketmq.store.DefaultMessageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -232,6 +235,25 @@ class LightQueueDispatcherTest {
                 assertEquals(0, message.queueOffset());
             }
             assertEquals(0, broker.queues().maxOffset("home/+"));
+        }
+    }
+
+    /** The lag the metrics report: the commitlog bytes after the index's checkpoint, and the age of the first of them. */
+    @Test
+    void theLagIsTheCommitlogAfterTheCheckpointAndTheAgeOfItsFirstMessage() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            broker.queues().subscribe("c", "lag/#", null).get(10, TimeUnit.SECONDS);
+            long first = broker.publish("lag", "lag/a", "one");
+            broker.publish("lag", "lag/b", "two");
+            broker.awaitIndexed();
+            assertEquals(DispatchLag.NONE, broker.queues().lag(System.currentTimeMillis()), "caught up");
+            assertEquals(1, broker.queues().lightQueueCount());
+
+            DefaultMessageStore store = broker.plugin.context.defaultMessageStore();
+            long stored = store.lookMessageByOffset(first).getStoreTimestamp();
+            DispatchLag behind = CommitLogLag.of(store, first, stored + 1_500);
+            assertEquals(store.getMaxPhyOffset() - first, behind.bytes());
+            assertEquals(1_500, behind.millis());
         }
     }
 
