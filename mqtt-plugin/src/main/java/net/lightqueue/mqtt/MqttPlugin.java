@@ -22,6 +22,7 @@ import net.lightqueue.mqtt.cluster.SessionClaims;
 import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.metrics.MetricSources;
@@ -31,6 +32,7 @@ import net.lightqueue.mqtt.persistence.StateFamilies;
 import net.lightqueue.mqtt.publish.BrokerTopics;
 import net.lightqueue.mqtt.publish.CommitLogWriter;
 import net.lightqueue.mqtt.publish.PublishServices;
+import net.lightqueue.mqtt.publish.RefusedPublishes;
 import net.lightqueue.mqtt.server.ConnectionRegistry;
 import net.lightqueue.mqtt.server.ConnectionServices;
 import net.lightqueue.mqtt.server.MqttServer;
@@ -101,9 +103,10 @@ public final class MqttPlugin implements BrokerPlugin {
         topicRegistration = daemonThread("mqtt-topic-registration");
         ReservedTopics reserved = new ReservedTopics(broker.getBrokerConfig().getBrokerClusterName(),
             broker.getBrokerConfig().getBrokerName());
+        RefusedPublishes refused = new RefusedPublishes();
         PublishServices publishing = new PublishServices(settings, access,
             new BrokerTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
-            new CommitLogWriter(context::messageStore, broker.getStoreHost()));
+            new CommitLogWriter(context::messageStore, broker.getStoreHost()), refused);
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
         sessionTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -121,12 +124,13 @@ public final class MqttPlugin implements BrokerPlugin {
         SharedGroups shared = new SharedGroups(settings, dispatcher, subscriptions, store, router, sessionTimers);
         shared.serveCluster(peers, Clock.systemUTC());
         UndeliverableMessages undeliverable = new UndeliverableMessages();
+        DeliveryMetrics deliveries = new DeliveryMetrics();
         SessionClaims claims = new SessionClaims(peers, settings);
         RemoteQueues remote = new RemoteQueues(peers, settings, sessionTimers, Clock.systemUTC());
         remote.startPolling();
         peers.addListener(remote);
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), remote, claims, store,
-            shared, sessionTimers, Clock.systemUTC(), undeliverable),
+            shared, sessionTimers, Clock.systemUTC(), undeliverable, deliveries),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
@@ -150,8 +154,8 @@ public final class MqttPlugin implements BrokerPlugin {
             traffic, undeliverable, dispatcher, dispatcher);
         sys = SysPublisher.start(sysTopics, publishing.writer(), broker.getStoreHost(), sessionTimers,
             settings.sysIntervalSeconds(), () -> master);
-        metrics = MqttMetrics.start(broker, new MetricSources(registry, traffic, sessions, undeliverable, dispatcher,
-            dispatcher));
+        metrics = MqttMetrics.start(broker, new MetricSources(server.listenerNames(), registry, traffic, sessions, shared,
+            undeliverable, refused, deliveries, dispatcher));
     }
 
     private static ExecutorService daemonThread(String name) {

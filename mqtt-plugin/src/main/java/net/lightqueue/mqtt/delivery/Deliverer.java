@@ -35,6 +35,7 @@ public final class Deliverer {
     private final int batchSize;
     private final OutboundTopicAliases aliases;
     private final UndeliverableMessages undeliverable;
+    private final DeliveryMetrics metrics;
     private final CursorMerge merge;
     /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
@@ -54,11 +55,13 @@ public final class Deliverer {
     private record Plan(List<Inflight.Position> positions, int qos, boolean retain, List<Integer> subscriptionIds) {
     }
 
-    public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable) {
+    public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable,
+                     DeliveryMetrics metrics) {
         this.connection = connection;
         this.inflight = inflight;
         this.batchSize = batchSize;
         this.undeliverable = undeliverable;
+        this.metrics = metrics;
         this.merge = new CursorMerge(batchSize);
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
@@ -293,14 +296,16 @@ public final class Deliverer {
 
     /**
      * @return false when the message is not sent: expired, too large for the client, or not
-     *         convertible to a PUBLISH (the last two counted as undeliverable); the caller then
+     *         convertible to a PUBLISH (each counted as undeliverable); the caller then
      *         completes the delivery, so one message never holds up the subscription
      */
     private boolean write(Cursor cursor, StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds,
                           int packetId, boolean dup) {
         try {
             Sent sent = send(message, qos, retain, subscriptionIds, packetId, dup);
-            if (sent == Sent.TOO_LARGE) {
+            if (sent == Sent.EXPIRED) {
+                undeliverable.expired();
+            } else if (sent == Sent.TOO_LARGE) {
                 undeliverable.skipped(connection.clientId(), cursor.name(), message.queueOffset(),
                     UndeliverableMessages.Reason.TOO_LARGE,
                     "larger than the client's Maximum Packet Size " + connection.limits().maximumPacketSize());
@@ -316,7 +321,8 @@ public final class Deliverer {
     private Sent send(StoredMessage message, int qos, boolean retain, List<Integer> subscriptionIds, int packetId,
                       boolean dup) {
         String topic = message.mqttTopic();
-        long remaining = OutboundPublish.remainingSeconds(message, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        long remaining = OutboundPublish.remainingSeconds(message, now);
         if (remaining == 0) {
             return Sent.EXPIRED; // [MQTT-3.3.2-5], for v3 subscribers too
         }
@@ -342,6 +348,9 @@ public final class Deliverer {
             aliases.assign(topic); // only once the PUBLISH that tells the client goes out
         }
         connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
+        if (!dup && message.queueOffset() >= 0) {
+            metrics.firstWritten(message, now); // not a resend, nor a retained message sent on subscribe
+        }
         return Sent.YES;
     }
 

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import net.lightqueue.dispatch.StoredMessage;
 
 /**
  * The QoS 1/2 messages sent to a client and not yet acknowledged, by packet id, in sending
  * order. It belongs to the session, so a connection that takes the session over resends them.
- * Bounded by the client's receive window.
+ * Bounded by the client's receive window. Its size counts in every session's total
+ * ({@link DeliveryMetrics#inflight}) until the session leaves memory.
  */
 public final class Inflight {
 
@@ -62,7 +64,13 @@ public final class Inflight {
     }
 
     private final Map<Integer, Entry> byPacketId = new LinkedHashMap<>();
+    private final LongAdder everySession;
+    private boolean counted = true;
     private int lastPacketId;
+
+    public Inflight(DeliveryMetrics metrics) {
+        this.everySession = metrics.inflightCounter();
+    }
 
     int size() {
         return byPacketId.size();
@@ -73,7 +81,23 @@ public final class Inflight {
     }
 
     Entry remove(int packetId) {
-        return byPacketId.remove(packetId);
+        Entry removed = byPacketId.remove(packetId);
+        if (removed != null) {
+            count(-1);
+        }
+        return removed;
+    }
+
+    /** The session leaves memory: its deliveries no longer count among every session's. */
+    public void uncount() {
+        count(-byPacketId.size());
+        counted = false;
+    }
+
+    private void count(int delta) {
+        if (counted && delta != 0) {
+            everySession.add(delta);
+        }
     }
 
     public Collection<Entry> inOrder() {
@@ -97,7 +121,9 @@ public final class Inflight {
      * to someone else; one the client answered with PUBREC stays, as only its PUBREL may be sent.
      */
     public void dropUnacknowledged(Cursor cursor) {
+        int before = byPacketId.size();
         byPacketId.values().removeIf(entry -> entry.offsetIn(cursor) != null && !entry.released);
+        count(byPacketId.size() - before);
     }
 
     /** Adds a delivery under the next free packet id (ids are per session, 1..65535). */
@@ -109,6 +135,7 @@ public final class Inflight {
         lastPacketId = packetId;
         Entry entry = new Entry(packetId, positions, message, qos, retain, subscriptionIds, false);
         byPacketId.put(packetId, entry);
+        count(1);
         return entry;
     }
 
@@ -121,8 +148,10 @@ public final class Inflight {
      */
     public void restore(int packetId, Cursor cursor, long offset, StoredMessage message, int qos, boolean retain,
                         int subscriptionId, boolean released) {
+        int before = byPacketId.size();
         Entry entry = byPacketId.computeIfAbsent(packetId, id ->
             new Entry(id, new ArrayList<>(2), message, qos, retain, new ArrayList<>(2), released));
+        count(byPacketId.size() - before);
         entry.positions.add(new Position(cursor, offset));
         entry.retain |= retain;
         if (subscriptionId > 0) {

@@ -9,8 +9,9 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
  * Messages skipped for a subscriber because they cannot become a PUBLISH for it: larger than
- * its Maximum Packet Size, or failing to convert. The subscription moves past them; they are
- * counted ({@code $SYS/broker/publish/messages/dropped}) and logged at most once per interval,
+ * its Maximum Packet Size, or failing to convert, or expired before they could be sent. The
+ * subscription moves past them; they are counted ({@code $SYS/broker/publish/messages/dropped})
+ * and, but for expiry, which is what the publisher asked for, logged at most once per interval,
  * with how many went unlogged since. Shared by all connections.
  */
 public final class UndeliverableMessages {
@@ -18,7 +19,9 @@ public final class UndeliverableMessages {
     /** Why a message was skipped, as the broker's metrics label it. */
     public enum Reason {
         TOO_LARGE("too_large"),
-        NOT_CONVERTIBLE("not_convertible");
+        NOT_CONVERTIBLE("not_convertible"),
+        /** Its Message Expiry Interval passed before it was sent [MQTT-3.3.2-5]. */
+        EXPIRED("expired");
 
         private final String label;
 
@@ -56,6 +59,11 @@ public final class UndeliverableMessages {
         } else {
             unlogged.increment();
         }
+    }
+
+    /** A message expired before it was sent: counted, not logged. */
+    void expired() {
+        byReason[Reason.EXPIRED.ordinal()].increment();
     }
 
     public long count() {

@@ -3,15 +3,21 @@ package net.lightqueue.mqtt.metrics;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
+import net.lightqueue.mqtt.publish.RefusedPublishes;
 import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.metrics.BrokerMetricsManager;
@@ -19,8 +25,9 @@ import org.apache.rocketmq.broker.metrics.BrokerMetricsManager;
 /**
  * The MQTT server's instruments on the broker's own OpenTelemetry meter, so they are exported
  * wherever the operator points the broker ({@code metricsExporterType}), with the broker's
- * labels. All are asynchronous: they read the server's counters and state when the metrics are
- * collected, so a packet costs no more than the counter add it already had.
+ * labels. All but the delivery latency histogram are asynchronous: they read the server's
+ * counters and state when the metrics are collected, so a packet costs no more than the counter
+ * add it already had; a delivery records one histogram value.
  */
 public final class MqttMetrics implements AutoCloseable {
 
@@ -28,6 +35,8 @@ public final class MqttMetrics implements AutoCloseable {
     static final AttributeKey<String> QOS = AttributeKey.stringKey("qos");
     static final AttributeKey<String> REASON_CODE = AttributeKey.stringKey("reason_code");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
+    static final AttributeKey<String> LISTENER = AttributeKey.stringKey("listener");
+    static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
 
     private final Meter meter;
     private final Attributes base;
@@ -56,22 +65,24 @@ public final class MqttMetrics implements AutoCloseable {
         registerConnections(sources);
         registerState(sources);
         registerTraffic(sources.traffic());
-        registerDropped(sources.undeliverable());
+        registerDropped(sources.undeliverable(), sources.refused());
+        registerDelivery(sources.deliveries());
+        registerDispatcher(sources.dispatcher());
     }
 
     private void registerConnections(MetricSources sources) {
-        Map<MqttVersion, Attributes> byVersion = new EnumMap<>(MqttVersion.class);
-        for (MqttVersion version : MqttVersion.values()) {
-            byVersion.put(version, with(PROTOCOL_VERSION, switch (version) {
-                case MQTT_3_1 -> "3.1";
-                case MQTT_3_1_1 -> "3.1.1";
-                case MQTT_5 -> "5.0";
-            }));
-        }
-        // Every version every time: a version whose last client left reads 0 rather than vanishing.
-        gauge("rocketmq_mqtt_connections", "MQTT clients connected, by protocol version", measurement -> {
-            Map<MqttVersion, Integer> counts = sources.connections().countByVersion();
-            byVersion.forEach((version, labels) -> measurement.record(counts.getOrDefault(version, 0), labels));
+        // Every listener and version every time: a series whose last client left reads 0 rather than vanishing.
+        gauge("rocketmq_mqtt_connections", "MQTT clients connected, by listener and protocol version", measurement -> {
+            Map<String, Map<MqttVersion, Integer>> counts = sources.connections().countByListenerAndVersion();
+            Set<String> listeners = new LinkedHashSet<>(sources.listeners());
+            listeners.addAll(counts.keySet());
+            for (String listener : listeners) {
+                Map<MqttVersion, Integer> byVersion = counts.getOrDefault(listener, Map.of());
+                for (MqttVersion version : MqttVersion.values()) {
+                    measurement.record(byVersion.getOrDefault(version, 0),
+                        base.toBuilder().put(LISTENER, listener).put(PROTOCOL_VERSION, label(version)).build());
+                }
+            }
         });
         Attributes[] codes = new Attributes[256];
         for (int code = 0; code < codes.length; code++) {
@@ -89,12 +100,20 @@ public final class MqttMetrics implements AutoCloseable {
     }
 
     private void registerState(MetricSources sources) {
-        gauge("rocketmq_mqtt_sessions", "MQTT sessions, connected or waiting for their client",
-            measurement -> measurement.record(sources.sessions().sessionCount(), base));
+        Attributes connected = with(STATE, "connected");
+        Attributes offline = with(STATE, "offline");
+        gauge("rocketmq_mqtt_sessions", "MQTT sessions, by state: held by a connected client, or waiting for it", measurement -> {
+            int sessions = sources.sessions().sessionCount();
+            int held = Math.min(sources.connections().count(), sessions);
+            measurement.record(held, connected);
+            measurement.record(sessions - held, offline);
+        });
         gauge("rocketmq_mqtt_subscriptions", "subscriptions of all sessions",
-            measurement -> measurement.record(sources.subscriptions().subscriptionCount(), base));
+            measurement -> measurement.record(sources.dispatcher().subscriptionCount(), base));
+        gauge("rocketmq_mqtt_shared_groups", "shared subscription groups with members on this broker",
+            measurement -> measurement.record(sources.shared().groupCount(), base));
         gauge("rocketmq_mqtt_retained_messages", "retained messages",
-            measurement -> measurement.record(sources.retained().retainedCount(), base));
+            measurement -> measurement.record(sources.dispatcher().retainedCount(), base));
     }
 
     private void registerTraffic(TrafficCounters traffic) {
@@ -109,14 +128,51 @@ public final class MqttMetrics implements AutoCloseable {
         counter("rocketmq_mqtt_packets_out_total", "MQTT packets of any type sent", total(traffic::sent));
     }
 
-    private void registerDropped(UndeliverableMessages undeliverable) {
-        Map<UndeliverableMessages.Reason, Attributes> reasons = new EnumMap<>(UndeliverableMessages.Reason.class);
+    /** One counter for both sides: messages skipped for a subscriber, and publishes refused from a client. */
+    private void registerDropped(UndeliverableMessages undeliverable, RefusedPublishes refused) {
+        Map<UndeliverableMessages.Reason, Attributes> skipped = new EnumMap<>(UndeliverableMessages.Reason.class);
         for (UndeliverableMessages.Reason reason : UndeliverableMessages.Reason.values()) {
-            reasons.put(reason, with(REASON, reason.label()));
+            skipped.put(reason, with(REASON, reason.label()));
         }
-        counter("rocketmq_mqtt_messages_dropped_total",
-            "messages skipped for a subscriber, by reason: over its Maximum Packet Size or not convertible",
-            measurement -> reasons.forEach((reason, labels) -> measurement.record(undeliverable.count(reason), labels)));
+        Map<RefusedPublishes.Reason, Attributes> refusals = new EnumMap<>(RefusedPublishes.Reason.class);
+        for (RefusedPublishes.Reason reason : RefusedPublishes.Reason.values()) {
+            refusals.put(reason, with(REASON, reason.label()));
+        }
+        counter("rocketmq_mqtt_messages_dropped_total", "messages skipped for a subscriber (too_large, not_convertible, "
+            + "expired) or refused from a publisher (malformed, acl_denied, topic_refused), by reason", measurement -> {
+                skipped.forEach((reason, labels) -> measurement.record(undeliverable.count(reason), labels));
+                refusals.forEach((reason, labels) -> measurement.record(refused.count(reason), labels));
+            });
+    }
+
+    private void registerDelivery(DeliveryMetrics deliveries) {
+        gauge("rocketmq_mqtt_inflight_messages", "QoS 1/2 messages sent to connected clients and not yet acknowledged",
+            total(deliveries::inflight));
+        LongHistogram latency = meter.histogramBuilder("rocketmq_mqtt_delivery_latency_ms")
+            .setDescription("milliseconds from a message's store time to its first write to a subscriber")
+            .ofLongs().build();
+        deliveries.recordLatencyTo(millis -> latency.record(millis, base));
+        instruments.add(() -> deliveries.recordLatencyTo(null));
+    }
+
+    private void registerDispatcher(LightQueueDispatcher dispatcher) {
+        gauge("rocketmq_mqtt_dispatch_lag_bytes", "commitlog bytes not yet indexed into the light queues",
+            total(() -> dispatcher.lag(System.currentTimeMillis()).bytes()));
+        gauge("rocketmq_mqtt_dispatch_lag_ms",
+            "age of the oldest message not yet indexed into the light queues (0 when caught up)",
+            total(() -> dispatcher.lag(System.currentTimeMillis()).millis()));
+        gauge("rocketmq_mqtt_light_queues", "light queues in the index (one per filter ever subscribed)",
+            total(dispatcher::lightQueueCount));
+        gauge("rocketmq_mqtt_index_disk_bytes", "bytes of the light-queue index's SST files on disk",
+            total(dispatcher::indexDiskBytes));
+    }
+
+    private static String label(MqttVersion version) {
+        return switch (version) {
+            case MQTT_3_1 -> "3.1";
+            case MQTT_3_1_1 -> "3.1.1";
+            case MQTT_5 -> "5.0";
+        };
     }
 
     private void byQos(String name, String description, TrafficCounters.PublishCounts counts) {
@@ -144,7 +200,7 @@ public final class MqttMetrics implements AutoCloseable {
         return base.toBuilder().put(key, value).build();
     }
 
-    /** Unregisters the callbacks: the broker's meter outlives a stopped plugin. */
+    /** Unregisters the callbacks and stops recording: the broker's meter outlives a stopped plugin. */
     @Override
     public void close() {
         for (AutoCloseable instrument : instruments) {

@@ -85,6 +85,7 @@ public final class InboundPublishes {
         MqttProperties properties = publish.variableHeader().properties();
         InboundTopicAliases.Resolution resolution = aliases.resolve(publish.variableHeader().topicName(), properties);
         if (resolution.problem() != null) {
+            services.refused().refused(RefusedPublishes.Reason.MALFORMED);
             connection.disconnect(resolution.reasonCode(), resolution.problem());
             return;
         }
@@ -93,12 +94,13 @@ public final class InboundPublishes {
         if (problem != null) {
             byte reason = problem.malformed()
                 ? Disconnect.MALFORMED_PACKET.byteValue() : Disconnect.TOPIC_NAME_INVALID.byteValue();
-            refuse(qos, packetId, reason, "publish to invalid topic: " + problem);
+            refuse(problem.malformed() ? RefusedPublishes.Reason.MALFORMED : RefusedPublishes.Reason.TOPIC_REFUSED,
+                qos, packetId, reason, "publish to invalid topic: " + problem);
             return;
         }
         ByteBuf payload = publish.payload();
         if (isUtf8Declared(properties) && !ByteBufUtil.isText(payload, StandardCharsets.UTF_8)) {
-            refuse(qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
+            refuse(RefusedPublishes.Reason.MALFORMED, qos, packetId, MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue(),
                 "payload declared UTF-8 is not [MQTT-3.3.2-4]");
             return;
         }
@@ -107,15 +109,18 @@ public final class InboundPublishes {
             if (forbiddenLogged.first(target.topic())) {
                 LOG.warn("mqtt {} may not publish to '{}': {}", connection, topic, target.problem());
             }
-            refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), target.problem());
+            refuse(RefusedPublishes.Reason.TOPIC_REFUSED, qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(),
+                target.problem());
             return;
         }
         if (!services.access().mayPublish(connection.accessClient(), target.topic())) {
-            refuse(qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(), "not authorized to publish to " + topic);
+            refuse(RefusedPublishes.Reason.ACL_DENIED, qos, packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue(),
+                "not authorized to publish to " + topic);
             return;
         }
         if (!target.ok()) {
-            refuse(qos, packetId, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID.byteValue(), target.problem());
+            refuse(RefusedPublishes.Reason.TOPIC_REFUSED, qos, packetId, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID.byteValue(),
+                target.problem());
             return;
         }
         write(publish, topic, target, qos, packetId);
@@ -224,8 +229,9 @@ public final class InboundPublishes {
         }
     }
 
-    /** Refuses a publish in its place in the acknowledgement order. */
-    private void refuse(int qos, int packetId, byte reasonCode, String why) {
+    /** Refuses a publish in its place in the acknowledgement order, and counts it. */
+    private void refuse(RefusedPublishes.Reason counted, int qos, int packetId, byte reasonCode, String why) {
+        services.refused().refused(counted);
         PendingAck ack = new PendingAck(qos, packetId);
         ack.outcome = new MessageWriter.Outcome(reasonCode, why);
         acks.add(ack);

@@ -2,13 +2,18 @@ package net.lightqueue.mqtt.server;
 
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import net.lightqueue.mqtt.auth.AccessControl;
+import net.lightqueue.mqtt.listener.Listener;
 
 /** The connected client of each client identifier; a new connection with the same id takes over. */
 public final class ConnectionRegistry {
+
+    /** What {@link #countByListenerAndVersion} calls the channels no listener accepted. */
+    public static final String IN_VM = "in_vm";
 
     private final ConcurrentMap<String, ConnectedClient> byClientId = new ConcurrentHashMap<>();
 
@@ -44,13 +49,18 @@ public final class ConnectionRegistry {
         return client == null ? null : client.connection().accessClient();
     }
 
-    /** Clients with an accepted CONNECT by protocol version; walks the registry, so for metrics reads, not per packet. */
-    public Map<MqttVersion, Integer> countByVersion() {
-        Map<MqttVersion, Integer> counts = new EnumMap<>(MqttVersion.class);
+    /**
+     * Clients with an accepted CONNECT by the listener that accepted them ({@link #IN_VM} for
+     * in-VM channels) and protocol version; walks the registry, so for metrics reads, not per packet.
+     */
+    public Map<String, Map<MqttVersion, Integer>> countByListenerAndVersion() {
+        Map<String, Map<MqttVersion, Integer>> counts = new HashMap<>();
         for (ConnectedClient client : byClientId.values()) {
             MqttVersion version = client.connection().version();
             if (version != null) {
-                counts.merge(version, 1, Integer::sum);
+                Listener listener = Listener.of(client.connection().channel());
+                counts.computeIfAbsent(listener == null ? IN_VM : listener.name(), name -> new EnumMap<>(MqttVersion.class))
+                    .merge(version, 1, Integer::sum);
             }
         }
         return counts;

@@ -32,6 +32,7 @@ import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.publish.InboundPublishes;
+import net.lightqueue.mqtt.publish.RefusedPublishes;
 import net.lightqueue.mqtt.session.Ending;
 import net.lightqueue.mqtt.session.Session;
 import net.lightqueue.mqtt.session.SessionLifecycle;
@@ -78,12 +79,15 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.decoderResult().isFailure()) {
-            onDecodeFailure(message.decoderResult().cause());
+            onDecodeFailure(message);
             return;
         }
         MqttMessageType type = message.fixedHeader().messageType();
         InputProblem malformed = type == MqttMessageType.CONNECT ? null : MqttStrings.propertiesProblem(message);
         if (malformed != null) {
+            if (type == MqttMessageType.PUBLISH) {
+                services.publishing().refused().refused(RefusedPublishes.Reason.MALFORMED);
+            }
             connection.disconnect(Disconnect.MALFORMED_PACKET.byteValue(), type + " " + malformed);
             return;
         }
@@ -198,8 +202,14 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         connection.closeQuietly();
     }
 
-    private void onDecodeFailure(Throwable cause) {
+    private void onDecodeFailure(MqttMessage message) {
+        Throwable cause = message.decoderResult().cause();
         DecodeFailure failure = DecodeFailure.of(cause);
+        // The decoder keeps the fixed header when the failure came after it.
+        if (message.fixedHeader() != null && message.fixedHeader().messageType() == MqttMessageType.PUBLISH) {
+            services.publishing().refused().refused(failure == DecodeFailure.TOPIC_NAME_INVALID
+                ? RefusedPublishes.Reason.TOPIC_REFUSED : RefusedPublishes.Reason.MALFORMED);
+        }
         String why = "undecodable packet: " + cause.getMessage();
         if (connection.connected()) {
             connection.disconnect(failure.reasonCode(), why);

@@ -18,7 +18,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -42,8 +41,6 @@ public final class MqttServer {
 
     private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.server");
     private static final long STOP_GRACE_MILLIS = 3_000;
-    /** On each listening channel: the listener whose connections it accepts. */
-    private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("mqtt.listener");
 
     private final MqttSettings settings;
     private final ConnectionServices services;
@@ -64,7 +61,7 @@ public final class MqttServer {
         @Override
         protected void initChannel(Channel channel) {
             channels.add(channel);
-            Listener listener = channel.parent() == null ? null : channel.parent().attr(LISTENER).get();
+            Listener listener = Listener.of(channel);
             if (listener != null) {
                 listener.transport().addHandlers(channel.pipeline());
             }
@@ -113,7 +110,7 @@ public final class MqttServer {
             return;
         }
         for (Listener listener : listeners.all()) {
-            Channel bound = bootstrap.clone().attr(LISTENER, listener)
+            Channel bound = bootstrap.clone().attr(Listener.ATTRIBUTE, listener)
                 .bind(settings.listenHost(), listener.port()).sync().channel();
             serverChannels.add(bound);
             LOG.info("MQTT {} listening on {} ({})", listener.name(), bound.localAddress(), epoll ? "epoll" : "nio");
@@ -140,6 +137,11 @@ public final class MqttServer {
      */
     public ChannelInitializer<Channel> connectionInitializer() {
         return connections;
+    }
+
+    /** The names of the listeners broker.conf turns on (tcp first), once started. */
+    public List<String> listenerNames() {
+        return listeners.all().stream().map(Listener::name).toList();
     }
 
     public ConnectionServices services() {

@@ -52,7 +52,7 @@ public final class Session implements RemoteSession {
     private final Map<String, List<Cursor>> remoteMemberships = new HashMap<>();
     /** Every membership cursor, local and remote, each delivered on its own. */
     private final List<Cursor> shared = new ArrayList<>();
-    private final Inflight inflight = new Inflight();
+    private final Inflight inflight;
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
@@ -64,6 +64,7 @@ public final class Session implements RemoteSession {
     Session(String clientId, SessionServices services) {
         this.clientId = clientId;
         this.services = services;
+        this.inflight = new Inflight(services.deliveries());
         this.recorder = new ProgressRecorder(this, services, this::progressOf);
         this.received = new ReceivedQos2(clientId, services.store());
     }
@@ -153,7 +154,8 @@ public final class Session implements RemoteSession {
     /** Binds the session to a connection, on that connection's event loop; resends what is unacknowledged. */
     public void attach(MqttConnection attached) {
         connection = attached;
-        deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable());
+        deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable(),
+            services.deliveries());
         shared.forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
@@ -171,6 +173,7 @@ public final class Session implements RemoteSession {
      */
     CompletableFuture<Void> release() {
         detach();
+        inflight.uncount();
         List<CompletableFuture<?>> recorded = new ArrayList<>();
         merged.forEach(cursor -> recorded.add(cursor.close(false)));
         shared.forEach(cursor -> recorded.add(cursor.close(false)));

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.cluster.RemoteQueues;
 import net.lightqueue.mqtt.cluster.SessionClaims;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionStore;
@@ -19,9 +20,10 @@ import net.lightqueue.mqtt.shared.SharedGroups;
  * @param timers the one thread of session timers (progress batches, expiry, will delays) and state steps
  * @param clock what disconnect times, expiry and will delays are measured with
  * @param undeliverable where every session's deliveries count the messages they had to skip
+ * @param deliveries where every session's deliveries report their in-flight count and latency
  */
 public record SessionServices(MqttSettings settings, QueueCursors cursors, RemoteQueues remote, SessionClaims claims,
                               SessionStore store,
                               SharedGroups shared, ScheduledExecutorService timers, Clock clock,
-                              UndeliverableMessages undeliverable) {
+                              UndeliverableMessages undeliverable, DeliveryMetrics deliveries) {
 }

@@ -125,6 +125,11 @@ public final class SharedGroups {
         return '\uFFFD' + share.name();
     }
 
+    /** The shared subscription groups with members on this broker, for metrics. */
+    public int groupCount() {
+        return groups.size();
+    }
+
     /**
      * A session's membership joins the group in memory, which loads from its cursor record if
      * needed; the returned cursor delivers what the group assigns to it.

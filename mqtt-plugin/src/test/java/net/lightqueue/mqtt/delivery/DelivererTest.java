@@ -44,14 +44,15 @@ class DelivererTest {
     private static final String CLIENT_ID = "subscriber";
     private static final int NO_LIMIT = ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE;
 
-    private final Inflight inflight = new Inflight();
+    private final DeliveryMetrics metrics = new DeliveryMetrics();
+    private final Inflight inflight = new Inflight(metrics);
     private final UndeliverableMessages undeliverable = new UndeliverableMessages();
     private EmbeddedChannel channel = new EmbeddedChannel();
 
     private Deliverer connect(MqttVersion version, ClientLimits limits) {
         MqttConnection connection = new MqttConnection(channel);
         connection.accepted(version, CLIENT_ID, null, limits);
-        return new Deliverer(connection, inflight, BATCH, undeliverable);
+        return new Deliverer(connection, inflight, BATCH, undeliverable, metrics);
     }
 
     private Deliverer connectV5(int receiveMaximum) {
@@ -267,6 +268,8 @@ class DelivererTest {
      */
     @Test
     void aNewConnectionResendsUnacknowledgedDeliveriesWithDupAndReleasedOnesAsPubRel() {
+        List<Long> latencies = new ArrayList<>();
+        metrics.recordLatencyTo(latencies::add);
         Deliverer first = connectV5(10);
         ListCursor cursor = cursorWith("t/#", 2, message("t/1", 1, 10), message("t/2", 2, 20), message("t/3", 2, 30));
         deliver(first, cursor);
@@ -286,6 +289,11 @@ class DelivererTest {
         second.onPubComp(2);
         assertEquals(2, cursor.completed());
         assertEquals(List.of(3), inflight.inOrder().stream().map(entry -> entry.packetId).toList());
+        assertEquals(3, latencies.size(), "one latency per first send, none for the resends: " + latencies);
+        assertTrue(latencies.stream().allMatch(millis -> millis >= 0), latencies.toString());
+        assertEquals(1, metrics.inflight(), "every session's count follows the window");
+        inflight.uncount();
+        assertEquals(0, metrics.inflight(), "a session leaving memory takes its deliveries out of the count");
     }
 
     /**
@@ -406,6 +414,8 @@ class DelivererTest {
         assertNull(integerProperty(written.get(1), MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL));
         assertEquals(1, cursor.completed(), "the expired message's delivery ended");
         assertEquals(2, inflight.size(), "only the sent messages await PUBACK");
+        assertEquals(2, metrics.inflight());
+        assertEquals(1, undeliverable.count(UndeliverableMessages.Reason.EXPIRED));
     }
 
     /** A v3.1.1 client gets no MQTT 5 properties, and no message whose expiry interval passed either. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class InflightTest {
 
-    private final Inflight inflight = new Inflight();
+    private final Inflight inflight = new Inflight(new DeliveryMetrics());
     private final ListCursor a = ListCursor.subscription("a/#", 1);
     private final ListCursor b = ListCursor.subscription("a/+", 2);
     private final StoredMessage message = ListCursor.message("a/b", 1, 100);

@@ -2,6 +2,7 @@ package net.lightqueue.mqtt.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -23,12 +24,16 @@ import io.opentelemetry.sdk.metrics.export.MetricReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import net.lightqueue.dispatch.RetainedMessages;
-import net.lightqueue.dispatch.SubscriptionTable;
+import net.lightqueue.dispatch.DispatchLag;
+import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
+import net.lightqueue.mqtt.publish.RefusedPublishes;
 import net.lightqueue.mqtt.server.ConnectionRegistry;
 import net.lightqueue.mqtt.session.SessionLifecycle;
+import net.lightqueue.mqtt.shared.SharedGroups;
 import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +46,7 @@ class MqttMetricsTest {
     private final CollectingReader reader = new CollectingReader();
     private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
     private final TrafficCounters traffic = new TrafficCounters();
+    private final RefusedPublishes refused = new RefusedPublishes();
     private final EmbeddedChannel channel = new EmbeddedChannel(traffic);
     private final MqttMetrics metrics = new MqttMetrics(provider.get("broker-meter"), BROKER);
 
@@ -76,16 +82,40 @@ class MqttMetricsTest {
             "only the codes that were sent: " + points);
         assertEquals(3, points.get("rocketmq_mqtt_packets_in_total"));
         assertEquals(3, points.get("rocketmq_mqtt_packets_out_total"));
-        assertEquals(4, points.get("rocketmq_mqtt_sessions"));
+        assertEquals(0, points.get("rocketmq_mqtt_sessions state=connected"));
+        assertEquals(4, points.get("rocketmq_mqtt_sessions state=offline"));
         assertEquals(5, points.get("rocketmq_mqtt_subscriptions"));
         assertEquals(6, points.get("rocketmq_mqtt_retained_messages"));
-        assertEquals(0, points.get("rocketmq_mqtt_connections protocol_version=5.0"), "a version without clients reads 0");
-        assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=too_large"));
-        assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=not_convertible"));
+        assertEquals(3, points.get("rocketmq_mqtt_shared_groups"));
+        assertEquals(0, points.get("rocketmq_mqtt_connections listener=ws protocol_version=5.0"),
+            "a listener and version without clients reads 0");
+        assertEquals(6, points.keySet().stream().filter(key -> key.startsWith("rocketmq_mqtt_connections")).count(),
+            "the configured listeners by version: " + points);
+        assertEquals(0, points.get("rocketmq_mqtt_inflight_messages"));
+        assertEquals(100, points.get("rocketmq_mqtt_dispatch_lag_bytes"));
+        assertEquals(7, points.get("rocketmq_mqtt_dispatch_lag_ms"));
+        assertEquals(8, points.get("rocketmq_mqtt_light_queues"));
+        assertEquals(9, points.get("rocketmq_mqtt_index_disk_bytes"));
         assertTrue(reader.collect().stream().allMatch(metric -> metric.getLongSumData().getPoints().stream()
             .allMatch(point -> "DefaultCluster".equals(point.getAttributes().get(AttributeKey.stringKey("cluster"))))
             && metric.getLongGaugeData().getPoints().stream()
             .allMatch(point -> "DefaultCluster".equals(point.getAttributes().get(AttributeKey.stringKey("cluster"))))));
+    }
+
+    @Test
+    void droppedMessagesAreOneCounterWithEveryReasonOfBothSides() {
+        metrics.register(sources());
+        refused.refused(RefusedPublishes.Reason.ACL_DENIED);
+        refused.refused(RefusedPublishes.Reason.ACL_DENIED);
+        refused.refused(RefusedPublishes.Reason.TOPIC_REFUSED);
+
+        Map<String, Long> points = collect();
+
+        assertEquals(2, points.get("rocketmq_mqtt_messages_dropped_total reason=acl_denied"));
+        assertEquals(1, points.get("rocketmq_mqtt_messages_dropped_total reason=topic_refused"));
+        for (String zero : List.of("malformed", "too_large", "not_convertible", "expired")) {
+            assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=" + zero), zero);
+        }
     }
 
     @Test
@@ -102,12 +132,16 @@ class MqttMetricsTest {
     private MetricSources sources() {
         SessionLifecycle sessions = mock(SessionLifecycle.class);
         when(sessions.sessionCount()).thenReturn(4);
-        SubscriptionTable subscriptions = mock(SubscriptionTable.class);
-        when(subscriptions.subscriptionCount()).thenReturn(5L);
-        RetainedMessages retained = mock(RetainedMessages.class);
-        when(retained.retainedCount()).thenReturn(6L);
-        return new MetricSources(new ConnectionRegistry(), traffic, sessions, new UndeliverableMessages(), subscriptions,
-            retained);
+        SharedGroups shared = mock(SharedGroups.class);
+        when(shared.groupCount()).thenReturn(3);
+        LightQueueDispatcher dispatcher = mock(LightQueueDispatcher.class);
+        when(dispatcher.subscriptionCount()).thenReturn(5L);
+        when(dispatcher.retainedCount()).thenReturn(6L);
+        when(dispatcher.lag(anyLong())).thenReturn(new DispatchLag(100, 7));
+        when(dispatcher.lightQueueCount()).thenReturn(8L);
+        when(dispatcher.indexDiskBytes()).thenReturn(9L);
+        return new MetricSources(List.of("tcp", "ws"), new ConnectionRegistry(), traffic, sessions, shared,
+            new UndeliverableMessages(), refused, new DeliveryMetrics(), dispatcher);
     }
 
     private void receive(MqttQoS qos, String payload) {

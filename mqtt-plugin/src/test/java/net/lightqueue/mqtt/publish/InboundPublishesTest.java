@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.List;
 import java.util.Properties;
@@ -37,6 +38,7 @@ class InboundPublishesTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final MqttConnection connection = new MqttConnection(channel);
     private final RecordingWriter writer = new RecordingWriter();
+    private final RefusedPublishes refused = new RefusedPublishes();
     private final InMemoryLightQueues queues = new InMemoryLightQueues();
     private final ReceivedQos2 received = new ReceivedQos2(CLIENT, new SessionStore(queues, queues));
 
@@ -200,6 +202,23 @@ class InboundPublishesTest {
         assertFalse(channel.isOpen());
     }
 
+    /** A payload declared UTF-8 that is not [MQTT-3.3.2-4], and a wildcard in a topic name [MQTT-3.3.2-2]: refused, counted. */
+    @Test
+    void refusedPublishesAreCountedByReason() {
+        InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100);
+        MqttProperties utf8 = new MqttProperties();
+        utf8.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), 1));
+        publishes.onPublish(publish("home/a", 1, 1, new byte[] {(byte) 0xC3, (byte) 0x28}, utf8));
+        publishes.onPublish(publish("home/+", 1, 2, "wildcard"));
+
+        assertReply(channel.readOutbound(), MqttMessageType.PUBACK, 1, 0x99);
+        assertReply(channel.readOutbound(), MqttMessageType.PUBACK, 2, 0x90);
+        assertEquals(1, refused.count(RefusedPublishes.Reason.MALFORMED));
+        assertEquals(1, refused.count(RefusedPublishes.Reason.TOPIC_REFUSED));
+        assertEquals(0, refused.count(RefusedPublishes.Reason.ACL_DENIED));
+        assertEquals(0, writer.writes().size());
+    }
+
     @Test
     void theStoresAnswersMapToMqttReasonCodes() {
         assertEquals(0, CommitLogWriter.reasonCode(PutMessageStatus.PUT_OK));
@@ -215,7 +234,8 @@ class InboundPublishesTest {
         MqttSettings settings = SettingsBinder.bind(MqttSettings.class, properties);
         connection.accepted(version, CLIENT, null, new ClientLimits(100, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0));
         RocketTopics firstLevels = mqttTopic -> RocketTopics.Target.of(Topics.firstLevel(mqttTopic), 0);
-        PublishServices services = new PublishServices(settings, new AnonymousAccessControl(true), firstLevels, writer);
+        PublishServices services = new PublishServices(settings, new AnonymousAccessControl(true), firstLevels, writer,
+            refused);
         return new InboundPublishes(connection, services, received);
     }
 }

@@ -23,6 +23,7 @@ import net.lightqueue.mqtt.cluster.LinkedPeers;
 import net.lightqueue.mqtt.cluster.QueueServer;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.Cursor;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.Inflight;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.persistence.SessionStore;
@@ -73,7 +74,7 @@ class SharedClusterTest {
 
     /** A member's session: its membership's cursors (local first, then one per peer) and its inflight window. */
     private final class Member {
-        final Inflight inflight = new Inflight();
+        final Inflight inflight = new Inflight(new DeliveryMetrics());
         final AtomicInteger wakes = new AtomicInteger();
         final List<Cursor> cursors = new ArrayList<>();
         final List<String> received = new ArrayList<>();

@@ -14,6 +14,7 @@ import net.lightqueue.mqtt.ManualScheduler;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.Cursor;
+import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.Inflight;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.persistence.GroupCursorRecord;
@@ -33,7 +34,7 @@ class SharedGroupTest {
 
     /** A member as its session sees it: its cursor, its inflight window and how often it was woken. */
     private final class Member {
-        final Inflight inflight = new Inflight();
+        final Inflight inflight = new Inflight(new DeliveryMetrics());
         final AtomicInteger wakes = new AtomicInteger();
         final Cursor cursor;
         int nextPacketId = 1;
