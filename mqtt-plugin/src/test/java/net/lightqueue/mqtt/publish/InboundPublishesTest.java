@@ -7,6 +7,10 @@ import static net.lightqueue.mqtt.Packets.resend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -20,6 +24,7 @@ import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.host.config.SettingsBinder;
 import net.lightqueue.mqtt.InMemoryLightQueues;
 import net.lightqueue.mqtt.MqttSettings;
+import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.auth.AnonymousAccessControl;
 import net.lightqueue.mqtt.connection.ClientLimits;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -219,6 +224,20 @@ class InboundPublishesTest {
         assertEquals(0, writer.writes().size());
     }
 
+    /** A publish the access control denies is answered with 0x87 and counted as an ACL denial. */
+    @Test
+    void aPublishTheAccessControlDeniesIsCountedAsAnAclDenial() {
+        AccessControl denying = mock(AccessControl.class);
+        when(denying.mayPublish(any(), eq("home"))).thenReturn(false);
+        InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100, denying);
+
+        publishes.onPublish(publish("home/a", 1, 1, "denied"));
+
+        assertReply(channel.readOutbound(), MqttMessageType.PUBACK, 1, 0x87);
+        assertEquals(1, refused.count(RefusedPublishes.Reason.ACL_DENIED));
+        assertEquals(0, writer.writes().size());
+    }
+
     @Test
     void theStoresAnswersMapToMqttReasonCodes() {
         assertEquals(0, CommitLogWriter.reasonCode(PutMessageStatus.PUT_OK));
@@ -229,13 +248,16 @@ class InboundPublishesTest {
     }
 
     private InboundPublishes connect(MqttVersion version, int receiveMaximum) {
+        return connect(version, receiveMaximum, new AnonymousAccessControl(true));
+    }
+
+    private InboundPublishes connect(MqttVersion version, int receiveMaximum, AccessControl access) {
         Properties properties = new Properties();
         properties.setProperty("mqttReceiveMaximum", String.valueOf(receiveMaximum));
         MqttSettings settings = SettingsBinder.bind(MqttSettings.class, properties);
         connection.accepted(version, CLIENT, null, new ClientLimits(100, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0));
         RocketTopics firstLevels = mqttTopic -> RocketTopics.Target.of(Topics.firstLevel(mqttTopic), 0);
-        PublishServices services = new PublishServices(settings, new AnonymousAccessControl(true), firstLevels, writer,
-            refused);
+        PublishServices services = new PublishServices(settings, access, firstLevels, writer, refused);
         return new InboundPublishes(connection, services, received);
     }
 }
