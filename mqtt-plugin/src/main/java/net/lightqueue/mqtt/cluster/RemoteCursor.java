@@ -179,6 +179,11 @@ final class RemoteCursor extends SubscriptionPosition {
         return session.persistent() ? record() : CompletableFuture.completedFuture(null);
     }
 
+    @Override
+    public CompletableFuture<?> recordSent() {
+        return released();
+    }
+
     private CompletableFuture<?> record() {
         unrecorded = false;
         return queues.record(peer, session.clientId(), name(), session.progressOf(this));

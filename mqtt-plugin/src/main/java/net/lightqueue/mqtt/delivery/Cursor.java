@@ -51,6 +51,14 @@ public interface Cursor {
     /** The client answered a delivery with PUBREC: completes once that is recorded, before PUBREL goes out. */
     CompletableFuture<?> released();
 
+    /**
+     * Records now where the session stands in this cursor, its unacknowledged deliveries with
+     * their packet ids included: completes once recorded. A QoS 2 PUBLISH goes out only after
+     * that, so that after a crash it comes again under the same packet id (DUP), which a client
+     * that answered PUBREC recognises and does not pass on twice [MQTT-4.3.3-10].
+     */
+    CompletableFuture<?> recordSent();
+
     /** The client allows this many unacknowledged messages; a cursor handed messages by window uses it. */
     void receiveMaximum(int maximum);
 

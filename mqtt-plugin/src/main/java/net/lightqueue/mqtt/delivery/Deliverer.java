@@ -10,8 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
@@ -41,8 +43,18 @@ public final class Deliverer {
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
     /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
     private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>();
+    /**
+     * A pass's deliveries from its first QoS 2 one on, written once the packet ids of the QoS 2
+     * ones are recorded ({@link Cursor#recordSent}); later passes wait for them, to keep the order.
+     */
+    private final List<Held> held = new ArrayList<>();
+    private final Runnable wake;
 
     private record Owed(Cursor cursor, StoredMessage message) {
+    }
+
+    /** A delivery planned and, for QoS 1/2, in flight, but not yet written; {@code entry} is null for QoS 0. */
+    private record Held(Plan plan, StoredMessage message, Inflight.Entry entry) {
     }
 
     private enum Sent { YES, EXPIRED, TOO_LARGE }
@@ -55,9 +67,11 @@ public final class Deliverer {
     private record Plan(List<Inflight.Position> positions, int qos, boolean retain, List<Integer> subscriptionIds) {
     }
 
+    /** @param wake asks for another delivery pass, on the connection's event loop */
     public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable,
-                     DeliveryMetrics metrics) {
+                     DeliveryMetrics metrics, Runnable wake) {
         this.connection = connection;
+        this.wake = wake;
         this.inflight = inflight;
         this.batchSize = batchSize;
         this.undeliverable = undeliverable;
@@ -123,6 +137,9 @@ public final class Deliverer {
      */
     public void deliver(Collection<Cursor> merged, Collection<Cursor> separate) {
         Channel channel = connection.channel();
+        if (!held.isEmpty()) {
+            return; // the held deliveries go first; writing them wakes the next pass
+        }
         if (!toResend.isEmpty()) {
             resend();
             if (!toResend.isEmpty()) {
@@ -141,6 +158,7 @@ public final class Deliverer {
             }
             channel.flush();
         }
+        writeHeldOnceRecorded();
     }
 
     private void deliverRetained(Channel channel) {
@@ -274,17 +292,74 @@ public final class Deliverer {
 
     /** @return 1 when the delivery ended at once (QoS 0, or not sent at all), 0 when it awaits acknowledgement */
     private int offer(Plan plan, StoredMessage message) {
+        Inflight.Entry entry = plan.qos() == 0 ? null
+            : inflight.add(plan.positions(), message, plan.qos(), plan.retain(), plan.subscriptionIds());
+        if (plan.qos() == 2 || !held.isEmpty()) {
+            held.add(new Held(plan, message, entry));
+            return entry == null ? 1 : 0;
+        }
+        return writeOffered(plan, message, entry);
+    }
+
+    private int writeOffered(Plan plan, StoredMessage message, Inflight.Entry entry) {
         Cursor first = plan.positions().get(0).cursor();
-        if (plan.qos() == 0) {
+        if (entry == null) {
             write(first, message, 0, plan.retain(), plan.subscriptionIds(), 0, false);
             return 1;
         }
-        Inflight.Entry entry = inflight.add(plan.positions(), message, plan.qos(), plan.retain(), plan.subscriptionIds());
         if (!write(first, message, plan.qos(), plan.retain(), plan.subscriptionIds(), entry.packetId, false)) {
             inflight.remove(entry.packetId);
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Writes the held deliveries once every cursor of their QoS 2 ones recorded its packet ids, or
+     * at once when nothing needs recording (a session that ends with its connection). A
+     * connection that closes meanwhile leaves them in flight: the next connection resends them.
+     */
+    private void writeHeldOnceRecorded() {
+        if (held.isEmpty()) {
+            return;
+        }
+        Set<Cursor> sending = new LinkedHashSet<>();
+        for (Held delivery : held) {
+            if (delivery.entry() != null && delivery.entry().qos == 2) {
+                delivery.entry().positions.forEach(position -> sending.add(position.cursor()));
+            }
+        }
+        CompletableFuture<?> recorded = CompletableFuture.allOf(
+            sending.stream().map(Cursor::recordSent).toArray(CompletableFuture[]::new));
+        if (recorded.isDone() && !recorded.isCompletedExceptionally()) {
+            writeHeld();
+            return;
+        }
+        recorded.whenComplete((done, failure) -> connection.channel().eventLoop().execute(() -> {
+            if (failure != null) {
+                held.clear();
+                connection.disconnect(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR.byteValue(),
+                    "could not record QoS 2 deliveries: " + failure);
+                return;
+            }
+            writeHeld();
+            wake.run();
+        }));
+    }
+
+    private void writeHeld() {
+        List<Held> writing = List.copyOf(held);
+        held.clear();
+        if (connection.closing()) {
+            return;
+        }
+        for (Held delivery : writing) {
+            int ended = writeOffered(delivery.plan(), delivery.message(), delivery.entry());
+            if (ended == 1 && delivery.entry() != null) {
+                completed(delivery.entry()); // expired, or too large for the client: its positions move on
+            }
+        }
+        connection.channel().flush();
     }
 
     /** Every position of the delivery completed it. */

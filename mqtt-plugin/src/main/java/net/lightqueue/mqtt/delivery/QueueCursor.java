@@ -91,6 +91,11 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
     }
 
     @Override
+    public CompletableFuture<?> recordSent() {
+        return progress.recordNow(this);
+    }
+
+    @Override
     public void receiveMaximum(int maximum) {
         // the queue holds every message for this cursor alone: no window to share
     }

@@ -155,7 +155,7 @@ public final class Session implements RemoteSession {
     public void attach(MqttConnection attached) {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable(),
-            services.deliveries());
+            services.deliveries(), this::wake);
         shared.forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();

@@ -122,6 +122,12 @@ final class RemoteSharedCursor extends SubscriptionPosition {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Nothing to wait for: the peer's group records its assignments, not per send. */
+    @Override
+    public CompletableFuture<?> recordSent() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public void receiveMaximum(int maximum) {
         window = maximum;

@@ -66,6 +66,13 @@ final class SharedCursor extends SubscriptionPosition {
         return groups.record(group);
     }
 
+    /** Nothing to wait for: a group's assignments are recorded with the group, not per send: after a crash an unrecorded
+     * assignment is handed out again. */
+    @Override
+    public CompletableFuture<?> recordSent() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public void receiveMaximum(int maximum) {
         group.window(member, maximum);

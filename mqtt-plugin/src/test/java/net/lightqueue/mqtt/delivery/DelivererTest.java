@@ -48,11 +48,12 @@ class DelivererTest {
     private final Inflight inflight = new Inflight(metrics);
     private final UndeliverableMessages undeliverable = new UndeliverableMessages();
     private EmbeddedChannel channel = new EmbeddedChannel();
+    private int wakes;
 
     private Deliverer connect(MqttVersion version, ClientLimits limits) {
         MqttConnection connection = new MqttConnection(channel);
         connection.accepted(version, CLIENT_ID, null, limits);
-        return new Deliverer(connection, inflight, BATCH, undeliverable, metrics);
+        return new Deliverer(connection, inflight, BATCH, undeliverable, metrics, () -> wakes++);
     }
 
     private Deliverer connectV5(int receiveMaximum) {
@@ -201,6 +202,48 @@ class DelivererTest {
         assertNull(inflight.get(1));
         deliver(deliverer, cursor);
         assertEquals(List.of("PUBLISH t/2 [t/2] q2 #2"), writtenLines());
+    }
+
+    /**
+     * A QoS 2 PUBLISH goes out only once its packet id is recorded, so that after a crash it
+     * comes back under the same id and a client that answered PUBREC does not pass it on twice
+     * [MQTT-4.3.3-10]; what follows it in the pass waits with it, to keep the order [MQTT-4.6.0-6].
+     */
+    @Test
+    void aQos2DeliveryIsWrittenOnlyOnceItsPacketIdIsRecordedAndWhatFollowsWaitsForIt() {
+        Deliverer deliverer = connectV5(10);
+        ListCursor cursor = cursorWith("t/#", 2, message("t/1", 1, 10), message("t/2", 2, 20), message("t/3", 1, 30),
+            message("t/4", 0, 40));
+        cursor.holdSendRecords = true;
+        deliver(deliverer, cursor);
+        assertEquals(List.of("PUBLISH t/1 [t/1] q1 #1"), writtenLines(), "QoS 1 before the first QoS 2 goes at once");
+        assertEquals(1, cursor.sendRecords.size());
+        assertEquals(3, inflight.size(), "the held ones are in flight: the record carries their packet ids");
+
+        deliver(deliverer, cursor);
+        assertEquals(List.of(), writtenLines(), "no later pass overtakes the held deliveries");
+        assertEquals(1, cursor.sendRecords.size());
+
+        cursor.sendRecords.get(0).complete(null);
+        channel.runPendingTasks();
+        assertEquals(List.of("PUBLISH t/2 [t/2] q2 #2", "PUBLISH t/3 [t/3] q1 #3", "PUBLISH t/4 [t/4] q0"),
+            writtenLines());
+        assertEquals(1, wakes, "then the next pass");
+    }
+
+    /** A record that fails sends nothing held: the connection ends with 0x80, the deliveries stay for the next one. */
+    @Test
+    void aQos2SendThatCannotBeRecordedDisconnectsAndKeepsTheDeliveryInFlight() {
+        Deliverer deliverer = connectV5(10);
+        ListCursor cursor = cursorWith("t/#", 2, message("t/1", 2, 10));
+        cursor.holdSendRecords = true;
+        deliver(deliverer, cursor);
+
+        cursor.sendRecords.get(0).completeExceptionally(new IllegalStateException("store unavailable"));
+        channel.runPendingTasks();
+
+        assertEquals(List.of("DISCONNECT 0x80"), writtenLines());
+        assertEquals(1, inflight.size());
     }
 
     @Test

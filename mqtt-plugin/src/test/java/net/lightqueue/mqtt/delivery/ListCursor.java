@@ -24,6 +24,9 @@ final class ListCursor extends SubscriptionPosition {
     final List<Integer> settled = new ArrayList<>();
     /** One future per {@link #released} call, completed by the test. */
     final List<CompletableFuture<Void>> releases = new ArrayList<>();
+    /** The records asked for before QoS 2 sends; each completes at once unless {@link #holdSendRecords}. */
+    final List<CompletableFuture<Void>> sendRecords = new ArrayList<>();
+    boolean holdSendRecords;
     int refreshes;
 
     ListCursor(String name, SubscriptionOptions options) {
@@ -109,6 +112,16 @@ final class ListCursor extends SubscriptionPosition {
     @Override
     public void settle(int completed) {
         settled.add(completed);
+    }
+
+    @Override
+    public CompletableFuture<?> recordSent() {
+        CompletableFuture<Void> record = new CompletableFuture<>();
+        sendRecords.add(record);
+        if (!holdSendRecords) {
+            record.complete(null);
+        }
+        return record;
     }
 
     @Override
