@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,8 +24,6 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -536,66 +533,6 @@ class ClusterTest {
     private static void closeAll(V3Client... clients) {
         for (V3Client client : clients) {
             client.close();
-        }
-    }
-
-    /** A Paho MQTT 3.1.1 client with what it received, whether it found a session, and how its connection was lost. */
-    private static final class V3Client implements org.eclipse.paho.client.mqttv3.MqttCallback {
-
-        final org.eclipse.paho.client.mqttv3.MqttClient client;
-        final Arrivals arrivals = new Arrivals();
-        final CompletableFuture<Throwable> lost = new CompletableFuture<>();
-        boolean sessionPresent;
-
-        private V3Client(org.eclipse.paho.client.mqttv3.MqttClient client) {
-            this.client = client;
-        }
-
-        static V3Client connect(BrokerNode broker, String clientId) throws Exception {
-            return connect(broker, clientId, true);
-        }
-
-        static V3Client connect(BrokerNode broker, String clientId, boolean cleanSession) throws Exception {
-            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(
-                "tcp://127.0.0.1:" + broker.mqttPort(), clientId, new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
-            V3Client v3 = new V3Client(client);
-            client.setCallback(v3);
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-            options.setCleanSession(cleanSession);
-            options.setConnectionTimeout(30);
-            v3.sessionPresent = client.connectWithResult(options).getSessionPresent();
-            return v3;
-        }
-
-        void publish(String topic, String body, int qos) throws Exception {
-            client.publish(topic, body.getBytes(StandardCharsets.UTF_8), qos, false);
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {
-            lost.complete(cause);
-        }
-
-        @Override
-        public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-            arrivals.add(new Arrivals.Arrival(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                message.isDuplicate(), message.isRetained()));
-        }
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
-        }
-
-        void close() {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect(1000);
-                }
-                client.close(true);
-            } catch (org.eclipse.paho.client.mqttv3.MqttException ignored) {
-                // the broker may have closed it already
-            }
         }
     }
 }
