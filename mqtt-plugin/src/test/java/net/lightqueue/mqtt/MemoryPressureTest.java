@@ -1,0 +1,121 @@
+package net.lightqueue.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Memory stays bounded when subscribers cannot keep up: what the broker holds after GC, heap and
+ * network buffers, grows by about a write buffer per stalled connection, not by what it is owed.
+ * The read cache is kept small so that what it holds by design does not hide what leaks.
+ */
+class MemoryPressureTest {
+
+    private static final long MIB = 1 << 20;
+    private static final long WAIT_SECONDS = 120;
+
+    @RegisterExtension
+    static final ClassBroker broker = new ClassBroker("mqttIndexReadCacheMb=4");
+
+    /** A v5 client that records the sequence numbers arriving, and can stop taking them. */
+    static final class Subscriber extends MessageCallback implements AutoCloseable {
+        final MqttAsyncClient client;
+        final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch reading;
+
+        /** @param reading held closed, the client stops reading its socket once Paho's inbound queue is full */
+        Subscriber(String clientId, String filter, CountDownLatch reading) throws MqttException {
+            this.reading = reading;
+            client = new MqttAsyncClient(broker.uri(), clientId, new MemoryPersistence());
+            client.setCallback(this);
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(true);
+            client.connect(options).waitForCompletion();
+            client.subscribe(filter, 1).waitForCompletion();
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+            reading.await();
+            received.add(ByteBuffer.wrap(message.getPayload()).getInt());
+        }
+
+        void awaitCount(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (received.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(count, received.size(), "messages received");
+        }
+
+        @Override
+        public void close() throws MqttException {
+            client.disconnect().waitForCompletion();
+            client.close();
+        }
+    }
+
+    /**
+     * Wakes of a subscriber whose QoS 1 window (65,535) would take the whole backlog stop at the
+     * channel's writability, and resume when the client reads again: nothing is lost or repeated.
+     */
+    @Test
+    void aStalledSubscriberWithAnOpenWindowHoldsOnlyItsWriteBuffer() throws Exception {
+        int count = 256;
+        int payloadBytes = 256 * 1024; // 64 MiB owed to the stalled subscriber
+        CountDownLatch stalled = new CountDownLatch(1);
+        try (Subscriber slow = new Subscriber("stalled", "pressure/wake", stalled);
+             Subscriber bystander = new Subscriber("bystander", "pressure/wake", new CountDownLatch(0));
+             Publisher publisher = new Publisher("wake-publisher")) {
+            MemoryInUse before = MemoryInUse.now();
+            for (int i = 0; i < count; i++) {
+                publisher.publish("pressure/wake", i, payloadBytes);
+            }
+            bystander.awaitCount(count); // by now every wake of the stalled one had its chance
+            MemoryInUse during = MemoryInUse.now();
+            System.out.printf("stalled subscriber, %d x %d KiB: before %s, stalled %s%n",
+                count, payloadBytes / 1024, before, during);
+            assertTrue(during.grownSince(before) < 32 * MIB, "before: " + before + ", stalled: " + during);
+            stalled.countDown();
+            slow.awaitCount(count);
+            assertEquals(IntStream.range(0, count).boxed().toList(), slow.received, "each once, in order");
+            assertEquals(IntStream.range(0, count).boxed().toList(), bystander.received);
+        }
+    }
+
+    /** Publishes payloads numbered by their first four bytes, at QoS 1. */
+    static final class Publisher implements AutoCloseable {
+        final MqttAsyncClient client;
+
+        Publisher(String clientId) throws MqttException {
+            client = new MqttAsyncClient(broker.uri(), clientId, new MemoryPersistence());
+            client.connect().waitForCompletion();
+        }
+
+        void publish(String topic, int sequence, int payloadBytes) throws MqttException {
+            byte[] payload = new byte[payloadBytes];
+            ByteBuffer.wrap(payload).putInt(sequence);
+            client.publish(topic, payload, 1, false).waitForCompletion();
+        }
+
+        @Override
+        public void close() throws MqttException {
+            client.disconnect().waitForCompletion();
+            client.close();
+        }
+    }
+}
