@@ -292,6 +292,11 @@ public final class LightQueueDispatcher implements LightQueues {
         return retained.versions(validRetainedFilter(filter));
     }
 
+    @Override
+    public RetainedPage retainedPage(String filter, String after, int maxVersions, long maxBytes) {
+        return retained.page(validRetainedFilter(filter), after, maxVersions, maxBytes);
+    }
+
     private static String validRetainedFilter(String filter) {
         Optional<String> invalid = Topics.validateFilter(filter);
         if (invalid.isPresent()) {

@@ -20,7 +20,8 @@ public interface RetainedMessages {
      * <p>Cost: proportional to the topics under the filter's literal leading levels, cleared ones
      * included (a filter without wildcards is one lookup); only a filter whose first level is a
      * wildcard reads all of them, and never returns {@code $} topics [MQTT-4.7.2-1]. The result
-     * is in heap: a caller serving {@code #} over millions of retained messages holds them all.
+     * is in heap: a caller serving {@code #} over millions of retained messages holds them all,
+     * so one that may face many reads them with {@link #retainedPage}.
      *
      * @return messages with {@link StoredMessage#queueOffset()} -1 (they are in no queue)
      * @throws IllegalArgumentException for an invalid filter
@@ -42,6 +43,17 @@ public interface RetainedMessages {
      * @throws IllegalArgumentException for an invalid filter
      */
     List<RetainedVersion> retainedVersions(String filter);
+
+    /**
+     * {@link #retainedVersions} a page at a time: the versions after topic {@code after} (from
+     * the first when null), at most {@code maxVersions}, and none after the one whose stored
+     * size (body and properties) reaches {@code maxBytes}. Each page reads the index as it is
+     * then: a topic retained or cleared between two pages is seen as its next page finds it.
+     *
+     * @param after the {@link RetainedPage#next()} of the previous page, or null for the first
+     * @throws IllegalArgumentException for an invalid filter
+     */
+    RetainedPage retainedPage(String filter, String after, int maxVersions, long maxBytes);
 
     /** The number of retained messages (not counting cleared topics), as of the last index write. */
     long retainedCount();

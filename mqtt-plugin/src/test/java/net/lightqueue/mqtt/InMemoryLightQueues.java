@@ -12,6 +12,7 @@ import java.util.function.BiPredicate;
 import net.lightqueue.dispatch.ArrivalListener;
 import net.lightqueue.dispatch.LightQueues;
 import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.RetainedPage;
 import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StateChange;
 import net.lightqueue.mqtt.persistence.StateFamilies;
@@ -179,6 +180,11 @@ public final class InMemoryLightQueues implements LightQueues {
 
     @Override
     public List<RetainedVersion> retainedVersions(String filter) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RetainedPage retainedPage(String filter, String after, int maxVersions, long maxBytes) {
         throw new UnsupportedOperationException();
     }
 

@@ -146,8 +146,16 @@ public final class LightQueueIndex implements AutoCloseable {
 
     /** Visits, in key order, the pairs of a derived-state family whose key starts with {@code prefix}. */
     public void scan(String family, byte[] prefix, KeyValueVisitor visitor) {
+        scan(family, prefix, prefix, visitor);
+    }
+
+    /**
+     * Like {@link #scan(String, byte[], KeyValueVisitor)}, but from the first key at or after
+     * {@code from}, which starts with {@code prefix}: a scan continued where an earlier one stopped.
+     */
+    public void scan(String family, byte[] prefix, byte[] from, KeyValueVisitor visitor) {
         guarded(() -> {
-            reader.scan(store.family(family), prefix, visitor);
+            reader.scan(store.family(family), prefix, from, visitor);
             return null;
         });
     }

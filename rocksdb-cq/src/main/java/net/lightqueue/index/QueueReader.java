@@ -77,9 +77,9 @@ final class QueueReader {
         return Optional.ofNullable(store.get(queueNames, Bytes.ofLong(id))).map(QueueName::decode);
     }
 
-    void scan(ColumnFamilyHandle family, byte[] prefix, KeyValueVisitor visitor) {
+    void scan(ColumnFamilyHandle family, byte[] prefix, byte[] from, KeyValueVisitor visitor) {
         try (RocksIterator it = store.scanIterator(family)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
+            for (it.seek(from); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 if (!Bytes.startsWith(key, prefix) || !visitor.visit(key, it.value())) {
                     return;

@@ -2,10 +2,12 @@ package net.lightqueue.dispatch.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import net.lightqueue.dispatch.LightQueueDispatcher;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.PublicationTopic;
+import net.lightqueue.dispatch.RetainedPage;
 import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StoredMessage;
 import org.apache.rocketmq.common.message.MessageExtBrokerInner;
@@ -126,6 +129,46 @@ class RetainedMessagesTest {
             assertEquals(sysVersions, describe(broker.queues().retainedVersions("$SYS/+/+")));
             assertEquals(3, broker.queues().retainedCount());
         }
+    }
+
+    @Test
+    void aLookupReadInPagesGivesEachVersionOnceInOrderWhateverThePageSize() throws Exception {
+        try (BrokerFixture broker = BrokerFixture.start(storeRoot)) {
+            retain(broker, "a", "a", "parent");
+            for (int i = 0; i < 12; i++) {
+                retain(broker, "a", "a/" + i, "x".repeat(i * 100));
+            }
+            retain(broker, "a", "a/5", "");
+            retain(broker, "b", "b/x", "b");
+            retain(broker, "b", "b", "b");
+            broker.awaitIndexed();
+            LightQueueDispatcher queues = broker.queues();
+            for (String filter : List.of("a/#", "#", "+/x", "a/+", "a/3", "a", "+", "c/#")) {
+                List<String> whole = describe(queues.retainedVersions(filter));
+                for (int size : List.of(1, 2, 5, 100)) {
+                    assertEquals(whole, describe(pages(queues, filter, size, Long.MAX_VALUE)), filter + " by " + size);
+                }
+                assertEquals(whole, describe(pages(queues, filter, 100, 1)), filter + " by one byte");
+                assertEquals(whole, describe(pages(queues, filter, 100, 500)), filter + " by 500 bytes");
+            }
+            RetainedPage first = queues.retainedPage("a/#", null, 2, Long.MAX_VALUE);
+            assertEquals(List.of("a", "a/0"), first.versions().stream().map(RetainedVersion::topic).toList());
+            assertEquals("a/0", first.next());
+            assertThrows(IllegalArgumentException.class, () -> queues.retainedPage("a/#/x", null, 1, 1));
+        }
+    }
+
+    /** Every page of a lookup, each asked after where the previous one ended. */
+    private static List<RetainedVersion> pages(LightQueueDispatcher queues, String filter, int maxVersions, long maxBytes) {
+        List<RetainedVersion> all = new ArrayList<>();
+        RetainedPage page = queues.retainedPage(filter, null, maxVersions, maxBytes);
+        all.addAll(page.versions());
+        while (!page.last()) {
+            assertTrue(page.versions().size() <= maxVersions);
+            page = queues.retainedPage(filter, page.next(), maxVersions, maxBytes);
+            all.addAll(page.versions());
+        }
+        return all;
     }
 
     @Test
