@@ -217,6 +217,44 @@ class ClusterTest {
         }
     }
 
+    /**
+     * More retained topics than one page of each group: the pages of both brokers merge into one
+     * sequence in topic order, each topic once, at its newest version.
+     */
+    @Test
+    void aLookupOverSeveralPagesOfEachBrokerGivesEachTopicOnceAtItsNewest() throws Exception {
+        int topics = 2_400;
+        try (RawClient publisherA = new RawClient(brokerA.port());
+             RawClient publisherB = new RawClient(brokerB.port());
+             RawClient subscriber = new RawClient(brokerA.port())) {
+            connect(publisherA, RawClient.connect(MqttVersion.MQTT_3_1_1, "paged-pub-a", true, 60));
+            connect(publisherB, RawClient.connect(MqttVersion.MQTT_3_1_1, "paged-pub-b", true, 60));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < topics; i++) {
+                String topic = String.format("paged/%04d", i);
+                retainAtMostOnce(i % 2 == 0 ? publisherA : publisherB, topic, "v" + i);
+                expected.add(topic + "=" + (i % 100 == 0 ? "newer on b" : "v" + i));
+            }
+            retain(publisherA, "paged/done-a", "a", 1); // after the others of its connection
+            for (int i = 0; i < topics; i += 100) {
+                retainAtMostOnce(publisherB, String.format("paged/%04d", i), "newer on b");
+            }
+            retain(publisherB, "paged/done-b", "b", 1);
+            expected.addAll(List.of("paged/done-a=a", "paged/done-b=b"));
+
+            connect(subscriber, RawClient.connect(MqttVersion.MQTT_3_1_1, "paged-sub", true, 60));
+            subscribe(subscriber, "paged/+", 0);
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < expected.size(); i++) {
+                MqttPublishMessage message = nextPublish(subscriber);
+                received.add(message.variableHeader().topicName() + "=" + text(message));
+            }
+            assertEquals(expected, received);
+            publish(publisherB, "paged/live", "live", 2);
+            assertEquals(List.of("live"), receive(subscriber, 1), "no other retained message came");
+        }
+    }
+
     @Test
     void eachMessageOfASharedSubscriptionGoesToOneMemberWhereverItWasPublished_MQTT_4_8_2() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
@@ -270,6 +308,13 @@ class ClusterTest {
             new MqttPublishVariableHeader(topic, packetId, MqttProperties.NO_PROPERTIES),
             Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8))));
         Packets.assertReply(publisher.read(), MqttMessageType.PUBACK, packetId, 0);
+    }
+
+    private static void retainAtMostOnce(RawClient publisher, String topic, String payload) throws Exception {
+        publisher.send(new MqttPublishMessage(
+            new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE, true, 0),
+            new MqttPublishVariableHeader(topic, -1, MqttProperties.NO_PROPERTIES),
+            Unpooled.wrappedBuffer(payload.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static List<String> receive(RawClient client, int count) throws Exception {

@@ -3,6 +3,10 @@ package net.lightqueue.mqtt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MemoryPressureTest {
 
     private static final long MIB = 1 << 20;
-    private static final long WAIT_SECONDS = 120;
+    private static final long WAIT_SECONDS = 300;
 
     @RegisterExtension
     static final ClassBroker broker = new ClassBroker("mqttIndexReadCacheMb=4");
@@ -95,6 +99,50 @@ class MemoryPressureTest {
             assertEquals(IntStream.range(0, count).boxed().toList(), slow.received, "each once, in order");
             assertEquals(IntStream.range(0, count).boxed().toList(), bystander.received);
         }
+    }
+
+    /**
+     * A {@code #}-style lookup over 80 MiB of retained messages is read a page at a time as the
+     * subscriber takes them: a stalled subscriber holds a page, not the lookup, and once it reads
+     * again it gets every retained message once, in topic order.
+     */
+    @Test
+    void aWildcardLookupOverManyRetainedMessagesIsReadInPages() throws Exception {
+        int count = 20_000;
+        int payloadBytes = 4 * 1024;
+        long retainedBefore = broker.queues().retainedCount();
+        try (RawClient publisher = new RawClient(broker.port())) {
+            Packets.assertConnAck(publisher.connected(MqttVersion.MQTT_3_1_1, "retained-publisher"), 0);
+            for (int i = 0; i < count; i++) {
+                byte[] payload = new byte[payloadBytes];
+                ByteBuffer.wrap(payload).putInt(i);
+                publisher.send(MqttMessageBuilders.publish().topicName(retainedTopic(i)).retained(true)
+                    .qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.wrappedBuffer(payload)).build());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (broker.queues().retainedCount() < retainedBefore + count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(retainedBefore + count, broker.queues().retainedCount(), "retained messages indexed");
+        CountDownLatch stalled = new CountDownLatch(1);
+        MemoryInUse before = MemoryInUse.now();
+        try (Subscriber slow = new Subscriber("retained-stalled", "pressure/retained/#", stalled);
+             Subscriber bystander = new Subscriber("retained-bystander", "pressure/retained/#", new CountDownLatch(0))) {
+            bystander.awaitCount(count); // the stalled one's lookup ran as long
+            MemoryInUse during = MemoryInUse.now();
+            System.out.printf("stalled retained lookup, %d x %d KiB: before %s, stalled %s%n",
+                count, payloadBytes / 1024, before, during);
+            assertTrue(during.grownSince(before) < 32 * MIB, "before: " + before + ", stalled: " + during);
+            stalled.countDown();
+            slow.awaitCount(count);
+            assertEquals(IntStream.range(0, count).boxed().toList(), slow.received, "each once, in topic order");
+            assertEquals(IntStream.range(0, count).boxed().toList(), bystander.received);
+        }
+    }
+
+    private static String retainedTopic(int i) {
+        return String.format("pressure/retained/%05d", i);
     }
 
     /** Publishes payloads numbered by their first four bytes, at QoS 1. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.RetainedPage;
 import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.persistence.Fields;
@@ -185,11 +186,28 @@ public final class PeerMessages {
         });
     }
 
-    static byte[] retained(List<RetainedVersion> versions) {
+    /** A page of a peer's retained lookup: the topics matching {@code filter} after {@code after} (null: from the first). */
+    record RetainedRequest(String filter, String after) {
+    }
+
+    static byte[] retainedRequest(RetainedRequest request) {
         return Fields.encode(out -> {
             out.writeByte(VERSION);
-            out.writeInt(versions.size());
-            for (RetainedVersion version : versions) {
+            Fields.putString(out, request.filter());
+            putOptionalString(out, request.after());
+        });
+    }
+
+    static RetainedRequest retainedRequest(byte[] body) {
+        return Fields.decode(body, VERSION, in -> new RetainedRequest(Fields.getString(in), getOptionalString(in)));
+    }
+
+    static byte[] retainedPage(RetainedPage page) {
+        return Fields.encode(out -> {
+            out.writeByte(VERSION);
+            putOptionalString(out, page.next());
+            out.writeInt(page.versions().size());
+            for (RetainedVersion version : page.versions()) {
                 Fields.putString(out, version.topic());
                 out.writeLong(version.storeTimestamp());
                 out.writeBoolean(version.cleared());
@@ -200,8 +218,9 @@ public final class PeerMessages {
         });
     }
 
-    static List<RetainedVersion> retained(byte[] body) {
+    static RetainedPage retainedPage(byte[] body) {
         return Fields.decode(body, VERSION, in -> {
+            String next = getOptionalString(in);
             int count = Fields.getCount(in, in.readInt(), 13);
             List<RetainedVersion> versions = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -209,8 +228,19 @@ public final class PeerMessages {
                 long storeTimestamp = in.readLong();
                 versions.add(new RetainedVersion(topic, storeTimestamp, in.readBoolean() ? null : getMessage(in)));
             }
-            return versions;
+            return new RetainedPage(versions, next);
         });
+    }
+
+    private static void putOptionalString(DataOutputStream out, String text) throws IOException {
+        out.writeBoolean(text != null);
+        if (text != null) {
+            Fields.putString(out, text);
+        }
+    }
+
+    private static String getOptionalString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Fields.getString(in) : null;
     }
 
     /** Queue ends by filter: the arrival signals of one peer, coalesced. */

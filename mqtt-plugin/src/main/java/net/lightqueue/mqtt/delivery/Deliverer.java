@@ -20,6 +20,8 @@ import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
+import org.apache.rocketmq.logging.org.slf4j.Logger;
+import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
  * Sends a session's messages over one connection, on the connection's event loop, while the
@@ -27,10 +29,12 @@ import net.lightqueue.mqtt.message.StoredProperties;
  * acknowledgements. The session's own cursors are read merged in commitlog order, so a message
  * that several of its subscriptions match is sent once ({@link CursorMerge}); shared
  * subscriptions deliver what their groups hand out. Nothing is queued in memory beyond one
- * batch per cursor and the inflight window: a client that does not keep up just stays behind
- * in its queues.
+ * batch per cursor, one page of owed retained messages and the inflight window: a client that
+ * does not keep up just stays behind in its queues.
  */
 public final class Deliverer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.delivery");
 
     private final MqttConnection connection;
     private final Inflight inflight;
@@ -39,8 +43,12 @@ public final class Deliverer {
     private final UndeliverableMessages undeliverable;
     private final DeliveryMetrics metrics;
     private final CursorMerge merge;
-    /** Retained messages owed to new subscriptions: sent first, as the client's window allows. */
+    private final Runnable wake;
+    /** Retained lookups owed to new subscriptions, in order: read a page at a time, sent before the queues. */
+    private final ArrayDeque<OwedLookup> lookups = new ArrayDeque<>();
+    /** The page of the first lookup being sent, as the client's window allows. */
     private final ArrayDeque<Owed> retained = new ArrayDeque<>();
+    private boolean pageRequested;
     /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
     private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>();
     /**
@@ -48,13 +56,15 @@ public final class Deliverer {
      * ones are recorded ({@link Cursor#recordSent}); later passes wait for them, to keep the order.
      */
     private final List<Held> held = new ArrayList<>();
-    private final Runnable wake;
 
     private record Owed(Cursor cursor, StoredMessage message) {
     }
 
     /** A delivery planned and, for QoS 1/2, in flight, but not yet written; {@code entry} is null for QoS 0. */
     private record Held(Plan plan, StoredMessage message, Inflight.Entry entry) {
+    }
+
+    private record OwedLookup(Cursor cursor, RetainedSource source) {
     }
 
     private enum Sent { YES, EXPIRED, TOO_LARGE }
@@ -67,7 +77,10 @@ public final class Deliverer {
     private record Plan(List<Inflight.Position> positions, int qos, boolean retain, List<Integer> subscriptionIds) {
     }
 
-    /** @param wake asks for another delivery pass, on the connection's event loop */
+    /**
+     * @param wake schedules a {@link #deliver} on the connection's event loop: for a retained page that
+     *             arrived, and after held QoS 2 deliveries went out
+     */
     public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable,
                      DeliveryMetrics metrics, Runnable wake) {
         this.connection = connection;
@@ -121,11 +134,11 @@ public final class Deliverer {
     }
 
     /**
-     * Owes the subscription of {@code cursor} its retained messages, sent by the next
-     * {@link #deliver} with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
+     * Owes the subscription of {@code cursor} its retained messages, sent from the next
+     * {@link #deliver} on with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
      */
-    public void owe(Cursor cursor, List<StoredMessage> messages) {
-        messages.forEach(message -> retained.add(new Owed(cursor, message)));
+    public void owe(Cursor cursor, RetainedSource source) {
+        lookups.add(new OwedLookup(cursor, source));
     }
 
     /**
@@ -147,7 +160,7 @@ public final class Deliverer {
             }
         }
         deliverRetained(channel);
-        boolean progressed = retained.isEmpty();
+        boolean progressed = lookups.isEmpty();
         merge.cursors(merged);
         while (progressed && channel.isWritable() && !connection.closing()) {
             progressed = deliverMerged(channel);
@@ -162,8 +175,14 @@ public final class Deliverer {
     }
 
     private void deliverRetained(Channel channel) {
-        while (!retained.isEmpty() && channel.isWritable() && !connection.closing()) {
+        while (channel.isWritable() && !connection.closing()) {
             Owed next = retained.peek();
+            if (next == null) {
+                if (nextRetainedPage()) {
+                    continue;
+                }
+                break;
+            }
             Plan plan = plan(List.of(new Inflight.Position(next.cursor(), -1)), next.message(), true);
             if (plan.qos() > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
                 break;
@@ -174,6 +193,37 @@ public final class Deliverer {
             }
         }
         channel.flush();
+    }
+
+    /**
+     * Asks the first owed lookup for its next page, once the last one is sent; a page arrives
+     * on the event loop and wakes the session. A lookup that fails is dropped: its subscription
+     * stays, without the retained messages it could not read.
+     *
+     * @return whether the next lookup is up, to be asked at once
+     */
+    private boolean nextRetainedPage() {
+        OwedLookup lookup = lookups.peek();
+        if (lookup == null || pageRequested) {
+            return false;
+        }
+        if (lookup.source().exhausted()) {
+            lookups.poll();
+            return true;
+        }
+        pageRequested = true;
+        lookup.source().nextPage().whenCompleteAsync((page, failure) -> {
+            pageRequested = false;
+            if (failure != null) {
+                LOG.warn("mqtt {} gets no retained messages for '{}': {}", connection, lookup.cursor().name(),
+                    failure.toString());
+                lookups.remove(lookup);
+            } else {
+                page.forEach(message -> retained.add(new Owed(lookup.cursor(), message)));
+            }
+            wake.run();
+        }, connection.channel().eventLoop());
+        return false;
     }
 
     /** Sends from the session's own cursors, one copy per message, until they are empty or the client is full. */

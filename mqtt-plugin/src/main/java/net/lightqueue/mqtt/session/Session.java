@@ -16,6 +16,7 @@ import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.delivery.Deliverer;
 import net.lightqueue.mqtt.delivery.Inflight;
+import net.lightqueue.mqtt.delivery.RetainedSource;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.message.StoredProperties;
 import net.lightqueue.mqtt.persistence.ProgressRecord;
@@ -287,10 +288,10 @@ public final class Session implements RemoteSession {
      * Owes the subscription to {@code filter} its retained messages, sent before its queued
      * ones with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
      */
-    public void oweRetained(String filter, List<StoredMessage> messages) {
+    public void oweRetained(String filter, RetainedSource retained) {
         Cursor cursor = subscriptions.get(filter);
-        if (cursor != null && deliverer != null && !messages.isEmpty()) {
-            deliverer.owe(cursor, messages);
+        if (cursor != null && deliverer != null) {
+            deliverer.owe(cursor, retained);
         }
     }
 

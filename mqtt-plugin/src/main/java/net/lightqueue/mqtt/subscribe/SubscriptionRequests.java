@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.SubscriptionTable;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
@@ -31,6 +30,7 @@ import net.lightqueue.mqtt.auth.AccessControl;
 import net.lightqueue.mqtt.cluster.ClusterRetained;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.connection.MqttConnection;
+import net.lightqueue.mqtt.delivery.RetainedSource;
 import net.lightqueue.mqtt.delivery.SubscriptionOptions;
 import net.lightqueue.mqtt.session.Session;
 import net.lightqueue.mqtt.shared.ShareName;
@@ -84,7 +84,7 @@ public final class SubscriptionRequests {
         }
         EventLoop loop = connection.channel().eventLoop();
         List<CompletableFuture<Integer>> codes = new ArrayList<>(subscriptions.size());
-        Map<String, List<StoredMessage>> owedRetained = new LinkedHashMap<>(); // touched on the event loop only
+        Map<String, RetainedSource> owedRetained = new LinkedHashMap<>(); // touched on the event loop only
         for (MqttTopicSubscription subscription : subscriptions) {
             String filter = subscription.topicFilter();
             InputProblem problem = TopicNames.filterProblem(filter, settings.maxTopicLength());
@@ -124,18 +124,16 @@ public final class SubscriptionRequests {
                 continue;
             }
             // The retained messages are looked up once the subscription took effect everywhere, so
-            // none published meanwhile is missed, and the subscription starts delivering after that.
+            // none published meanwhile is missed; they go out a page at a time, before the
+            // subscription's queue.
             codes.add(table.subscribe(session.subscriberId(), filter, options.encode())
-                .thenComposeAsync(applied -> {
+                .thenApplyAsync(applied -> {
                     boolean owes = RetainHandling.sendsRetained(options, !session.isSubscribed(filter));
-                    return (owes ? retained.matching(filter) : CompletableFuture.completedFuture((List<StoredMessage>) null))
-                        .thenApplyAsync(messages -> {
-                            session.subscribe(filter, options, applied.startOffset());
-                            if (messages != null) {
-                                owedRetained.put(filter, messages);
-                            }
-                            return granted;
-                        }, loop);
+                    session.subscribe(filter, options, applied.startOffset());
+                    if (owes) {
+                        owedRetained.put(filter, retained.matching(filter));
+                    }
+                    return granted;
                 }, loop)
                 .exceptionally(failure -> failed(connection, filter, failure)));
         }

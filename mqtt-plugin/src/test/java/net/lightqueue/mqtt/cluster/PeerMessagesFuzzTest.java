@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import net.lightqueue.dispatch.ReadResult;
+import net.lightqueue.dispatch.RetainedPage;
 import net.lightqueue.dispatch.RetainedVersion;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.host.testing.DecoderFuzzer;
@@ -54,9 +55,13 @@ class PeerMessagesFuzzTest {
     void progressRetainedAndArrivals() {
         DecoderFuzzer.of("progress", PeerMessages::progress, MalformedRecordException.class).fuzz(List.of(
             PeerMessages.progress("c", Map.of("a/#", new ProgressRecord(3, List.of())))), CASES);
-        DecoderFuzzer.of("retained", PeerMessages::retained, MalformedRecordException.class).fuzz(List.of(
-            PeerMessages.retained(List.of(new RetainedVersion("plant/1/temp", 5, MESSAGE),
-                new RetainedVersion("plant/2/temp", 6, null)))), CASES);
+        DecoderFuzzer.of("retainedRequest", PeerMessages::retainedRequest, MalformedRecordException.class).fuzz(List.of(
+            PeerMessages.retainedRequest(new PeerMessages.RetainedRequest("plant/#", null)),
+            PeerMessages.retainedRequest(new PeerMessages.RetainedRequest("plant/#", "plant/1/temp"))), CASES);
+        DecoderFuzzer.of("retainedPage", PeerMessages::retainedPage, MalformedRecordException.class).fuzz(List.of(
+            PeerMessages.retainedPage(new RetainedPage(List.of(new RetainedVersion("plant/1/temp", 5, MESSAGE),
+                new RetainedVersion("plant/2/temp", 6, null)), "plant/2/temp")),
+            PeerMessages.retainedPage(new RetainedPage(List.of(), null))), CASES);
         DecoderFuzzer.of("arrivals", PeerMessages::arrivals, MalformedRecordException.class).fuzz(List.of(
             PeerMessages.arrivals(Map.of("a/#", 42L))), CASES);
     }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.StoredMessage;
@@ -48,6 +49,7 @@ class DelivererTest {
     private final Inflight inflight = new Inflight(metrics);
     private final UndeliverableMessages undeliverable = new UndeliverableMessages();
     private EmbeddedChannel channel = new EmbeddedChannel();
+    /** Delivery passes asked for: retained pages that arrived, held QoS 2 deliveries written. */
     private int wakes;
 
     private Deliverer connect(MqttVersion version, ClientLimits limits) {
@@ -60,8 +62,36 @@ class DelivererTest {
         return connect(MqttVersion.MQTT_5, new ClientLimits(receiveMaximum, NO_LIMIT, 0));
     }
 
-    private static void deliver(Deliverer deliverer, Cursor... merged) {
-        deliverer.deliver(List.of(merged), List.of());
+    /** A delivery pass, and the passes the retained pages it asked for wake on arriving. */
+    private void deliver(Deliverer deliverer, Cursor... merged) {
+        do {
+            wakes = 0;
+            deliverer.deliver(List.of(merged), List.of());
+            channel.runPendingTasks();
+        } while (wakes > 0);
+    }
+
+    /** Retained messages in pages of {@code pageSize}, counting the pages asked for. */
+    private static final class PagedRetained implements RetainedSource {
+        private final List<StoredMessage> messages;
+        private final int pageSize;
+        private int asked;
+
+        PagedRetained(int pageSize, StoredMessage... messages) {
+            this.messages = List.of(messages);
+            this.pageSize = pageSize;
+        }
+
+        @Override
+        public CompletableFuture<List<StoredMessage>> nextPage() {
+            int from = asked++ * pageSize;
+            return CompletableFuture.completedFuture(messages.subList(from, Math.min(messages.size(), from + pageSize)));
+        }
+
+        @Override
+        public boolean exhausted() {
+            return asked * pageSize >= messages.size();
+        }
     }
 
     /** Everything written since the last call. */
@@ -376,7 +406,7 @@ class DelivererTest {
     void aResentRetainedMessageKeepsRetain() {
         Deliverer first = connectV5(10);
         ListCursor cursor = ListCursor.subscription("t/#", 1);
-        first.owe(cursor, List.of(message("t/kept", 1, 5)));
+        first.owe(cursor, new PagedRetained(10, message("t/kept", 1, 5)));
         deliver(first, cursor);
         assertEquals(List.of("PUBLISH t/kept [t/kept] q1 #1 retain"), writtenLines());
 
@@ -572,7 +602,7 @@ class DelivererTest {
             message("t/live", 0, 30, "publisher", System.currentTimeMillis(), retainedFlag));
         ListCursor asPublished = new ListCursor("r/#", new SubscriptionOptions(0, false, true, 0, 0));
         asPublished.arrive(message("r/live", 0, 40, "publisher", System.currentTimeMillis(), retainedFlag));
-        deliverer.owe(plain, List.of(message("t/kept", 1, 5, "publisher", 0, retainedFlag)));
+        deliverer.owe(plain, new PagedRetained(10, message("t/kept", 1, 5, "publisher", 0, retainedFlag)));
 
         deliver(deliverer, plain, asPublished);
 
@@ -584,7 +614,7 @@ class DelivererTest {
     void queuedMessagesWaitForTheOwedRetainedOnesWhenTheWindowIsFull() {
         Deliverer deliverer = connectV5(1);
         ListCursor cursor = cursorWith("t/#", 1, message("t/live", 1, 30));
-        deliverer.owe(cursor, List.of(message("t/kept1", 1, 5), message("t/kept2", 1, 6)));
+        deliverer.owe(cursor, new PagedRetained(10, message("t/kept1", 1, 5), message("t/kept2", 1, 6)));
 
         deliver(deliverer, cursor);
         assertEquals(List.of("PUBLISH t/kept1 [t/kept1] q1 #1 retain"), writtenLines());
@@ -594,6 +624,61 @@ class DelivererTest {
         deliverer.onPubAck(2);
         deliver(deliverer, cursor);
         assertEquals(List.of("PUBLISH t/live [t/live] q1 #3"), writtenLines());
+    }
+
+    /**
+     * A lookup's next page is asked for only once the last one is sent, so a session holds one
+     * page besides its window; lookups of several subscriptions go one after the other, all
+     * before the queues.
+     */
+    @Test
+    void retainedPagesAreReadOneAtATimeAsTheClientTakesThem() {
+        Deliverer deliverer = connectV5(2);
+        ListCursor first = cursorWith("t/#", 1, message("t/live", 1, 30));
+        ListCursor second = ListCursor.subscription("u/#", 1);
+        PagedRetained firstPages = new PagedRetained(2, message("t/1", 1, 1), message("t/2", 1, 2),
+            message("t/3", 1, 3), message("t/4", 1, 4), message("t/5", 1, 5));
+        PagedRetained secondPages = new PagedRetained(2, message("u/1", 1, 6));
+        deliverer.owe(first, firstPages);
+        deliverer.owe(second, secondPages);
+
+        deliver(deliverer, first, second);
+        assertEquals(List.of("PUBLISH t/1 [t/1] q1 #1 retain", "PUBLISH t/2 [t/2] q1 #2 retain"), writtenLines());
+        assertEquals(2, firstPages.asked, "the page after the one sent, held until the window opens");
+        deliverer.onPubAck(1);
+        deliverer.onPubAck(2);
+        deliver(deliverer, first, second);
+        assertEquals(List.of("PUBLISH t/3 [t/3] q1 #3 retain", "PUBLISH t/4 [t/4] q1 #4 retain"), writtenLines());
+        assertEquals(3, firstPages.asked);
+        assertEquals(0, secondPages.asked, "the next subscription's lookup waits for the first");
+        deliverer.onPubAck(3);
+        deliverer.onPubAck(4);
+        deliver(deliverer, first, second);
+        assertEquals(List.of("PUBLISH t/5 [t/5] q1 #5 retain", "PUBLISH u/1 [u/1] q1 #6 retain"), writtenLines());
+        deliverer.onPubAck(5);
+        deliverer.onPubAck(6);
+        deliver(deliverer, first, second);
+        assertEquals(List.of("PUBLISH t/live [t/live] q1 #7"), writtenLines(), "the queue once every retained one went out");
+    }
+
+    /** A lookup that fails leaves its subscription delivering, without retained messages. */
+    @Test
+    void aFailedRetainedLookupIsDropped() {
+        Deliverer deliverer = connectV5(10);
+        ListCursor cursor = cursorWith("t/#", 0, message("t/live", 0, 30));
+        deliverer.owe(cursor, new RetainedSource() {
+            @Override
+            public CompletableFuture<List<StoredMessage>> nextPage() {
+                return CompletableFuture.failedFuture(new IllegalStateException("index unavailable"));
+            }
+
+            @Override
+            public boolean exhausted() {
+                return false;
+            }
+        });
+        deliver(deliverer, cursor);
+        assertEquals(List.of("PUBLISH t/live [t/live] q0"), writtenLines());
     }
 
     /** Marks the channel not writable once it has taken {@code writes} messages. */
