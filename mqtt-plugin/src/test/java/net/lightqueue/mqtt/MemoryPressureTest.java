@@ -35,10 +35,15 @@ class MemoryPressureTest {
     @RegisterExtension
     static final ClassBroker broker = new ClassBroker("mqttIndexReadCacheMb=4");
 
-    /** A v5 client that records the sequence numbers arriving, and can stop taking them. */
+    /**
+     * A v5 client that records the sequence numbers arriving, and can stop taking them. Payloads
+     * start with their sequence number and the {@link System#nanoTime} they were published at.
+     */
     static final class Subscriber extends MessageCallback implements AutoCloseable {
         final MqttAsyncClient client;
         final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+        /** Microseconds from publishing to arrival. */
+        final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch reading;
 
         /** @param reading held closed, the client stops reading its socket once Paho's inbound queue is full */
@@ -55,7 +60,9 @@ class MemoryPressureTest {
         @Override
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             reading.await();
-            received.add(ByteBuffer.wrap(message.getPayload()).getInt());
+            ByteBuffer payload = ByteBuffer.wrap(message.getPayload());
+            received.add(payload.getInt());
+            latencies.add((System.nanoTime() - payload.getLong()) / 1_000);
         }
 
         void awaitCount(int count) throws InterruptedException {
@@ -115,7 +122,7 @@ class MemoryPressureTest {
             Packets.assertConnAck(publisher.connected(MqttVersion.MQTT_3_1_1, "retained-publisher"), 0);
             for (int i = 0; i < count; i++) {
                 byte[] payload = new byte[payloadBytes];
-                ByteBuffer.wrap(payload).putInt(i);
+                ByteBuffer.wrap(payload).putInt(i).putLong(System.nanoTime());
                 publisher.send(MqttMessageBuilders.publish().topicName(retainedTopic(i)).retained(true)
                     .qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.wrappedBuffer(payload)).build());
             }
@@ -145,7 +152,70 @@ class MemoryPressureTest {
         return String.format("pressure/retained/%05d", i);
     }
 
-    /** Publishes payloads numbered by their first four bytes, at QoS 1. */
+    /**
+     * Subscribers whose TCP window is full (they stopped reading) while large messages keep
+     * coming: the broker's heap after GC stays flat, its network buffers grow by at most a write
+     * buffer or one message per stalled connection, and a bystander on the same topic gets every
+     * message. Scaled down for CI; the full run is
+     * {@code -Dpressure.subscribers=1000 -Dpressure.payloadKiB=1024 -Dpressure.messages=200} (see
+     * docs/benchmarks.md).
+     */
+    @Test
+    void subscribersThatStopReadingLeaveTheHeapFlatAndABystanderServed() throws Exception {
+        int subscribers = Integer.getInteger("pressure.subscribers", 100);
+        int payloadBytes = Integer.getInteger("pressure.payloadKiB", 256) * 1024;
+        int messages = Integer.getInteger("pressure.messages", 40);
+        int warmUp = 10;
+        List<RawClient> stalled = new ArrayList<>();
+        try (Subscriber bystander = new Subscriber("flood-bystander", "pressure/flood", new CountDownLatch(0));
+             Publisher publisher = new Publisher("flood-publisher")) {
+            for (int i = 0; i < warmUp; i++) {
+                publisher.publish("pressure/flood", i, payloadBytes);
+            }
+            bystander.awaitCount(warmUp);
+            List<Long> alone = List.copyOf(bystander.latencies);
+            for (int i = 0; i < subscribers; i++) {
+                RawClient client = new RawClient(broker.port(), 16 * 1024);
+                stalled.add(client);
+                SessionClients.connect(client, RawClient.connect(MqttVersion.MQTT_3_1_1, "flood-stalled-" + i, true, 0));
+                SessionClients.subscribe(client, "pressure/flood", 1); // and reads nothing more
+            }
+            MemoryInUse before = MemoryInUse.now();
+            int half = warmUp + messages / 2;
+            for (int i = warmUp; i < half; i++) {
+                publisher.publish("pressure/flood", i, payloadBytes);
+            }
+            bystander.awaitCount(half);
+            MemoryInUse halfway = MemoryInUse.now();
+            for (int i = half; i < warmUp + messages; i++) {
+                publisher.publish("pressure/flood", i, payloadBytes);
+            }
+            bystander.awaitCount(warmUp + messages);
+            MemoryInUse after = MemoryInUse.now();
+            List<Long> beside = bystander.latencies.subList(warmUp, warmUp + messages);
+            System.out.printf("%d stalled subscribers, %d x %d KiB: before %s, halfway %s, after %s;"
+                    + " bystander latency p50/max alone %d/%d us, beside them %d/%d us%n",
+                subscribers, messages, payloadBytes / 1024, before, halfway, after,
+                percentile(alone, 50), percentile(alone, 100), percentile(beside, 50), percentile(beside, 100));
+            assertEquals(IntStream.range(0, warmUp + messages).boxed().toList(), bystander.received);
+            assertTrue(after.heapAfterGc() - before.heapAfterGc() < 32 * MIB, "heap: before " + before + ", after " + after);
+            assertTrue(after.heapAfterGc() - halfway.heapAfterGc() < 16 * MIB, "flat: halfway " + halfway + ", after " + after);
+            long perConnection = Math.max(payloadBytes, 128 * 1024) + 64 * 1024;
+            assertTrue(after.buffers() - before.buffers() < subscribers * perConnection + 32 * MIB,
+                "network buffers: before " + before + ", after " + after);
+        } finally {
+            for (RawClient client : stalled) {
+                client.close();
+            }
+        }
+    }
+
+    private static long percentile(List<Long> values, int percent) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * percent / 100.0) - 1));
+    }
+
+    /** Publishes payloads numbered by their first four bytes, followed by the time they were published, at QoS 1. */
     static final class Publisher implements AutoCloseable {
         final MqttAsyncClient client;
 
@@ -156,7 +226,7 @@ class MemoryPressureTest {
 
         void publish(String topic, int sequence, int payloadBytes) throws MqttException {
             byte[] payload = new byte[payloadBytes];
-            ByteBuffer.wrap(payload).putInt(sequence);
+            ByteBuffer.wrap(payload).putInt(sequence).putLong(System.nanoTime());
             client.publish(topic, payload, 1, false).waitForCompletion();
         }
 

@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
@@ -29,6 +30,14 @@ final class RawClient implements AutoCloseable {
 
     RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
+
+    /** A client whose socket receive buffer, and so its TCP window, is at most {@code receiveBufferBytes}. */
+    RawClient(int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     }
 
