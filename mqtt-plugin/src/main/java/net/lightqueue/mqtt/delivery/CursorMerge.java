@@ -15,7 +15,7 @@ import net.lightqueue.dispatch.StoredMessage;
  * entries in each of their queues (entries of one message share its commitlog offset, and
  * their cursors read the same broker group's queues). Each
  * cursor has at most one read batch buffered; a cursor's position moves as its messages are
- * taken. With a single cursor this is a plain batched read.
+ * taken, so a batch can be dropped and read again. With a single cursor this is a plain batched read.
  *
  * <p>A cursor that looked empty may have got the message another cursor just read (the index
  * writes a message's entries in all queues at once): before a message is taken, every empty
@@ -103,6 +103,18 @@ final class CursorMerge {
         buffer.moved = true;
         if (completed) {
             buffer.completed++;
+        }
+    }
+
+    /**
+     * Lets go of the messages read but not taken; their cursors read them again when next asked.
+     * A session whose client stopped reading holds no batch then: with large messages and many
+     * such sessions the batches would fill the heap.
+     */
+    void dropReadAhead() {
+        for (Buffer buffer : buffers.values()) {
+            buffer.messages = List.of();
+            buffer.next = 0;
         }
     }
 

@@ -29,8 +29,8 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  * acknowledgements. The session's own cursors are read merged in commitlog order, so a message
  * that several of its subscriptions match is sent once ({@link CursorMerge}); shared
  * subscriptions deliver what their groups hand out. Nothing is queued in memory beyond one
- * batch per cursor, one page of owed retained messages and the inflight window: a client that
- * does not keep up just stays behind in its queues.
+ * batch per cursor (none while the channel is not writable), one page of owed retained messages
+ * and the inflight window: a client that does not keep up just stays behind in its queues.
  */
 public final class Deliverer {
 
@@ -170,6 +170,9 @@ public final class Deliverer {
                 }
             }
             channel.flush();
+        }
+        if (!channel.isWritable()) {
+            merge.dropReadAhead(); // read again once the client takes more
         }
         writeHeldOnceRecorded();
     }

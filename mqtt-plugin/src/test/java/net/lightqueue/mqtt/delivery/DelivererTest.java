@@ -711,10 +711,12 @@ class DelivererTest {
         assertEquals(2, cursor.nextOffset());
         deliver(deliverer, cursor);
         assertEquals(List.of(), writtenLines());
+        assertEquals(1, cursor.reads);
 
         channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
         deliver(deliverer, cursor);
         assertEquals(List.of("PUBLISH t/3 [t/3] q0", "PUBLISH t/4 [t/4] q0"), writtenLines());
+        assertEquals(2, cursor.reads, "the batch read ahead was let go while the channel was full, and read again");
     }
 
     /**

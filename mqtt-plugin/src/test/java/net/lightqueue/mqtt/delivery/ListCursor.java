@@ -28,6 +28,8 @@ final class ListCursor extends SubscriptionPosition {
     final List<CompletableFuture<Void>> sendRecords = new ArrayList<>();
     boolean holdSendRecords;
     int refreshes;
+    /** The {@link #read} calls. */
+    int reads;
 
     ListCursor(String name, SubscriptionOptions options) {
         super(name, options, 0);
@@ -80,6 +82,7 @@ final class ListCursor extends SubscriptionPosition {
 
     @Override
     public ReadResult read(int count) {
+        reads++;
         int from = (int) nextOffset();
         int to = Math.min(messages.size(), from + count);
         return new ReadResult(List.copyOf(messages.subList(from, to)), to, 0);
