@@ -134,6 +134,11 @@ public final class IndexBatch {
         return owner == index;
     }
 
+    /** Whether it was started on the database now open, not on one closed by a reopen since. */
+    boolean builtOn(IndexState current) {
+        return state == current;
+    }
+
     /** A queue touched by this batch: its committed state plus this batch's appends. */
     private static final class PendingQueue {
         final byte[] name;

@@ -33,6 +33,10 @@ import java.util.function.Supplier;
  * read concurrently. Readers see each batch entirely or not at all. {@link #close} may be called
  * from any thread; later calls throw {@link IndexException}.
  *
+ * <p><b>Failures.</b> A failed write or background flush (a full disk) makes every later write
+ * fail: RocksDB keeps the error while the database is open. {@link #reopen} on the writer thread
+ * is the way back once the cause is gone.
+ *
  * <p><b>Memory.</b> No per-queue objects are kept: heap is the writer's fixed-size queue cache;
  * native memory is the block cache and the memtables. See {@link IndexOptions}.
  */
@@ -43,25 +47,19 @@ public final class LightQueueIndex implements AutoCloseable {
     public static final long NO_CHECKPOINT = -1;
 
     private final Path dir;
-    private final RocksStore store;
-    private final IndexState state;
-    private final QueueTable table;
-    private final QueueReader reader;
-    private final RetentionSweep retention;
-    private final BackgroundFlusher flusher;
+    private final IndexOptions options;
+    /** Replaced by {@link #reopen}; after a failed reopen it is the closed database, and calls fail. */
+    private volatile OpenIndex open;
+    /** Why the last {@link #reopen} failed, or {@code null}. */
+    private volatile IndexException reopenFailure;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Readers and the writer share it; close takes it exclusively so no call runs on a closed DB. */
+    /** Readers and the writer share it; close and reopen take it exclusively so no call runs on a closed DB. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
-    private LightQueueIndex(Path dir, RocksStore store, IndexState state, IndexOptions options) {
+    private LightQueueIndex(Path dir, IndexOptions options, OpenIndex open) {
         this.dir = dir;
-        this.store = store;
-        this.state = state;
-        this.reader = new QueueReader(store);
-        this.table = new QueueTable(store, reader, options.queueCacheSize());
-        this.retention = new RetentionSweep(store, state, table);
-        this.flusher = new BackgroundFlusher(this::flushNow, options.flushSizeBytes(),
-                options.flushIntervalMillis());
+        this.options = options;
+        this.open = open;
     }
 
     /**
@@ -72,34 +70,31 @@ public final class LightQueueIndex implements AutoCloseable {
      *                        other than an index, or the index is corrupt
      */
     public static LightQueueIndex open(Path dir, IndexOptions options) {
-        boolean existing = StoreDirectory.prepare(dir);
-        RocksStore store = RocksStore.open(dir, options, existing);
-        try {
-            return new LightQueueIndex(dir, store, IndexState.load(store, existing, dir), options);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        return new LightQueueIndex(dir, options, OpenIndex.open(dir, options));
     }
 
     /** Starts a batch. Writer thread only; see {@link IndexBatch} for the rules. */
     public IndexBatch newBatch() {
-        return guarded(() -> new IndexBatch(this, store, table, state));
+        return guarded(() -> new IndexBatch(this, open.store, open.table, open.state));
     }
 
     /**
      * Writes a batch atomically.
      *
-     * @throws IllegalStateException if the batch was already written, is stale, or belongs to
-     *                               another index
-     * @throws IndexException        if the index is closed or RocksDB fails
+     * @throws IllegalStateException if the batch was already written, is stale (also: started
+     *                               before a {@link #reopen}), or belongs to another index
+     * @throws IndexException        if the index is closed or RocksDB fails, also if an earlier
+     *                               background flush failed (see {@link #reopen})
      */
     public void write(IndexBatch batch) {
         if (!batch.belongsTo(this)) {
             throw new IllegalStateException("the batch belongs to another index");
         }
         guarded(() -> {
-            flusher.checkHealthy();
+            if (!batch.builtOn(open.state)) {
+                throw new IllegalStateException("stale batch: the index was reopened since it was started");
+            }
+            open.flusher.checkHealthy();
             batch.write();
             return null;
         });
@@ -107,18 +102,18 @@ public final class LightQueueIndex implements AutoCloseable {
 
     /** Called by {@link IndexBatch#write()} once its write succeeded. */
     void written(long bytes) {
-        flusher.written(bytes);
+        open.flusher.written(bytes);
     }
 
     /** Entries of a queue from {@code fromOffset} (or its min offset, if larger), at most {@code maxCount}. */
     public List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
-        return guarded(() -> reader.read(queue, fromOffset, maxCount));
+        return guarded(() -> open.reader.read(queue, fromOffset, maxCount));
     }
 
     /** The offset of the queue's first entry still held; 0 for an unknown queue. */
     public long minOffset(String queue) {
         return guarded(() -> {
-            QueueRecord record = reader.record(queue);
+            QueueRecord record = open.reader.record(queue);
             return record == null ? 0 : record.minOffset();
         });
     }
@@ -126,22 +121,22 @@ public final class LightQueueIndex implements AutoCloseable {
     /** The next offset to be written in the queue; 0 for an unknown queue. */
     public long maxOffset(String queue) {
         return guarded(() -> {
-            QueueRecord record = reader.record(queue);
-            return record == null ? 0 : reader.nextOffset(record);
+            QueueRecord record = open.reader.record(queue);
+            return record == null ? 0 : open.reader.nextOffset(record);
         });
     }
 
     public OptionalLong queueId(String queue) {
-        return guarded(() -> reader.queueId(queue));
+        return guarded(() -> open.reader.queueId(queue));
     }
 
     public Optional<String> queueName(long id) {
-        return guarded(() -> reader.queueName(id));
+        return guarded(() -> open.reader.queueName(id));
     }
 
     /** A value of a derived-state family, or {@code null}. */
     public byte[] get(String family, byte[] key) {
-        return guarded(() -> store.get(store.family(family), key));
+        return guarded(() -> open.store.get(open.store.family(family), key));
     }
 
     /** Visits, in key order, the pairs of a derived-state family whose key starts with {@code prefix}. */
@@ -155,7 +150,7 @@ public final class LightQueueIndex implements AutoCloseable {
      */
     public void scan(String family, byte[] prefix, byte[] from, KeyValueVisitor visitor) {
         guarded(() -> {
-            reader.scan(store.family(family), prefix, from, visitor);
+            open.reader.scan(open.store.family(family), prefix, from, visitor);
             return null;
         });
     }
@@ -167,23 +162,23 @@ public final class LightQueueIndex implements AutoCloseable {
      * @return the number of entries removed
      */
     public long deleteEntriesBelow(long commitLogOffset) {
-        return guarded(() -> retention.deleteBelow(commitLogOffset));
+        return guarded(() -> open.retention.deleteBelow(commitLogOffset));
     }
 
     /** The checkpoint of the last batch written with one, or {@link #NO_CHECKPOINT}. */
     public long checkpoint() {
-        return state.checkpoint;
+        return open.state.checkpoint;
     }
 
     /** The last checkpoint known to be in SST files, i.e. to survive a crash. */
     public long durableCheckpoint() {
-        return state.durableCheckpoint.get();
+        return open.state.durableCheckpoint.get();
     }
 
     /** Flushes all memtables now and waits; afterwards {@link #durableCheckpoint()} equals {@link #checkpoint()}. */
     public void flush() {
         guarded(() -> {
-            flushNow();
+            open.flush();
             return null;
         });
     }
@@ -191,21 +186,25 @@ public final class LightQueueIndex implements AutoCloseable {
     /** Compacts every family fully; for benchmarks and maintenance windows. Writer thread. */
     public void compact() {
         guarded(() -> {
-            store.compact();
+            open.store.compact();
             return null;
         });
     }
 
     public IndexStats stats() {
-        return guarded(() -> new IndexStats(state.queueCount, state.entryCount,
-                store.property("rocksdb.total-sst-files-size"),
-                store.property("rocksdb.cur-size-all-mem-tables"),
-                store.blockCacheUsage(), state.checkpoint, state.durableCheckpoint.get()));
+        return guarded(() -> {
+            IndexState state = open.state;
+            RocksStore store = open.store;
+            return new IndexStats(state.queueCount, state.entryCount,
+                    store.property("rocksdb.total-sst-files-size"),
+                    store.property("rocksdb.cur-size-all-mem-tables"),
+                    store.blockCacheUsage(), state.checkpoint, state.durableCheckpoint.get());
+        });
     }
 
     /** Bytes of SST files of the entries family alone (for size measurements). */
     long entriesDiskBytes() {
-        return guarded(() -> store.familyProperty(RocksStore.ENTRIES, "rocksdb.total-sst-files-size"));
+        return guarded(() -> open.store.familyProperty(RocksStore.ENTRIES, "rocksdb.total-sst-files-size"));
     }
 
     /**
@@ -218,12 +217,41 @@ public final class LightQueueIndex implements AutoCloseable {
         Lock exclusive = lifecycle.writeLock();
         exclusive.lock();
         try {
+            requireOpen();
+            open.store.deleteAll();
+            open.table.cleared();
+            open.state.reset(open.store);
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /**
+     * Closes the database and opens it again from disk, with a new flusher: the way back after a
+     * failed write or background flush (a full disk), which RocksDB does not forget while open.
+     * Without a WAL the index comes back as after a crash: at a checkpoint not older than the last
+     * {@link #durableCheckpoint()}, and the caller replays its source from {@link #checkpoint()}.
+     * Writer thread, with no batch open (a batch started before is stale afterwards); readers wait
+     * while it runs. If opening fails (the disk is still full), every call but this one throws
+     * until a reopen succeeds.
+     *
+     * @throws IndexException if the database cannot be opened again
+     */
+    public void reopen() {
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
+        try {
             if (closed.get()) {
                 throw new IndexException("the index in " + dir + " is closed");
             }
-            store.deleteAll();
-            table.cleared();
-            state.reset(store);
+            open.close();
+            reopenFailure = null;
+            try {
+                open = OpenIndex.open(dir, options);
+            } catch (IndexException e) {
+                reopenFailure = e;
+                throw e;
+            }
         } finally {
             exclusive.unlock();
         }
@@ -235,37 +263,40 @@ public final class LightQueueIndex implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        flusher.close();
         Lock exclusive = lifecycle.writeLock();
         exclusive.lock();
         try {
-            flushNow();
+            open.flusher.close();
+            if (reopenFailure == null) {
+                open.flush();
+            }
         } finally {
             try {
-                store.close();
+                open.close();
             } finally {
                 exclusive.unlock();
             }
         }
     }
 
-    private void flushNow() {
-        // Read before flushing: everything written up to this checkpoint is in the flushed memtables.
-        long covered = state.checkpoint;
-        store.flush();
-        state.durableCheckpoint.accumulateAndGet(covered, Math::max);
-    }
-
     private <T> T guarded(Supplier<T> call) {
         Lock shared = lifecycle.readLock();
         shared.lock();
         try {
-            if (closed.get()) {
-                throw new IndexException("the index in " + dir + " is closed");
-            }
+            requireOpen();
             return call.get();
         } finally {
             shared.unlock();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IndexException("the index in " + dir + " is closed");
+        }
+        IndexException failure = reopenFailure;
+        if (failure != null) {
+            throw new IndexException("the index in " + dir + " is not open: reopening it failed", failure);
         }
     }
 }

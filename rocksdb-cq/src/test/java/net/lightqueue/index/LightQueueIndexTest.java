@@ -191,6 +191,33 @@ class LightQueueIndexTest {
     }
 
     @Test
+    void reopenComesBackAtTheFlushedCheckpointAndMakesOlderBatchesStale() {
+        IndexBatch flushed = index.newBatch();
+        flushed.append("q", 10, 1, 1);
+        flushed.checkpoint(100);
+        index.write(flushed);
+        index.flush();
+        IndexBatch unflushed = index.newBatch();
+        unflushed.append("q", 20, 1, 1);
+        unflushed.checkpoint(200);
+        index.write(unflushed);
+        IndexBatch begunBefore = index.newBatch();
+        begunBefore.append("q", 30, 1, 1);
+
+        index.reopen();
+
+        assertTrue(index.checkpoint() >= 100, "checkpoint " + index.checkpoint());
+        assertEquals(10, index.read("q", 0, 10).get(0).commitLogOffset());
+        IllegalStateException stale = assertThrows(IllegalStateException.class, () -> index.write(begunBefore));
+        assertTrue(stale.getMessage().contains("reopened"), stale.getMessage());
+        IndexBatch after = index.newBatch();
+        after.append("q", 30, 1, 1);
+        after.checkpoint(300);
+        index.write(after);
+        assertEquals(300, index.checkpoint());
+    }
+
+    @Test
     void callsAfterCloseFailClearly() {
         IndexBatch batch = index.newBatch();
         batch.append("q", 1, 1, 1);
