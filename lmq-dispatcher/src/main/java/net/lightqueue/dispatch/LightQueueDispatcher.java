@@ -15,6 +15,7 @@ import net.lightqueue.dispatch.engine.ArrivalSignals;
 import net.lightqueue.dispatch.engine.CommitLogLag;
 import net.lightqueue.dispatch.engine.CommitLogApplier;
 import net.lightqueue.dispatch.engine.EventWriter;
+import net.lightqueue.dispatch.engine.IndexRecovery;
 import net.lightqueue.dispatch.engine.MessageReader;
 import net.lightqueue.dispatch.engine.RetainedLookup;
 import net.lightqueue.dispatch.engine.SubscribeBarrier;
@@ -24,6 +25,7 @@ import net.lightqueue.dispatch.event.FilterEvent;
 import net.lightqueue.dispatch.event.StateEvent;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.host.spi.PluginContext;
+import net.lightqueue.index.IndexException;
 import net.lightqueue.index.LightQueueIndex;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -48,6 +50,8 @@ public final class LightQueueDispatcher implements LightQueues {
     private static final Logger LOG = LoggerFactory.getLogger(LightQueueDispatcher.class);
     /** How often an uncommitted batch is committed if the broker's dispatch did not do it. */
     private static final long COMMIT_SAFETY_NET_MS = 10;
+    /** How often a failed index is checked for a due recovery attempt (the attempts back off on their own). */
+    private static final long RECOVERY_POLL_MS = 100;
 
     private final PluginContext context;
     private final DispatcherOptions options;
@@ -59,6 +63,7 @@ public final class LightQueueDispatcher implements LightQueues {
     private final CommitLogApplier applier;
     private final MessageReader reader;
     private final RetainedLookup retained;
+    private final IndexRecovery recovery;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "lmq-index-maintenance");
         thread.setDaemon(true);
@@ -79,6 +84,7 @@ public final class LightQueueDispatcher implements LightQueues {
         this.applier = new CommitLogApplier(index, context.defaultMessageStore(), signals, barrier,
             options.mqttIndexBatchMaxMessages, this.stateFamilies, reader::forgetCached);
         this.retained = new RetainedLookup(index);
+        this.recovery = new IndexRecovery(applier);
     }
 
     /**
@@ -117,6 +123,8 @@ public final class LightQueueDispatcher implements LightQueues {
         signals.start();
         maintenance.scheduleWithFixedDelay(this::commitSafetyNet, COMMIT_SAFETY_NET_MS, COMMIT_SAFETY_NET_MS,
             TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(recovery::attemptWhenDue, RECOVERY_POLL_MS, RECOVERY_POLL_MS,
+            TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::applyRetention, options.mqttIndexRetentionIntervalSec,
             options.mqttIndexRetentionIntervalSec, TimeUnit.SECONDS);
         LOG.info("light-queue dispatcher started: {} filters, checkpoint {}", applier.filterCount(), applier.checkpoint());
@@ -128,7 +136,12 @@ public final class LightQueueDispatcher implements LightQueues {
         applier.close();
         signals.stop();
         barrier.failAll(new IllegalStateException("the light-queue dispatcher stopped"));
-        index.close();
+        try {
+            index.close();
+        } catch (IndexException e) {
+            LOG.warn("the light-queue index closed without its last flush ({}); the next start catches up from the commitlog",
+                e.getMessage());
+        }
         LOG.info("light-queue dispatcher stopped at checkpoint {}", applier.checkpoint());
     }
 
@@ -152,6 +165,14 @@ public final class LightQueueDispatcher implements LightQueues {
         return index.stats().diskBytes();
     }
 
+    /**
+     * Why the index cannot be written, while it cannot (a full disk): nothing new is indexed or
+     * delivered until the dispatcher recovered by itself. Cheap enough to ask per publish.
+     */
+    public Optional<IndexFailure> indexFailure() {
+        return applier.failure();
+    }
+
     /** The number of live filters (filters with at least one subscription). */
     public int filterCount() {
         return applier.filterCount();
@@ -167,7 +188,7 @@ public final class LightQueueDispatcher implements LightQueues {
 
     private void applyRetention() {
         long min = context.defaultMessageStore().getMinPhyOffset();
-        if (min <= retainedFrom) {
+        if (min <= retainedFrom || applier.failure().isPresent()) {
             return;
         }
         try {

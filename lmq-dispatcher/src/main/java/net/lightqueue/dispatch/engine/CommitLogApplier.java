@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import net.lightqueue.dispatch.IndexFailure;
 import net.lightqueue.dispatch.MqttMessageProperties;
 import net.lightqueue.dispatch.StateChange;
 import net.lightqueue.dispatch.Subscription;
@@ -16,6 +17,7 @@ import net.lightqueue.dispatch.event.MalformedEventException;
 import net.lightqueue.dispatch.event.StateEvent;
 import net.lightqueue.dispatch.topic.FilterSet;
 import net.lightqueue.dispatch.topic.Topics;
+import net.lightqueue.index.IndexException;
 import net.lightqueue.index.LightQueueIndex;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -43,6 +45,11 @@ import org.apache.rocketmq.store.DispatchRequest;
  * when that message is gone (a power loss with asynchronous flush cut the commitlog at start, or
  * a master cut off from its group rejoined as a slave and dropped what no replica had), the index
  * is emptied and rebuilt from the commitlog as it is now, at start or while the broker runs.
+ *
+ * <p>When the index cannot be written (a full disk), it stops applying: the broker's dispatch
+ * returns at once, {@link #failure()} says why, and {@link #recover} (retried by
+ * {@link IndexRecovery}) reopens the index at its last durable checkpoint and catches up from the
+ * commitlog, exactly as a restart would.
  *
  * <p>As a {@link CommitLogDispatchStore} it tells the broker's recovery where to resume.
  */
@@ -87,6 +94,8 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     private DispatchBatch batch;
     /** Set once the index is about to close: later messages are left to the next start's recovery. */
     private boolean closed;
+    /** Set while the index cannot be written: nothing is applied until {@link #recover} succeeds. */
+    private volatile IndexFailure failure;
     /** Messages read by catch-up rather than dispatched by the broker, since start (for the log and tests). */
     private int caughtUp;
     /** The last message this process applied (offset, size, store timestamp); offset -1 before the first. */
@@ -136,9 +145,18 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     }
 
     @Override
-    public synchronized void dispatch(DispatchRequest request) {
+    public void dispatch(DispatchRequest request) {
+        if (failure != null) {
+            return; // the broker's reput thread never waits for a recovery; the recovery catches up
+        }
+        synchronized (this) {
+            dispatchInOrder(request);
+        }
+    }
+
+    private void dispatchInOrder(DispatchRequest request) {
         long offset = request.getCommitLogOffset();
-        if (closed) {
+        if (closed || failure != null) {
             return;
         }
         try {
@@ -153,8 +171,10 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
             }
             apply(request);
             if (batch.messages() >= batchMaxMessages || request.getCommitLogOffset() + request.getMsgSize() >= reputEnd()) {
-                commit();
+                writeBatch();
             }
+        } catch (IndexException e) {
+            indexFailed(e);
         } catch (RuntimeException e) {
             // Never disturb the broker's own dispatch: start over from the last written state,
             // the next message fills the gap from the commitlog.
@@ -202,7 +222,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         reloadFromIndex();
         int before = caughtUp;
         catchUp(Math.min(commitLog.getMaxOffset(), reputEnd()));
-        commit();
+        writeBatch();
         LOG.warn("light-queue index rebuilt from the commitlog in {} ms: {} messages, checkpoint {} (was {}); state"
             + " whose events were in commitlog files already deleted by retention is not recovered",
             (System.nanoTime() - started) / 1_000_000, caughtUp - before, checkpoint, oldCheckpoint);
@@ -239,21 +259,85 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
         caughtUp++;
         apply(request);
         if (batch.messages() >= batchMaxMessages) {
-            commit();
+            writeBatch();
         }
     }
 
     /**
      * Brings the index up to the end of the commitlog and commits; for startup after recovery.
-     * An index ahead of the recovered commitlog is rebuilt first.
+     * An index ahead of the recovered commitlog is rebuilt first. While the index fails, this is
+     * left to {@link #recover}.
      */
     public synchronized void catchUpToEnd() {
+        if (failure != null) {
+            return;
+        }
+        try {
+            catchUpAndWrite();
+        } catch (IndexException e) {
+            indexFailed(e);
+        }
+    }
+
+    private void catchUpAndWrite() {
         rebuildIfCut(-1);
         long end = reputEnd();
         if (end > checkpoint) {
             catchUp(end);
         }
-        commit();
+        writeBatch();
+    }
+
+    /** Why the index cannot be written, while it cannot. */
+    public Optional<IndexFailure> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * After a failure: reopens the index (back at its last durable checkpoint, as after a crash),
+     * reloads the state from it, catches up to the end of the commitlog and flushes, which proves
+     * the disk takes writes again. Then applying resumes; what the broker dispatched meanwhile is
+     * caught up once more, so nothing falls between.
+     *
+     * @throws RuntimeException if the index still cannot be written; the failure stays
+     */
+    public synchronized void recover() {
+        if (closed) {
+            return;
+        }
+        try {
+            index.reopen();
+            reloadFromIndex();
+            catchUpAndWrite();
+            index.flush();
+            // The broker's dispatch, skipped while failing, is caught up below what it dispatched
+            // before seeing this: the commitlog's end read after it.
+            failure = null;
+            catchUpAndWrite();
+        } catch (RuntimeException e) {
+            batch = null;
+            failure = failureOf(e);
+            throw e;
+        }
+    }
+
+    private void indexFailed(IndexException e) {
+        batch = null;
+        failure = failureOf(e);
+        LOG.error("the light-queue index cannot be written: {}. Nothing more is indexed or delivered to MQTT subscribers"
+            + " and new MQTT publishes are refused until it can; connections stay. {}It is reopened and caught up from the"
+            + " commitlog, retried every 1 to 30 s; nothing the broker accepted is lost", failure.cause(),
+            failure.diskFull() ? "Free space on the file system that holds it. " : "");
+    }
+
+    private static IndexFailure failureOf(RuntimeException e) {
+        StringBuilder cause = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && cause.indexOf(t.getMessage()) < 0) {
+                cause.append(": ").append(t.getMessage());
+            }
+        }
+        return new IndexFailure(cause.toString(), e instanceof IndexException indexError && indexError.diskFull());
     }
 
     /** Commits what was applied and stops applying; the broker replays the rest at the next start. */
@@ -264,6 +348,17 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     /** Commits what was applied, if anything; also for a periodic safety net. */
     public synchronized void commit() {
+        if (failure != null) {
+            return;
+        }
+        try {
+            writeBatch();
+        } catch (IndexException e) {
+            indexFailed(e);
+        }
+    }
+
+    private void writeBatch() {
         if (batch == null || closed) {
             return;
         }
@@ -279,7 +374,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
     /** Retention: drops entries whose commitlog file is gone. Commits first, since batches must not span it. */
     public synchronized long deleteEntriesBelow(long commitLogOffset) {
         commit();
-        return closed ? 0 : index.deleteEntriesBelow(commitLogOffset);
+        return closed || failure != null ? 0 : index.deleteEntriesBelow(commitLogOffset);
     }
 
     private long reputEnd() {
