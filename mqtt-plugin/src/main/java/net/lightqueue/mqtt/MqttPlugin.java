@@ -106,7 +106,7 @@ public final class MqttPlugin implements BrokerPlugin {
         RefusedPublishes refused = new RefusedPublishes();
         PublishServices publishing = new PublishServices(settings, access,
             new BrokerTopics(broker, reserved, settings.autoCreateTopics(), topicRegistration),
-            new CommitLogWriter(context::messageStore, broker.getStoreHost()), refused);
+            new CommitLogWriter(context::messageStore, broker.getStoreHost()), refused, dispatcher::indexFailure);
         ArrivalRouter router = new ArrivalRouter();
         dispatcher.addArrivalListener(router);
         sessionTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {

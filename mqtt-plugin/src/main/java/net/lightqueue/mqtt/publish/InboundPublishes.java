@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import net.lightqueue.dispatch.IndexFailure;
 import net.lightqueue.mqtt.codec.InputProblem;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
@@ -67,6 +69,8 @@ public final class InboundPublishes {
     /** The reserved RocketMQ topics this client was refused, each logged once. */
     private final OncePerKey forbiddenLogged = new OncePerKey(100);
     private int writesInProgress;
+    /** Whether this connection's publishes refused while the index fails were logged (once per connection). */
+    private boolean indexFailureLogged;
 
     /** @param received the QoS 2 packet ids of the session the connection holds */
     public InboundPublishes(MqttConnection connection, PublishServices services, ReceivedQos2 received) {
@@ -121,6 +125,11 @@ public final class InboundPublishes {
         if (!target.ok()) {
             refuse(RefusedPublishes.Reason.TOPIC_REFUSED, qos, packetId, MqttReasonCodes.PubAck.TOPIC_NAME_INVALID.byteValue(),
                 target.problem());
+            return;
+        }
+        Optional<IndexFailure> indexFailure = services.indexFailure().get();
+        if (indexFailure.isPresent()) {
+            refuseWhileIndexFails(qos, packetId, indexFailure.get());
             return;
         }
         write(publish, topic, target, qos, packetId);
@@ -227,6 +236,29 @@ public final class InboundPublishes {
                 connection.send(Replies.pubReply(MqttMessageType.PUBREC, ack.packetId, (byte) 0));
             }
         }
+    }
+
+    /**
+     * While the index cannot be written nothing new reaches a subscriber, so nothing new is taken
+     * on: a v5 QoS 1/2 publish gets Quota exceeded (0x97) when the disk is full, else Unspecified
+     * error (0x80), and the connection stays; v5 QoS 0 is dropped, as at most once allows; a v3
+     * client has no negative acknowledgement and is closed (MQTT 3.1.1 section 3.3.5). The
+     * dispatcher retries on its own and publishes are taken again once it recovered.
+     */
+    private void refuseWhileIndexFails(int qos, int packetId, IndexFailure failure) {
+        byte reason = failure.diskFull()
+            ? MqttReasonCodes.PubAck.QUOTA_EXCEEDED.byteValue() : MqttReasonCodes.PubAck.UNSPECIFIED_ERROR.byteValue();
+        String why = "the broker cannot index messages at the moment" + (failure.diskFull() ? " (its disk is full)" : "");
+        if (connection.isV5() && !indexFailureLogged) {
+            indexFailureLogged = true; // a v3 client is closed, and its disconnect says why
+            LOG.warn("mqtt {}: publishes refused (QoS 1/2 with 0x{}, QoS 0 dropped) while the light-queue index cannot be "
+                + "written: {}", connection, Integer.toHexString(reason & 0xFF), failure.cause());
+        }
+        if (connection.isV5() && qos == 0) {
+            services.refused().refused(RefusedPublishes.Reason.INDEX_UNAVAILABLE);
+            return;
+        }
+        refuse(RefusedPublishes.Reason.INDEX_UNAVAILABLE, qos, packetId, reason, why);
     }
 
     /** Refuses a publish in its place in the acknowledgement order, and counts it. */

@@ -17,7 +17,9 @@ public final class RefusedPublishes {
         /** The access control does not let the client publish to the topic. */
         ACL_DENIED("acl_denied"),
         /** No client may publish to the topic: invalid, reserved ({@code $SYS}, RocketMQ's own) or not mappable. */
-        TOPIC_REFUSED("topic_refused");
+        TOPIC_REFUSED("topic_refused"),
+        /** The light-queue index cannot be written at the moment (a full disk): nothing new is taken on. */
+        INDEX_UNAVAILABLE("index_unavailable");
 
         private final String label;
 

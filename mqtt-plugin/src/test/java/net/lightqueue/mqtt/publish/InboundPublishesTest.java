@@ -7,6 +7,7 @@ import static net.lightqueue.mqtt.Packets.resend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -17,9 +18,11 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import net.lightqueue.mqtt.persistence.StateFamilies;
+import net.lightqueue.dispatch.IndexFailure;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.host.config.SettingsBinder;
 import net.lightqueue.mqtt.InMemoryLightQueues;
@@ -46,6 +49,7 @@ class InboundPublishesTest {
     private final RefusedPublishes refused = new RefusedPublishes();
     private final InMemoryLightQueues queues = new InMemoryLightQueues();
     private final ReceivedQos2 received = new ReceivedQos2(CLIENT, new SessionStore(queues, queues));
+    private Optional<IndexFailure> indexFailure = Optional.empty();
 
     @AfterEach
     void close() {
@@ -107,6 +111,37 @@ class InboundPublishesTest {
         assertEquals(List.of("open", "closed"), writer.writes().stream().map(RecordingWriter.Write::payload).toList(),
             "after PUBCOMP the packet id names a new message [MQTT-4.3.3-13]");
         assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void whileTheIndexFailsV5PublishesAreRefusedWithItsReasonAndTheConnectionStays() {
+        InboundPublishes publishes = connect(MqttVersion.MQTT_5, 100);
+        indexFailure = Optional.of(new IndexFailure("flush failed: No space left on device", true));
+        publishes.onPublish(publish("home/a", 1, 1, "full"));
+        assertReply(channel.readOutbound(), MqttMessageType.PUBACK, 1, 0x97);
+        publishes.onPublish(publish("home/a", 0, 0, "dropped"));
+        assertNull(channel.readOutbound(), "QoS 0 is dropped without an answer");
+        indexFailure = Optional.of(new IndexFailure("write failed: I/O error", false));
+        publishes.onPublish(publish("home/a", 2, 2, "failing"));
+        assertReply(channel.readOutbound(), MqttMessageType.PUBREC, 2, 0x80);
+        assertTrue(channel.isOpen());
+        assertTrue(writer.writes().isEmpty(), "nothing refused is written");
+
+        indexFailure = Optional.empty();
+        publishes.onPublish(publish("home/a", 1, 1, "recovered"));
+        writer.write(0).succeed();
+        channel.runPendingTasks();
+        assertReply(channel.readOutbound(), MqttMessageType.PUBACK, 1, 0);
+    }
+
+    @Test
+    void whileTheIndexFailsAV3PublishClosesTheConnection_MQTT_3_3_5_2() {
+        InboundPublishes publishes = connect(MqttVersion.MQTT_3_1_1, 100);
+        indexFailure = Optional.of(new IndexFailure("flush failed: No space left on device", true));
+        publishes.onPublish(publish("home/a", 1, 1, "full"));
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen(), "a v3 client has no negative acknowledgement");
+        assertTrue(writer.writes().isEmpty());
     }
 
     @Test
@@ -257,7 +292,8 @@ class InboundPublishesTest {
         MqttSettings settings = SettingsBinder.bind(MqttSettings.class, properties);
         connection.accepted(version, CLIENT, null, new ClientLimits(100, ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0));
         RocketTopics firstLevels = mqttTopic -> RocketTopics.Target.of(Topics.firstLevel(mqttTopic), 0);
-        PublishServices services = new PublishServices(settings, access, firstLevels, writer, refused);
+        PublishServices services = new PublishServices(settings, access, firstLevels, writer, refused,
+            () -> indexFailure);
         return new InboundPublishes(connection, services, received);
     }
 }
