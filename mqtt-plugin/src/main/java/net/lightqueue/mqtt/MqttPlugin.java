@@ -137,7 +137,8 @@ public final class MqttPlugin implements BrokerPlugin {
         }
         ConnectionRegistry registry = new ConnectionRegistry();
         ConnectionServices services = new ConnectionServices(settings,
-            new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master)),
+            new ConnectProcessor(new ConnectServices(settings, access, reserved, () -> master,
+                dispatcher::indexFailure)),
             publishing, new SubscriptionRequests(settings, access, reserved, subscriptions,
                 new ClusterRetained(dispatcher, peers, settings), shared), registry, sessions);
         TrafficCounters traffic = new TrafficCounters();

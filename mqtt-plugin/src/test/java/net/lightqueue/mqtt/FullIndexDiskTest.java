@@ -26,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The light-queue index on a small file system that fills up (the plugin's data directory,
- * {@code <store>/mqtt/index}, is a tmpfs): publishes are refused while it cannot be written, no
- * connection but the v3 publisher's ends, and once space returns the broker resumes by itself
- * and delivers every message it accepted, in order, once.
+ * {@code <store>/mqtt/index}, is a tmpfs): publishes and new connections are refused while it
+ * cannot be written, no connection but the v3 publisher's ends, and once space returns the broker
+ * resumes by itself and delivers every message it accepted, in order, once.
  */
 class FullIndexDiskTest {
 
     private static final int QUOTA_EXCEEDED = 0x97;
+    private static final int SERVER_UNAVAILABLE_V3 = 0x03;
     private static final long AWAIT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     @TempDir
@@ -69,6 +70,13 @@ class FullIndexDiskTest {
             assertEquals(QUOTA_EXCEEDED, publish(publisher, "refused", accepted), "the v5 publisher stays connected");
             v3Publisher.send(Packets.publish("disk/t", 1, 1, "v3"));
             v3Publisher.awaitClose(); // no negative PUBACK in 3.1.1: the connection closes [MQTT-3.3.5-2]
+            // A CONNECT records its session through the index: refused rather than left waiting.
+            try (RawClient newcomer = new RawClient(broker.port())) {
+                Packets.assertConnAck(newcomer.connected(MqttVersion.MQTT_5, "disk-new"), QUOTA_EXCEEDED);
+            }
+            try (RawClient v3Again = new RawClient(broker.port())) {
+                Packets.assertConnAck(v3Again.connected(MqttVersion.MQTT_3_1_1, "disk-v3"), SERVER_UNAVAILABLE_V3);
+            }
 
             disk.free();
             reason = QUOTA_EXCEEDED;
@@ -82,6 +90,10 @@ class FullIndexDiskTest {
             assertEquals(0, reason, "publishes are taken again once the disk has space");
             for (int i = 0; i < 5; i++) {
                 assertEquals(0, publish(publisher, "later-" + i, accepted));
+            }
+            try (RawClient v3Again = new RawClient(broker.port())) {
+                Packets.assertConnAck(v3Again.connected(MqttVersion.MQTT_3_1_1, "disk-v3"), 0);
+                assertEquals(0, publish(v3Again, "v3-later", accepted));
             }
 
             List<String> received = new ArrayList<>();

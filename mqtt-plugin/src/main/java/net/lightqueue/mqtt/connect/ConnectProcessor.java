@@ -10,6 +10,7 @@ import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUS
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID;
@@ -24,6 +25,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.util.Optional;
+import net.lightqueue.dispatch.IndexFailure;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.mqtt.MqttSettings;
@@ -137,6 +140,15 @@ public final class ConnectProcessor {
         if (!services.acceptingConnections().getAsBoolean()) {
             connection.refuse(v5 ? CONNECTION_REFUSED_SERVER_UNAVAILABLE_5 : CONNECTION_REFUSED_SERVER_UNAVAILABLE,
                 "this broker is not the master");
+            return null;
+        }
+        Optional<IndexFailure> indexFailure = services.indexFailure().get();
+        if (indexFailure.isPresent()) {
+            // Every CONNECT records its session, which waits for the index: refused, not left hanging.
+            boolean diskFull = indexFailure.get().diskFull();
+            connection.refuse(!v5 ? CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                    : diskFull ? CONNECTION_REFUSED_QUOTA_EXCEEDED : CONNECTION_REFUSED_SERVER_UNAVAILABLE_5,
+                "the broker cannot record sessions at the moment" + (diskFull ? " (its index disk is full)" : ""));
             return null;
         }
         String username;
