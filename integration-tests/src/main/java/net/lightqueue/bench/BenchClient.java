@@ -12,30 +12,41 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
- * One MQTT connection: CONNECT (and SUBSCRIBE when asked), then hands PUBLISH traffic to the
- * client's {@link Inbox} and acknowledgements to its {@link Outbox}. {@link #ready()} completes
- * once the connection can carry the scenario's traffic.
+ * One MQTT connection: CONNECT (with the client's will, and SUBSCRIBE when asked), then hands
+ * PUBLISH traffic to the client's {@link Deliveries} and acknowledgements to its {@link Outbox}.
+ * {@link #ready()} completes once the connection can carry the scenario's traffic; later
+ * SUBSCRIBE/UNSUBSCRIBE requests complete with their acknowledgement's reason code.
  */
 final class BenchClient extends ChannelInboundHandlerAdapter {
     private static final int SUBSCRIBE_PACKET_ID = 1;
+    /** No DISCONNECT received from the broker. */
+    static final int NO_DISCONNECT = -1;
 
     private final ClientSpec spec;
     private final SessionSettings settings;
     private final boolean subscribeOnConnect;
-    private final Inbox inbox;
+    private final Deliveries inbox;
     private final Outbox outbox;
     private final RunMeters meters;
     private final CompletableFuture<BenchClient> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final PendingRequests requests = new PendingRequests(SUBSCRIBE_PACKET_ID + 1);
     private ChannelHandlerContext ctx;
     private volatile boolean leaving;
+    private volatile boolean takeoverExpected;
+    private volatile int disconnectReason = NO_DISCONNECT;
 
-    BenchClient(ClientSpec spec, SessionSettings settings, boolean subscribeOnConnect, Inbox inbox, Outbox outbox,
+    BenchClient(ClientSpec spec, SessionSettings settings, boolean subscribeOnConnect, Deliveries inbox, Outbox outbox,
             RunMeters meters) {
         this.spec = spec;
         this.settings = settings;
@@ -71,6 +82,50 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         return CompletableFuture.runAsync(outbox::stop, ctx.channel().eventLoop());
     }
 
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    /** The reason code of the broker's DISCONNECT (0 under 3.1.1, which has none), or {@link #NO_DISCONNECT}. */
+    int disconnectReason() {
+        return disconnectReason;
+    }
+
+    /** A newer connection with this client id is coming: the broker ending this one is no dropped connection. */
+    void expectTakeover() {
+        takeoverExpected = true;
+    }
+
+    /** Closes the socket without DISCONNECT, as a failing device would: the broker publishes the will. */
+    CompletableFuture<Void> drop() {
+        leaving = true;
+        ctx.close();
+        return closed;
+    }
+
+    /** SUBSCRIBE to one filter at the run's subscription QoS; completes with the SUBACK's reason code. */
+    CompletableFuture<Integer> subscribe(String filter) {
+        return request(packetId -> MqttMessageBuilders.subscribe().messageId(packetId)
+                .addSubscription(settings.subscribeQos(), filter).build());
+    }
+
+    /** UNSUBSCRIBE from one filter; completes with the UNSUBACK's reason code (0 under 3.1.1). */
+    CompletableFuture<Integer> unsubscribe(String filter) {
+        return request(packetId -> MqttMessageBuilders.unsubscribe().messageId(packetId).addTopicFilter(filter).build());
+    }
+
+    private CompletableFuture<Integer> request(IntFunction<MqttMessage> packet) {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        ctx.channel().eventLoop().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                answer.completeExceptionally(new SetupException("connection of " + spec.clientId() + " closed"));
+                return;
+            }
+            ctx.writeAndFlush(packet.apply(requests.add(answer)));
+        });
+        return answer;
+    }
+
     /** Normal DISCONNECT, so the broker keeps a persistent session and sends no will. */
     CompletableFuture<Void> disconnect() {
         leaving = true;
@@ -92,13 +147,17 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             properties.add(new MqttProperties.IntegerProperty(
                     MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value(), SessionSettings.SESSION_EXPIRY_SECONDS));
         }
-        ctx.writeAndFlush(MqttMessageBuilders.connect()
+        MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
                 .protocolVersion(settings.protocol().netty())
                 .clientId(spec.clientId())
                 .cleanSession(!settings.persistent())
                 .keepAlive(settings.keepAliveSeconds())
-                .properties(properties)
-                .build());
+                .properties(properties);
+        if (spec.willTopic() != null) {
+            connect.willFlag(true).willQoS(MqttQoS.AT_LEAST_ONCE).willTopic(spec.willTopic())
+                    .willMessage(spec.clientId().getBytes(StandardCharsets.UTF_8));
+        }
+        ctx.writeAndFlush(connect.build());
     }
 
     @Override
@@ -113,6 +172,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         switch (type) {
             case CONNACK -> onConnAck((MqttConnAckMessage) message);
             case SUBACK -> onSubAck((MqttSubAckMessage) message);
+            case UNSUBACK -> onUnsubAck((MqttUnsubAckMessage) message);
             case PUBLISH -> onPublish((MqttPublishMessage) message);
             case PUBACK, PUBCOMP -> {
                 if (outbox != null) {
@@ -131,7 +191,11 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
                 }
                 ctx.write(reply(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, packetId(message)));
             }
-            case DISCONNECT -> ctx.close();
+            case DISCONNECT -> {
+                disconnectReason = message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader header
+                        ? Byte.toUnsignedInt(header.reasonCode()) : 0;
+                ctx.close();
+            }
             default -> {
                 // PINGRESP needs nothing
             }
@@ -160,6 +224,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     }
 
     private void onSubAck(MqttSubAckMessage subAck) {
+        if (requests.complete(subAck.variableHeader().messageId(), highest(subAck.payload().reasonCodes()))) {
+            return;
+        }
         for (int code : subAck.payload().reasonCodes()) {
             if (code >= 0x80) {
                 fail("broker refused SUBSCRIBE of " + spec.clientId() + " to " + spec.filters()
@@ -187,6 +254,16 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         } finally {
             publish.release();
         }
+    }
+
+    private void onUnsubAck(MqttUnsubAckMessage unsubAck) {
+        // 3.1.1 UNSUBACKs carry no reason codes.
+        List<Short> codes = unsubAck.payload() == null ? List.of() : unsubAck.payload().unsubscribeReasonCodes();
+        requests.complete(unsubAck.variableHeader().messageId(), highest(codes));
+    }
+
+    private static int highest(List<? extends Number> reasonCodes) {
+        return reasonCodes.stream().mapToInt(Number::intValue).max().orElse(0);
     }
 
     private static MqttMessage reply(MqttMessageType type, MqttQoS qos, int packetId) {
@@ -224,10 +301,11 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (!leaving && ready.isDone() && !ready.isCompletedExceptionally()) {
+        if (!leaving && !takeoverExpected && ready.isDone() && !ready.isCompletedExceptionally()) {
             meters.droppedConnections.increment();
         }
         fail("connection of " + spec.clientId() + " closed before it was ready");
+        requests.failAll(new SetupException("connection of " + spec.clientId() + " closed"));
         closed.complete(null);
         if (outbox != null) {
             outbox.stop();

@@ -35,12 +35,17 @@ record BenchOptions(
         int keepAliveSeconds,
         long connectTimeoutNanos,
         long brokerPid,
+        int stormSize,
         String topicPrefix,
         String label) {
 
     static final String USAGE = """
             Usage: mqtt-bench [--name value]...
               --scenario S         pubsub | fanout | fanin | p2p | conns | persistent   (pubsub)
+                                   | storm-connect | storm-takeover | storm-wills | storm-subscribe:
+                                   a storm while a bystander publisher and subscriber exchange
+                                   messages at --rate (100) and --qos; the calm --warmup is compared
+                                   with the storm
               --host H --port N    broker address; loopback only                      (127.0.0.1 1883)
               --subscriber-host H --subscriber-port N
                                    subscribers connect here, publishers to --host/--port: another
@@ -53,7 +58,11 @@ record BenchOptions(
               --mqtt V             3.1.1 | 5                                          (3.1.1)
               --publishers P       pubsub, fanin, persistent                          (1)
               --subscribers S      pubsub, fanout, persistent                         (1)
-              --clients C          p2p, conns                                         (100)
+              --clients C          p2p, conns; storm-subscribe: connections flooding  (100)
+              --storm N            storm-connect: connections opened at --ramp; storm-takeover:
+                                   takeovers of one client id; storm-wills: clients with a will
+                                   that all drop at once; storm-subscribe: SUBSCRIBE/UNSUBSCRIBE
+                                   pairs over --clients connections                   (1000)
               --topics T           pubsub, persistent: publisher i uses topic i mod T (1)
               --filter F           exact | wildcard (one '+' filter over all topics)  (exact)
               --qos Q              0 | 1 | 2, both ways; or --pub-qos Q --sub-qos Q   (1)
@@ -63,7 +72,7 @@ record BenchOptions(
               --payload B          payload bytes, at least 20                         (64)
               --warmup S           seconds before measuring                           (5)
               --duration S         seconds measured                                   (20)
-              --drain S            seconds to wait for the last messages              (10)
+              --drain S            seconds to wait for the last messages (and wills)  (10)
               --hold S             conns: seconds to hold the idle connections        (10)
               --ramp R             new connections per second                         (2000)
               --source-addresses N spread connections over 127.0.0.1..N (0 = enough) (0)
@@ -75,22 +84,26 @@ record BenchOptions(
               --label L            free text copied into the result line
             Exit: 0 ok; 1 the broker broke a guarantee the run asked for (QoS 1/2 loss or
                   reordering, QoS 2 duplicates, unacknowledged publishes, misrouted messages,
-                  dropped connections); 2 usage error; 3 setup failure or time bound exceeded.
+                  dropped connections, wills missing or duplicated, takeovers that leave the older
+                  connection open or, under MQTT 5, end it without DISCONNECT 0x8E, refused or
+                  unanswered SUBSCRIBE/UNSUBSCRIBE); 2 usage error; 3 setup failure or time bound
+                  exceeded.
             """;
 
     private static final Set<String> NAMES = Set.of("scenario", "host", "port", "subscriber-host", "subscriber-port",
             "transport", "cafile", "ws-path", "mqtt", "publishers", "subscribers", "clients", "topics", "filter", "qos",
             "pub-qos", "sub-qos", "rate", "inflight",
             "count", "payload", "warmup", "duration", "drain", "hold", "ramp", "source-addresses", "threads",
-            "keep-alive", "connect-timeout", "broker-pid", "topic-prefix", "label");
+            "keep-alive", "connect-timeout", "broker-pid", "storm", "topic-prefix", "label");
 
     static BenchOptions parse(String... args) {
         CommandLine cl = new CommandLine(args, NAMES);
         MqttQoS both = qos(cl, "qos", MqttQoS.AT_LEAST_ONCE);
+        ScenarioName scenario = cl.choice("scenario", ScenarioName.PUBSUB, ScenarioName.class);
         String host = cl.text("host", "127.0.0.1");
         int port = cl.integer("port", 1883, 1);
         BenchOptions options = new BenchOptions(
-                cl.choice("scenario", ScenarioName.PUBSUB, ScenarioName.class),
+                scenario,
                 host,
                 port,
                 cl.text("subscriber-host", host),
@@ -106,7 +119,7 @@ record BenchOptions(
                 cl.choice("filter", FilterKind.EXACT, FilterKind.class),
                 qos(cl, "pub-qos", both),
                 qos(cl, "sub-qos", both),
-                rate(cl.text("rate", "max")),
+                rate(cl.text("rate", scenario.storm() ? "100" : "max")),
                 cl.integer("inflight", 32, 1),
                 cl.number("count", 0, 0),
                 cl.integer("payload", 64, Payload.HEADER_BYTES),
@@ -120,6 +133,7 @@ record BenchOptions(
                 cl.integer("keep-alive", 60, 0),
                 cl.seconds("connect-timeout", 10),
                 cl.number("broker-pid", 0, 0),
+                cl.integer("storm", 1000, 1),
                 cl.text("topic-prefix", "bench"),
                 cl.text("label", ""));
         options.validate();
@@ -137,7 +151,7 @@ record BenchOptions(
         if (!wsPath.startsWith("/")) {
             throw new UsageException("--ws-path must start with /");
         }
-        if (crossBroker() && (scenario == ScenarioName.P2P || scenario == ScenarioName.CONNS)) {
+        if (crossBroker() && (scenario == ScenarioName.P2P || scenario == ScenarioName.CONNS || scenario.storm())) {
             throw new UsageException("--subscriber-host/--subscriber-port need a scenario with separate publishers "
                     + "and subscribers (pubsub, fanout, fanin, persistent), not " + scenario);
         }
@@ -174,6 +188,17 @@ record BenchOptions(
             // reported below
         }
         throw new UsageException("--rate expects a positive number or 'max', got '" + raw + "'");
+    }
+
+    /** Connections a storm scenario opens besides its bystander publisher and subscriber. */
+    int stormConnections() {
+        return switch (scenario) {
+            case STORM_CONNECT -> stormSize;
+            case STORM_WILLS -> stormSize + 1;
+            case STORM_TAKEOVER -> 2;
+            case STORM_SUBSCRIBE -> clients;
+            default -> 0;
+        };
     }
 
     /** Subscribers connect to another broker than publishers. */

@@ -21,7 +21,7 @@ final class BenchRun {
         Targets targets = Targets.of(options);
         String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
         ClientPlan plan = ClientPlan.of(options, runId);
-        int connections = plan.clients().size();
+        int connections = plan.clients().size() + options.stormConnections();
         requireFileDescriptors(connections);
         BrokerSampler broker = BrokerSampler.of(options.brokerPid());
 
@@ -59,6 +59,9 @@ final class BenchRun {
                 .put("rate", o.maxRate() ? "max" : o.rate())
                 .put("inflight", o.inflight())
                 .put("count", o.count());
+        if (o.scenario().storm()) {
+            result.put("storm", o.stormSize());
+        }
         if (o.crossBroker()) {
             result.put("subscriber_target", o.subscriberHost() + ":" + o.subscriberPort());
         }

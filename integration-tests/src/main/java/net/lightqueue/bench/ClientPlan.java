@@ -47,13 +47,17 @@ final class ClientPlan {
             case P2P -> {
                 for (int i = 0; i < o.clients(); i++) {
                     String target = plan.topic((i + 1) % o.clients());
-                    plan.add(new ClientSpec(plan.clientId("peer", i), i, target, List.of(plan.topic(i))));
+                    plan.add(ClientSpec.peer(plan.clientId("peer", i), i, target, plan.topic(i)));
                 }
             }
             case CONNS -> {
                 for (int i = 0; i < o.clients(); i++) {
                     plan.addSubscriber(i, plan.topic(i));
                 }
+            }
+            case STORM_CONNECT, STORM_TAKEOVER, STORM_WILLS, STORM_SUBSCRIBE -> {
+                plan.addPublisher(0, plan.topic(0));
+                plan.addSubscriber(0, plan.topic(0));
             }
         }
         return plan;
@@ -110,6 +114,16 @@ final class ClientPlan {
 
     private String clientId(String role, int index) {
         return "bench-" + runId + "-" + role + "-" + index;
+    }
+
+    /** Client id of a storm scenario's n-th connection; the storm's, not the bystander pair's. */
+    String stormClientId(int index) {
+        return clientId("storm", index);
+    }
+
+    /** A topic (or filter) of the storm, under this run's topics but apart from the bystander's. */
+    String stormTopic(String suffix) {
+        return topicRoot + "storm/" + suffix;
     }
 
     private String topic(int n) {

@@ -27,23 +27,29 @@ final class ConnectionRamp {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** Returns once every client is ready, or throws {@link SetupException} naming the first failure. */
-    List<BenchClient> open(List<BenchClient> clients) throws InterruptedException {
-        Semaphore handshakes = new Semaphore(MAX_HANDSHAKES_IN_FLIGHT);
+    /**
+     * Returns once every client is ready, or throws {@link SetupException} naming the first failure.
+     * Records into {@code handshakes} each ready client's time from connecting to ready, in microseconds.
+     */
+    List<BenchClient> open(List<BenchClient> clients, LatencyRecorder handshakes) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(MAX_HANDSHAKES_IN_FLIGHT);
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         List<CompletableFuture<BenchClient>> pending = new ArrayList<>(clients.size());
         long start = System.nanoTime();
         for (int i = 0; i < clients.size() && firstFailure.get() == null; i++) {
             LockSupport.parkNanos(start + (long) (i * 1e9 / perSecond) - System.nanoTime());
-            if (!handshakes.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            if (!inFlight.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
                 throw new SetupException("broker did not complete " + MAX_HANDSHAKES_IN_FLIGHT + " handshakes in time");
             }
+            long connecting = System.nanoTime();
             CompletableFuture<BenchClient> ready = connector.connect(clients.get(i)).ready()
                     .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
             ready.whenComplete((c, e) -> {
-                handshakes.release();
+                inFlight.release();
                 if (e != null) {
                     firstFailure.compareAndSet(null, e);
+                } else {
+                    handshakes.recordMicros((System.nanoTime() - connecting) / 1_000);
                 }
             });
             pending.add(ready);

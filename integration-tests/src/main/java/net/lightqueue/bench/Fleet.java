@@ -44,6 +44,12 @@ final class Fleet {
 
     /** Connects the given clients (subscribing them when asked) and returns once all are ready. */
     List<BenchClient> open(List<ClientSpec> specs, boolean persistentSession, boolean subscribe) throws InterruptedException {
+        return open(specs, persistentSession, subscribe, new LatencyRecorder());
+    }
+
+    /** As {@link #open(List, boolean, boolean)}, recording each client's time to ready into {@code handshakes}. */
+    List<BenchClient> open(List<ClientSpec> specs, boolean persistentSession, boolean subscribe, LatencyRecorder handshakes)
+            throws InterruptedException {
         SessionSettings settings = SessionSettings.of(options, persistentSession);
         List<BenchClient> clients = new ArrayList<>(specs.size());
         for (ClientSpec spec : specs) {
@@ -54,10 +60,25 @@ final class Fleet {
             clients.add(new BenchClient(spec, settings, subscribe, inbox, outbox, meters));
         }
         long start = System.nanoTime();
-        List<BenchClient> ready = ramp.open(clients);
+        List<BenchClient> ready = ramp.open(clients, handshakes);
         double seconds = (System.nanoTime() - start) / 1e9;
         log.printf("connected %d clients in %.1f s%n", ready.size(), seconds);
         return ready;
+    }
+
+    /**
+     * One more clean-session connection for {@code spec}'s client id, not logged: a takeover storm
+     * makes thousands. Returns once it is ready.
+     */
+    BenchClient reconnect(ClientSpec spec, LatencyRecorder handshakes) throws InterruptedException {
+        BenchClient client = new BenchClient(spec, SessionSettings.of(options, false), false, null, null, meters);
+        return ramp.open(List.of(client), handshakes).get(0);
+    }
+
+    /** Connects and subscribes one client whose deliveries go to {@code deliveries} rather than an {@link Inbox}. */
+    BenchClient openListener(ClientSpec spec, Deliveries deliveries) throws InterruptedException {
+        BenchClient client = new BenchClient(spec, SessionSettings.of(options, false), true, deliveries, null, meters);
+        return ramp.open(List.of(client), new LatencyRecorder()).get(0);
     }
 
     private Outbox newOutbox(ClientSpec spec) {
@@ -114,7 +135,7 @@ final class Fleet {
         return awaitUntil(() -> unacknowledged() == 0 && meters.uniqueReceived.sum() >= expected, timeoutNanos);
     }
 
-    private static boolean awaitUntil(BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
+    static boolean awaitUntil(BooleanSupplier condition, long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() >= deadline) {

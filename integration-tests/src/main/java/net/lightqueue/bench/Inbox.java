@@ -11,7 +11,7 @@ import java.util.Set;
  * from, and the QoS 2 packet ids awaiting PUBREL. It outlives connections, like the session.
  * Touched only by the event loop of the subscriber's current connection.
  */
-final class Inbox {
+final class Inbox implements Deliveries {
     private final Map<Integer, SequenceTracker> byPublisher = new HashMap<>();
     private final Set<Integer> awaitingRelease = new HashSet<>();
     private final RunMeters meters;
@@ -27,7 +27,8 @@ final class Inbox {
      * Accounts one PUBLISH. A QoS 2 redelivery of a packet id not yet released is the same
      * message (MQTT 4.3.3), so it is not handed to the application, nor counted, twice.
      */
-    void onPublish(ByteBuf payload, int qos2PacketId) {
+    @Override
+    public void onPublish(ByteBuf payload, int qos2PacketId) {
         if (qos2PacketId > 0 && !awaitingRelease.add(qos2PacketId)) {
             return;
         }
@@ -42,7 +43,8 @@ final class Inbox {
         meters.onReceived(now, Payload.sentNanos(payload), tracker.unique() > uniqueBefore);
     }
 
-    void onRelease(int packetId) {
+    @Override
+    public void onRelease(int packetId) {
         awaitingRelease.remove(packetId);
     }
 

@@ -2,12 +2,19 @@ package net.lightqueue.bench;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Run-wide counters, updated from every event loop. Per-pair detail lives in {@link Inbox}. */
+/**
+ * Run-wide counters, updated from every event loop. Per-pair detail lives in {@link Inbox}.
+ * Storm scenarios measure the bystander twice: before the storm ({@link #window}) and during it
+ * ({@link #storm}).
+ */
 final class RunMeters {
     final MeasurementWindow window = new MeasurementWindow();
     final LatencyRecorder latency = new LatencyRecorder();
+    final MeasurementWindow storm = new MeasurementWindow();
+    final LatencyRecorder stormLatency = new LatencyRecorder();
     final LongAdder sent = new LongAdder();
     final LongAdder sentInWindow = new LongAdder();
+    final LongAdder sentInStorm = new LongAdder();
     final LongAdder acked = new LongAdder();
     final LongAdder ackedInWindow = new LongAdder();
     final LongAdder received = new LongAdder();
@@ -22,6 +29,9 @@ final class RunMeters {
         sent.increment();
         if (window.contains(now)) {
             sentInWindow.increment();
+        }
+        if (storm.contains(now)) {
+            sentInStorm.increment();
         }
     }
 
@@ -42,6 +52,9 @@ final class RunMeters {
         }
         if (window.contains(sentNanos)) {
             latency.recordMicros((now - sentNanos) / 1_000);
+        }
+        if (storm.contains(sentNanos)) {
+            stormLatency.recordMicros((now - sentNanos) / 1_000);
         }
     }
 }

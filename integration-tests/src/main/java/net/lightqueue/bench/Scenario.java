@@ -9,6 +9,7 @@ interface Scenario {
             case PUBSUB, FANOUT, FANIN, P2P -> new MessageFlowScenario(options, plan);
             case CONNS -> new IdleConnectionsScenario(options, plan);
             case PERSISTENT -> new PersistentSessionScenario(options, plan);
+            case STORM_CONNECT, STORM_TAKEOVER, STORM_WILLS, STORM_SUBSCRIBE -> new StormScenario(options, plan);
         };
     }
 }

@@ -14,10 +14,22 @@ enum ScenarioName {
     /** C idle connections with one subscription each: connection cost, not message flow. */
     CONNS,
     /** Subscribers go offline with a persistent session, publishers go on, subscribers come back. */
-    PERSISTENT;
+    PERSISTENT,
+    /** A burst of connections, while a bystander pair exchanges messages. */
+    STORM_CONNECT,
+    /** One client id taken over back and forth between two connections, while a bystander pair exchanges messages. */
+    STORM_TAKEOVER,
+    /** Clients with wills all lose their connections at once, while a bystander pair exchanges messages. */
+    STORM_WILLS,
+    /** A flood of SUBSCRIBE/UNSUBSCRIBE, while a bystander pair exchanges messages. */
+    STORM_SUBSCRIBE;
+
+    boolean storm() {
+        return name().startsWith("STORM_");
+    }
 
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

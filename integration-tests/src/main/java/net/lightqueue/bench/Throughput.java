@@ -22,6 +22,14 @@ final class Throughput {
         result.put("latency_max_ms", latency.max() / 1e3);
     }
 
+    /** {@code <prefix>_samples}, {@code _p50_ms}, {@code _p99_ms} and {@code _max_ms} of a histogram in microseconds. */
+    static void reportLatency(LatencyHistogram micros, String prefix, Result result) {
+        result.put(prefix + "_samples", micros.total())
+                .put(prefix + "_p50_ms", micros.quantile(0.5) / 1e3)
+                .put(prefix + "_p99_ms", micros.quantile(0.99) / 1e3)
+                .put(prefix + "_max_ms", micros.max() / 1e3);
+    }
+
     static double perSecond(long count, double seconds) {
         return seconds > 0 ? count / seconds : 0;
     }

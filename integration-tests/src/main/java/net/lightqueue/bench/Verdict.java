@@ -22,6 +22,14 @@ final class Verdict {
         }
         check(failures, result, "unexpected", "messages delivered to a subscriber whose filters do not match");
         check(failures, result, "dropped_connections", "connections closed by the broker");
+        check(failures, result, "wills_missing", "wills never delivered to the will subscriber");
+        check(failures, result, "wills_duplicated", "wills delivered more than once");
+        check(failures, result, "takeovers_not_ended", "takeovers that left the older connection open");
+        check(failures, result, "takeovers_without_0x8e", "takeovers that ended the older connection without "
+                + "DISCONNECT 0x8E Session taken over [MQTT-3.1.4-3]");
+        check(failures, result, "storm_refused", "SUBSCRIBE/UNSUBSCRIBE refused with a failure reason code");
+        check(failures, result, "storm_stalled_connections",
+                "connections whose SUBSCRIBE/UNSUBSCRIBE went unacknowledged within the connect timeout");
         return failures;
     }
 

@@ -6,6 +6,8 @@ import java.io.PrintStream;
 final class Watchdog {
     /** Allowance for full GCs of the broker, disconnects and JVM start-up. */
     private static final long SLACK_NANOS = 120_000_000_000L;
+    /** Allowance per storm connection, takeover, will or SUBSCRIBE/UNSUBSCRIBE pair. */
+    private static final long STORM_UNIT_NANOS = 50_000_000L;
 
     private Watchdog() {
     }
@@ -29,6 +31,7 @@ final class Watchdog {
         long clients = Math.max(o.clients(), (long) o.publishers() + o.subscribers());
         // Subscribers may connect twice (persistent); each connect phase may also wait out its timeout.
         long connecting = 2 * (clients * 1_000_000_000L / o.rampPerSecond() + 2 * o.connectTimeoutNanos());
-        return connecting + o.warmupNanos() + o.durationNanos() + 2 * o.drainNanos() + o.holdNanos() + SLACK_NANOS;
+        long storm = o.scenario().storm() ? o.stormSize() * STORM_UNIT_NANOS + 2 * o.connectTimeoutNanos() : 0;
+        return connecting + storm + o.warmupNanos() + o.durationNanos() + 2 * o.drainNanos() + o.holdNanos() + SLACK_NANOS;
     }
 }
