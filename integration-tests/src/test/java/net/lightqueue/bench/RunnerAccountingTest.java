@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The runner must count exactly what a broker did wrong: each test tells {@link FaultyBroker}
  * which deliveries to drop, duplicate or reorder and checks the runner's counts and exit code.
+ * The storm tests rely on what it never does: end a connection taken over, publish wills,
+ * answer UNSUBSCRIBE.
  * Runs are bounded by --count, never by time, and nothing here asserts a timing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -34,9 +36,14 @@ class RunnerAccountingTest {
     }
 
     private RunnerOutcome run(String... scenarioArgs) {
+        return runWithin(10, scenarioArgs);
+    }
+
+    /** A run whose connections, subscriptions and takeovers wait at most {@code connectTimeoutSeconds}. */
+    private RunnerOutcome runWithin(int connectTimeoutSeconds, String... scenarioArgs) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(broker.port()), "--count",
                 Long.toString(MESSAGES), "--warmup", "0", "--duration", "60", "--drain", "5", "--threads", "1",
-                "--connect-timeout", "10"));
+                "--connect-timeout", Integer.toString(connectTimeoutSeconds)));
         args.addAll(List.of(scenarioArgs));
         return RunnerOutcome.run(args.toArray(String[]::new));
     }
@@ -152,6 +159,36 @@ class RunnerAccountingTest {
         assertCounts(outcome, 2, 0, 0);
         assertEquals(2 * MESSAGES, outcome.number("backlog"));
         assertEquals(2 * MESSAGES - 2, outcome.number("received"));
+        assertEquals(BenchMain.EXIT_BROKEN_GUARANTEE, outcome.exitCode());
+    }
+
+    @Test
+    void takeoversThatLeaveTheOlderConnectionOpenFailTheRun() {
+        RunnerOutcome outcome = runWithin(2, "--scenario", "storm-takeover", "--storm", "2");
+
+        assertCounts(outcome, 0, 0, 0);
+        assertEquals(2, outcome.number("takeovers_not_ended"));
+        assertEquals(BenchMain.EXIT_BROKEN_GUARANTEE, outcome.exitCode());
+        assertTrue(outcome.stderr().contains("2 takeovers that left the older connection open"), outcome.stderr());
+    }
+
+    @Test
+    void willsThatNeverArriveFailTheRun() {
+        RunnerOutcome outcome = runWithin(2, "--scenario", "storm-wills", "--storm", "3");
+
+        assertCounts(outcome, 0, 0, 0);
+        assertEquals(0, outcome.number("wills_received"));
+        assertEquals(3, outcome.number("wills_missing"));
+        assertEquals(BenchMain.EXIT_BROKEN_GUARANTEE, outcome.exitCode());
+    }
+
+    @Test
+    void unansweredUnsubscribesStallTheFloodAndFailTheRun() {
+        RunnerOutcome outcome = runWithin(2, "--scenario", "storm-subscribe", "--storm", "4", "--clients", "2");
+
+        assertCounts(outcome, 0, 0, 0);
+        assertEquals(2, outcome.number("storm_stalled_connections"), "each connection's first UNSUBSCRIBE");
+        assertEquals(2, outcome.number("ack_samples"), "the SUBACKs");
         assertEquals(BenchMain.EXIT_BROKEN_GUARANTEE, outcome.exitCode());
     }
 
