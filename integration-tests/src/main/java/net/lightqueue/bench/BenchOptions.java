@@ -66,7 +66,7 @@ record BenchOptions(
               --topics T           pubsub, persistent: publisher i uses topic i mod T (1)
               --filter F           exact | wildcard (one '+' filter over all topics)  (exact)
               --qos Q              0 | 1 | 2, both ways; or --pub-qos Q --sub-qos Q   (1)
-              --rate R             publishes/s over all publishers, or 'max'          (max)
+              --rate R             publishes/s over all publishers, or 'max'          (max; storms: 100)
               --inflight W         unacknowledged QoS 1/2 publishes per publisher     (32)
               --count N            stop each publisher after N messages, 0 = no limit (0)
               --payload B          payload bytes, at least 20                         (64)
