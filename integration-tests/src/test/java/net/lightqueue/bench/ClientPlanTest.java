@@ -2,6 +2,7 @@ package net.lightqueue.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
 import java.util.List;
@@ -48,5 +49,17 @@ class ClientPlanTest {
         ClientPlan plan = plan("--scenario", "conns", "--clients", "3");
         assertEquals(0, plan.publisherCount());
         assertEquals(List.of("bench/run1/2"), plan.subscribers().get(2).filters());
+    }
+
+    @Test
+    void stormsHaveABystanderPairApartFromTheStormsTopics() {
+        BenchOptions options = BenchOptions.parse("--scenario", "storm-wills", "--storm", "10");
+        ClientPlan plan = ClientPlan.of(options, "run1");
+        assertEquals(1, plan.publisherCount());
+        assertArrayEquals(new int[] {0}, expected(plan, 0));
+        assertEquals("bench/run1/storm/will/+", plan.stormTopic("will/+"));
+        assertFalse(TopicFilter.matches(plan.subscribers().get(0).filters().get(0), plan.stormTopic("will/3")));
+        assertEquals(100, options.rate(), "a steady bystander unless --rate says otherwise");
+        assertEquals(11, options.stormConnections(), "the clients with wills and their will subscriber");
     }
 }
