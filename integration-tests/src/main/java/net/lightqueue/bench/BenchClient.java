@@ -35,7 +35,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final ClientSpec spec;
     private final SessionSettings settings;
     private final boolean subscribeOnConnect;
-    private final Deliveries inbox;
+    private final Deliveries deliveries;
     private final Outbox outbox;
     private final RunMeters meters;
     private final CompletableFuture<BenchClient> ready = new CompletableFuture<>();
@@ -46,12 +46,12 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private volatile boolean takeoverExpected;
     private volatile int disconnectReason = NO_DISCONNECT;
 
-    BenchClient(ClientSpec spec, SessionSettings settings, boolean subscribeOnConnect, Deliveries inbox, Outbox outbox,
+    BenchClient(ClientSpec spec, SessionSettings settings, boolean subscribeOnConnect, Deliveries deliveries, Outbox outbox,
             RunMeters meters) {
         this.spec = spec;
         this.settings = settings;
         this.subscribeOnConnect = subscribeOnConnect && spec.subscribes();
-        this.inbox = inbox;
+        this.deliveries = deliveries;
         this.outbox = outbox;
         this.meters = meters;
     }
@@ -186,8 +186,8 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
                 ctx.write(reply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId(message)));
             }
             case PUBREL -> {
-                if (inbox != null) {
-                    inbox.onRelease(packetId(message));
+                if (deliveries != null) {
+                    deliveries.onRelease(packetId(message));
                 }
                 ctx.write(reply(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, packetId(message)));
             }
@@ -241,10 +241,10 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         try {
             MqttQoS qos = publish.fixedHeader().qosLevel();
             int packetId = publish.variableHeader().packetId();
-            if (inbox == null) {
+            if (deliveries == null) {
                 meters.unexpected.increment();
             } else {
-                inbox.onPublish(publish.payload(), qos == MqttQoS.EXACTLY_ONCE ? packetId : 0);
+                deliveries.onPublish(publish.payload(), qos == MqttQoS.EXACTLY_ONCE ? packetId : 0);
             }
             if (qos == MqttQoS.AT_LEAST_ONCE) {
                 ctx.write(reply(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, packetId));
