@@ -269,11 +269,16 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
      * left to {@link #recover}.
      */
     public synchronized void catchUpToEnd() {
+        unlessFailing(this::catchUpAndWrite);
+    }
+
+    /** Runs an index write unless the index is failing; a write that fails hands over to {@link #recover}. */
+    private void unlessFailing(Runnable write) {
         if (failure != null) {
             return;
         }
         try {
-            catchUpAndWrite();
+            write.run();
         } catch (IndexException e) {
             indexFailed(e);
         }
@@ -348,14 +353,7 @@ public final class CommitLogApplier implements CommitLogDispatcher, CommitLogDis
 
     /** Commits what was applied, if anything; also for a periodic safety net. */
     public synchronized void commit() {
-        if (failure != null) {
-            return;
-        }
-        try {
-            writeBatch();
-        } catch (IndexException e) {
-            indexFailed(e);
-        }
+        unlessFailing(this::writeBatch);
     }
 
     private void writeBatch() {
