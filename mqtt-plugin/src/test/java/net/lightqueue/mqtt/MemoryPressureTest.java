@@ -99,14 +99,8 @@ class MemoryPressureTest {
                 publisher.publish("pressure/wake", i, payloadBytes);
             }
             bystander.awaitCount(count); // by now every wake of the stalled one had its chance
-            MemoryInUse during = MemoryInUse.now();
-            System.out.printf("stalled subscriber, %d x %d KiB: before %s, stalled %s%n",
-                count, payloadBytes / 1024, before, during);
-            assertTrue(during.grownSince(before) < 32 * MIB, "before: " + before + ", stalled: " + during);
-            stalled.countDown();
-            slow.awaitCount(count);
-            assertEquals(IntStream.range(0, count).boxed().toList(), slow.received, "each once, in order");
-            assertEquals(IntStream.range(0, count).boxed().toList(), bystander.received);
+            assertFlatWhileStalledThenComplete("stalled subscriber", before, stalled, slow, bystander, count,
+                payloadBytes);
         }
     }
 
@@ -139,15 +133,26 @@ class MemoryPressureTest {
         try (Subscriber slow = new Subscriber("retained-stalled", "pressure/retained/#", stalled);
              Subscriber bystander = new Subscriber("retained-bystander", "pressure/retained/#", new CountDownLatch(0))) {
             bystander.awaitCount(count); // the stalled one's lookup ran as long
-            MemoryInUse during = MemoryInUse.now();
-            System.out.printf("stalled retained lookup, %d x %d KiB: before %s, stalled %s%n",
-                count, payloadBytes / 1024, before, during);
-            assertTrue(during.grownSince(before) < 32 * MIB, "before: " + before + ", stalled: " + during);
-            stalled.countDown();
-            slow.awaitCount(count);
-            assertEquals(IntStream.range(0, count).boxed().toList(), slow.received, "each once, in topic order");
-            assertEquals(IntStream.range(0, count).boxed().toList(), bystander.received);
+            assertFlatWhileStalledThenComplete("stalled retained lookup", before, stalled, slow, bystander, count,
+                payloadBytes);
         }
+    }
+
+    /**
+     * Once the bystander got everything, the broker holds less than 32 MiB more than
+     * {@code before}; released, the stalled subscriber gets all {@code count} messages once, in
+     * order (publish order, or topic order for retained ones), as the bystander did.
+     */
+    private static void assertFlatWhileStalledThenComplete(String what, MemoryInUse before, CountDownLatch stalled,
+        Subscriber slow, Subscriber bystander, int count, int payloadBytes) throws Exception {
+        MemoryInUse during = MemoryInUse.now();
+        System.out.printf("%s, %d x %d KiB: before %s, stalled %s%n", what, count, payloadBytes / 1024, before, during);
+        assertTrue(during.grownSince(before) < 32 * MIB, "before: " + before + ", stalled: " + during);
+        stalled.countDown();
+        slow.awaitCount(count);
+        List<Integer> all = IntStream.range(0, count).boxed().toList();
+        assertEquals(all, slow.received, what + ": each once, in order");
+        assertEquals(all, bystander.received);
     }
 
     private static String retainedTopic(int i) {
