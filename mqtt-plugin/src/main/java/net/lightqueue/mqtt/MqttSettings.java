@@ -65,11 +65,12 @@ public class MqttSettings implements ValidatedSettings {
         min = 1, max = 65535)
     int mqttReceiveMaximum = 100;
 
-    @Setting(description = "how many QoS 1/2 messages the server sends to a v3 client before it waits for acks",
-        min = 1, max = 65535)
+    @Setting(description = "how many QoS 1/2 messages the server sends to a client before it waits for acks "
+        + "(to a v5 client at most its Receive Maximum)", min = 1, max = 65535)
     // A session refills its window only after acks come back, so one subscriber gets at most a
-    // window per round trip: 32 capped a v3 subscriber at a few thousand messages/s under load.
-    int mqttInflightWindowV3 = 1024;
+    // window per round trip: 32 capped a subscriber at a few thousand messages/s under load. The
+    // bound matters for v5 too: a session's progress records and its held messages grow with it.
+    int mqttInflightWindow = 1024;
 
     @Setting(description = "largest keep alive a client may ask for, in seconds; larger requests are capped "
         + "(v5 clients are told through Server Keep Alive, v3 clients are held to it silently); 0 = no cap",
@@ -240,8 +241,8 @@ public class MqttSettings implements ValidatedSettings {
         return mqttReceiveMaximum;
     }
 
-    public int inflightWindowV3() {
-        return mqttInflightWindowV3;
+    public int inflightWindow() {
+        return mqttInflightWindow;
     }
 
     public int keepAliveMaxSeconds() {

@@ -191,9 +191,9 @@ public final class ConnectProcessor {
         int requestedKeepAlive = header.keepAliveTimeSeconds();
         int keepAlive = effectiveKeepAlive(v5, requestedKeepAlive);
         ClientLimits limits = v5
-            ? new ClientLimits(receiveMaximum, maximumPacketSize,
+            ? new ClientLimits(Math.min(receiveMaximum, settings.inflightWindow()), maximumPacketSize,
                 intProperty(properties, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0))
-            : new ClientLimits(settings.inflightWindowV3(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
+            : new ClientLimits(settings.inflightWindow(), ClientLimits.PROTOCOL_MAXIMUM_PACKET_SIZE, 0);
         connection.accepted(version, clientId, username, limits);
         long requestedExpiry = Integer.toUnsignedLong(intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0));
         long expiry = v5 ? settings.cappedSessionExpiry(requestedExpiry)
