@@ -21,6 +21,8 @@ import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,6 +155,82 @@ class PersistentSessionTest {
             publisher.send(Packets.publish("exact/t", 0, 0, "next"));
             assertEquals("next", text(nextPublish(subscriber)));
         }
+    }
+
+    /**
+     * A v5 client that leaves Receive Maximum at its default (65,535) gets at most the server's
+     * window, and acknowledging a QoS 2 backlog costs progress records per burst of PUBRECs, not
+     * one per PUBREC: each record lists the whole window, so one per PUBREC grew the commitlog
+     * with the square of the window (100 MB/s and no CONNACK for minutes under a 20,000-message backlog).
+     */
+    @Test
+    void aQos2BacklogIsAcknowledgedInWindowsAndRecordedPerBurst() throws Exception {
+        int backlog = 1200;
+        int window = 200;
+        try (MqttBroker broker = MqttBroker.start(store, "mqttInflightWindow=" + window)) {
+            try (RawClient subscriber = new RawClient(broker.port());
+                 RawClient publisher = new RawClient(broker.port())) {
+                connect(subscriber, connectV5("backlog-exactly", false, 3600));
+                subscribe(subscriber, "burst/t", 2);
+                subscriber.send(SessionClients.disconnect(0));
+                subscriber.awaitClose();
+                Packets.assertConnAck(publisher.connected(MqttVersion.MQTT_3_1_1, "backlog-pub"), 0);
+                for (int i = 0; i < backlog; i++) { // at QoS 2, so that QoS 2 is what the subscriber gets
+                    int packetId = 1 + i;
+                    publisher.send(Packets.publish("burst/t", 2, packetId, "m" + i));
+                    Packets.assertReply(publisher.read(), MqttMessageType.PUBREC, packetId, 0);
+                    publisher.send(Packets.pubRel(packetId));
+                    Packets.assertReply(publisher.read(), MqttMessageType.PUBCOMP, packetId, 0);
+                }
+            }
+            long before = broker.broker().controller().getMessageStore().getMaxPhyOffset();
+            List<String> received = new ArrayList<>();
+            try (RawClient subscriber = new RawClient(broker.port())) {
+                assertTrue(connect(subscriber, connectV5("backlog-exactly", false, 3600)));
+                while (received.size() < backlog) {
+                    List<Integer> packetIds = new ArrayList<>();
+                    for (int i = 0; i < window; i++) { // a full window, then nothing until it is acknowledged
+                        MqttPublishMessage message = nextPublishAfter(subscriber, received);
+                        received.add(text(message) + (message.fixedHeader().isDup() ? " dup" : ""));
+                        packetIds.add(message.variableHeader().packetId());
+                    }
+                    subscriber.sendRaw(acks(subscriber, MqttMessageType.PUBREC, packetIds));
+                    for (int packetId : packetIds) {
+                        MqttMessage pubRel = subscriber.read();
+                        assertEquals(MqttMessageType.PUBREL, pubRel.fixedHeader().messageType());
+                        assertEquals(packetId, ((MqttMessageIdVariableHeader) pubRel.variableHeader()).messageId());
+                    }
+                    subscriber.sendRaw(acks(subscriber, MqttMessageType.PUBCOMP, packetIds));
+                }
+                subscriber.send(SessionClients.disconnect(0));
+                subscriber.awaitClose();
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < backlog; i++) {
+                expected.add("m" + i);
+            }
+            assertEquals(expected, received, "every message once, in order, none resent");
+            long recorded = broker.broker().controller().getMessageStore().getMaxPhyOffset() - before;
+            // One record per PUBREC would be 1,200 records of up to 200 deliveries each: 2.6 MB and more.
+            assertTrue(recorded < 512 * 1024, "progress records took " + recorded + " bytes of commitlog");
+        }
+    }
+
+    private static MqttPublishMessage nextPublishAfter(RawClient subscriber, List<String> received) throws IOException {
+        try {
+            return nextPublish(subscriber);
+        } catch (AssertionError e) {
+            throw new AssertionError("after " + received.size() + " messages: " + e.getMessage(), e);
+        }
+    }
+
+    /** The packets as one write, so the server reads them in one go. */
+    private static byte[] acks(RawClient client, MqttMessageType type, List<Integer> packetIds) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int packetId : packetIds) {
+            bytes.writeBytes(client.encode(SessionClients.ackPacket(type, packetId)));
+        }
+        return bytes.toByteArray();
     }
 
     @Test

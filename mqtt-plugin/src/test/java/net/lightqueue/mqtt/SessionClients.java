@@ -68,9 +68,13 @@ final class SessionClients {
     }
 
     static void ack(RawClient client, MqttMessageType type, int packetId) throws IOException {
+        client.send(ackPacket(type, packetId));
+    }
+
+    /** PUBACK, PUBREC, PUBREL or PUBCOMP for the packet id. */
+    static MqttMessage ackPacket(MqttMessageType type, int packetId) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        client.send(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
-            MqttMessageIdVariableHeader.from(packetId)));
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0), MqttMessageIdVariableHeader.from(packetId));
     }
 
     static MqttMessage disconnect(int reasonCode) {

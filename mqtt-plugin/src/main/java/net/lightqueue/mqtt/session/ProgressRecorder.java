@@ -1,6 +1,8 @@
 package net.lightqueue.mqtt.session;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,11 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  * {@code mqttProgressBatchSize} completed deliveries, or {@code mqttProgressIntervalMs} after
  * the first unrecorded change, whichever comes first. Confined to the session's event loop.
  * What a crash can lose is the last unrecorded batch, which is then delivered again.
+ *
+ * <p>Records a caller must wait for (a QoS 2 PUBREC before its PUBREL, QoS 2 packet ids before
+ * their PUBLISH) are written once per event-loop turn, for everything asked in that turn: a
+ * record holds every unacknowledged delivery of its queue, so one per PUBREC would cost the
+ * square of the window when a client acknowledges a backlog.
  */
 final class ProgressRecorder implements DeliveryProgress {
 
@@ -30,6 +37,8 @@ final class ProgressRecorder implements DeliveryProgress {
     private int completed;
     private boolean timerSet;
     private boolean enabled;
+    /** Who waits for the records asked for in this event-loop turn, in the order they asked. */
+    private final List<CompletableFuture<Long>> urgent = new ArrayList<>();
 
     ProgressRecorder(Session session, SessionServices services, Function<Cursor, ProgressRecord> snapshot) {
         this.session = session;
@@ -43,7 +52,8 @@ final class ProgressRecorder implements DeliveryProgress {
             cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         }
         enabled = persistent;
-        timerSet = false; // a timer of a previous connection finds no loop to run on
+        timerSet = false; // a timer or write of a previous connection finds no loop to run on
+        urgent.clear();
     }
 
     @Override
@@ -69,14 +79,23 @@ final class ProgressRecorder implements DeliveryProgress {
         }
     }
 
-    /** Records the cursor now, with everything else pending: the caller waits for it (PUBREC before PUBREL). */
+    /**
+     * Records the cursor, with everything else pending, at the end of this event-loop turn: the
+     * caller waits for it (PUBREC before PUBREL).
+     */
     @Override
     public CompletableFuture<?> recordNow(Cursor cursor) {
         if (!enabled) {
             return CompletableFuture.completedFuture(null);
         }
         changed.put(cursor.name(), cursor);
-        return write();
+        if (urgent.isEmpty()) {
+            session.onLoop(this::writeUrgent);
+        }
+        // One future each, completed in order: a shared one would run its callers' PUBRELs last first.
+        CompletableFuture<Long> recorded = new CompletableFuture<>();
+        urgent.add(recorded);
+        return recorded;
     }
 
     /** Adds every cursor and the unrecorded removals to the session's final write, and stops batching. */
@@ -84,6 +103,20 @@ final class ProgressRecorder implements DeliveryProgress {
         cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         addChanged(changes);
         enabled = false;
+    }
+
+    private void writeUrgent() {
+        List<CompletableFuture<Long>> waiting = List.copyOf(urgent);
+        urgent.clear();
+        // Disabled: drained into the session's final write, its connection is closing.
+        CompletableFuture<Long> written = enabled ? write() : CompletableFuture.completedFuture(null);
+        written.whenComplete((applied, failure) -> waiting.forEach(recorded -> {
+            if (failure != null) {
+                recorded.completeExceptionally(failure);
+            } else {
+                recorded.complete(applied);
+            }
+        }));
     }
 
     private void onTimer() {
