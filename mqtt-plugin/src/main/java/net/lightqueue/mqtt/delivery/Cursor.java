@@ -45,6 +45,14 @@ public interface Cursor {
     /** The message at {@code offset}, to send again a delivery restored after a restart; null if gone. */
     StoredMessage messageAt(long offset);
 
+    /**
+     * Whether {@link #messageAt} reads any message this cursor delivered from this broker's
+     * store: an unacknowledged delivery then keeps no copy of its message for a resend.
+     */
+    default boolean rereads() {
+        return false;
+    }
+
     /** The cursor moved, or its unacknowledged deliveries changed; {@code completed} deliveries ended. */
     void settle(int completed);
 

@@ -121,11 +121,14 @@ public final class Deliverer {
                 awaited++;
             } else if (awaited < connection.limits().receiveMaximum()) {
                 entries.remove();
-                if (write(entry.positions.get(0).cursor(), entry.message, entry.qos, entry.retain,
+                StoredMessage message = entry.messageToResend();
+                if (message != null && write(entry.positions.get(0).cursor(), message, entry.qos, entry.retain,
                     entry.subscriptionIds, entry.packetId, true)) {
+                    entry.sent();
                     awaited++;
                 } else {
-                    inflight.remove(entry.packetId); // expired meanwhile, or too large for this connection's client
+                    // Deleted by retention, expired meanwhile, or too large for this connection's client.
+                    inflight.remove(entry.packetId);
                     completed(entry);
                 }
             }
@@ -364,6 +367,7 @@ public final class Deliverer {
             inflight.remove(entry.packetId);
             return 1;
         }
+        entry.sent();
         return 0;
     }
 

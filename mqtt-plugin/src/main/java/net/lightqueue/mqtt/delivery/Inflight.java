@@ -26,13 +26,15 @@ public final class Inflight {
      * One unacknowledged delivery; {@code released} once PUBREC came and PUBREL was sent. A
      * message that several subscriptions of the session match is one delivery that holds a
      * position in each of their queues, and completes them all. A released delivery restored
-     * after a restart has no message: only its PUBREL is ever sent again.
+     * after a restart has no message: only its PUBREL is ever sent again. Once sent, a delivery
+     * whose queue can be read again lets go of its message (a stalled client's window of large
+     * messages would stay on the heap) and a resend reads it again.
      */
     public static final class Entry {
         public final int packetId;
         public final int qos;
         final List<Position> positions;
-        final StoredMessage message;
+        private StoredMessage message;
         boolean retain;
         final List<Integer> subscriptionIds;
         boolean released;
@@ -50,6 +52,23 @@ public final class Inflight {
 
         public boolean released() {
             return released;
+        }
+
+        /** The message to send again; null when commitlog retention deleted it meanwhile. */
+        StoredMessage messageToResend() {
+            if (message != null) {
+                return message;
+            }
+            Position first = positions.get(0);
+            return first.cursor().messageAt(first.offset());
+        }
+
+        /** The message went out: it is read again for a resend if its queue allows. */
+        void sent() {
+            Position first = positions.get(0);
+            if (first.offset() >= 0 && first.cursor().rereads()) {
+                message = null;
+            }
         }
 
         /** The queue offset of the delivery in the cursor's queue, or null when it holds none there. */

@@ -81,6 +81,11 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
     }
 
     @Override
+    public boolean rereads() {
+        return true;
+    }
+
+    @Override
     public void settle(int completed) {
         progress.advanced(this, completed);
     }

@@ -51,6 +51,11 @@ final class SharedCursor extends SubscriptionPosition {
         return group.messageAt(offset);
     }
 
+    @Override
+    public boolean rereads() {
+        return true;
+    }
+
     /** Deliveries ended or moved on: the group counts what completed and may hand out more. */
     @Override
     public void settle(int completed) {

@@ -59,6 +59,26 @@ class InflightTest {
     }
 
     @Test
+    void aSentDeliveryLetsGoOfItsMessageAndReadsItAgainForAResend() {
+        StoredMessage queued = a.append(message);
+        Inflight.Entry entry = add(a, queued.queueOffset());
+        assertSame(message, entry.messageToResend(), "kept until sent");
+
+        entry.sent();
+
+        assertSame(queued, entry.messageToResend(), "read again from the queue");
+    }
+
+    @Test
+    void aRetainedMessageSentOnSubscribeKeepsItsMessage() {
+        Inflight.Entry entry = add(a, -1);
+
+        entry.sent();
+
+        assertSame(message, entry.messageToResend(), "it has no queue position to be read from");
+    }
+
+    @Test
     void restoringOnePacketIdFromSeveralCursorsMakesOneDeliveryHoldingEveryPosition() {
         inflight.restore(7, a, 4, message, 2, false, 11, false);
         inflight.restore(7, b, 9, message, 2, true, 12, false);
@@ -68,7 +88,7 @@ class InflightTest {
         assertEquals(4L, entry.offsetIn(a));
         assertEquals(9L, entry.offsetIn(b));
         assertNull(entry.offsetIn(ListCursor.subscription("other", 1)));
-        assertSame(message, entry.message);
+        assertSame(message, entry.messageToResend());
         assertEquals(2, entry.qos);
         assertTrue(entry.retain, "RETAIN if any subscription retains as published");
         assertEquals(List.of(11, 12), entry.subscriptionIds);

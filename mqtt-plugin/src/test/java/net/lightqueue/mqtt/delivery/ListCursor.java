@@ -113,6 +113,11 @@ final class ListCursor extends SubscriptionPosition {
     }
 
     @Override
+    public boolean rereads() {
+        return true; // a queue, like the broker's
+    }
+
+    @Override
     public void settle(int completed) {
         settled.add(completed);
     }
