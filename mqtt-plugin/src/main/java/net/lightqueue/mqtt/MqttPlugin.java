@@ -23,6 +23,7 @@ import net.lightqueue.mqtt.connect.ConnectProcessor;
 import net.lightqueue.mqtt.connect.ConnectServices;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.DeliveryMetrics;
+import net.lightqueue.mqtt.delivery.SharedPayloads;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.metrics.MetricSources;
@@ -74,6 +75,7 @@ public final class MqttPlugin implements BrokerPlugin {
     private MqttServer server;
     private SysPublisher sys;
     private MqttMetrics metrics;
+    private final SharedPayloads payloads = new SharedPayloads();
     private volatile boolean master;
 
     @Override
@@ -130,7 +132,7 @@ public final class MqttPlugin implements BrokerPlugin {
         remote.startPolling();
         peers.addListener(remote);
         sessions = new SessionLifecycle(new SessionServices(settings, new QueueCursors(dispatcher, router), remote, claims, store,
-            shared, sessionTimers, Clock.systemUTC(), undeliverable, deliveries),
+            shared, sessionTimers, Clock.systemUTC(), undeliverable, deliveries, payloads),
             new WillPublisher(publishing.topics(), publishing.writer(), broker.getStoreHost()));
         if (master) {
             sessions.recover();
@@ -220,6 +222,7 @@ public final class MqttPlugin implements BrokerPlugin {
         if (server != null) {
             server.stop();
         }
+        payloads.clear();
         if (sessions != null) {
             sessions.awaitIdle(STOP_STATE_MILLIS);
             sessionTimers.shutdownNow();

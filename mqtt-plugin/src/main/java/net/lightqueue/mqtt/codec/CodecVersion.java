@@ -1,5 +1,6 @@
 package net.lightqueue.mqtt.codec;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -23,6 +24,12 @@ public final class CodecVersion extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<MqttVersion> KEY = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
     private MqttVersion first;
+
+    /** The version the channel's packets are encoded with: Netty's default, 3.1.1, until a CONNECT says otherwise. */
+    public static MqttVersion of(Channel channel) {
+        MqttVersion version = channel.attr(KEY).get();
+        return version == null ? MqttVersion.MQTT_3_1_1 : version;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

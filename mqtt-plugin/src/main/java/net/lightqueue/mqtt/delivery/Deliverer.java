@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
+import net.lightqueue.mqtt.codec.PublishHeader;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
@@ -42,6 +43,7 @@ public final class Deliverer {
     private final OutboundTopicAliases aliases;
     private final UndeliverableMessages undeliverable;
     private final DeliveryMetrics metrics;
+    private final SharedPayloads payloads;
     private final CursorMerge merge;
     private final Runnable wake;
     /** Retained lookups owed to new subscriptions, in order: read a page at a time, sent before the queues. */
@@ -82,13 +84,14 @@ public final class Deliverer {
      *             arrived, and after held QoS 2 deliveries went out
      */
     public Deliverer(MqttConnection connection, Inflight inflight, int batchSize, UndeliverableMessages undeliverable,
-                     DeliveryMetrics metrics, Runnable wake) {
+                     DeliveryMetrics metrics, SharedPayloads payloads, Runnable wake) {
         this.connection = connection;
         this.wake = wake;
         this.inflight = inflight;
         this.batchSize = batchSize;
         this.undeliverable = undeliverable;
         this.metrics = metrics;
+        this.payloads = payloads;
         this.merge = new CursorMerge(batchSize);
         this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
@@ -472,14 +475,15 @@ public final class Deliverer {
             properties.add(new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias));
         }
         // Counted as encoded, alias included: it may make a length field one byte longer.
-        int size = OutboundPublish.size(topicName, qos, properties, message.body().length, connection.isV5());
+        int size = PublishHeader.packetSize(topicName, qos, properties, message.body().length, connection.isV5());
         if (size > connection.limits().maximumPacketSize()) {
             return Sent.TOO_LARGE; // the client must never get more than it allows [MQTT-3.1.2-24]
         }
         if (newAlias && alias != 0) {
             aliases.assign(topic); // only once the PUBLISH that tells the client goes out
         }
-        connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties, message.body()));
+        connection.channel().write(OutboundPublish.build(topicName, qos, retain, dup, packetId, properties,
+            payloads.payload(message)));
         if (!dup && message.queueOffset() >= 0) {
             metrics.firstWritten(message, now); // not a resend, nor a retained message sent on subscribe
         }

@@ -1,23 +1,16 @@
 package net.lightqueue.mqtt.delivery;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttProperties.BinaryProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.IntegerProperty;
-import io.netty.handler.codec.mqtt.MqttProperties.MqttProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
-import io.netty.handler.codec.mqtt.MqttProperties.StringPair;
-import io.netty.handler.codec.mqtt.MqttProperties.StringProperty;
-import io.netty.handler.codec.mqtt.MqttProperties.UserProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.lightqueue.dispatch.StoredMessage;
-import net.lightqueue.mqtt.codec.PacketSize;
 import net.lightqueue.mqtt.message.StoredProperties;
 
 /** Builds the PUBLISH packet of one stored message for one subscription of one client. */
@@ -54,65 +47,10 @@ final class OutboundPublish {
         return interval < 0 ? -1 : Math.max(0, interval - (nowMillis - message.storeTimestamp()) / 1000);
     }
 
-    /**
-     * The size of the encoded PUBLISH, to respect the client's Maximum Packet Size [MQTT-3.1.2-24].
-     *
-     * @throws IllegalArgumentException if a string is too long to be encoded
-     */
-    static int size(String topicName, int qos, MqttProperties properties, int payloadLength, boolean v5) {
-        int remaining = 2 + utf8(topicName) + (qos > 0 ? 2 : 0) + payloadLength;
-        if (v5) {
-            int propertiesLength = propertiesLength(properties);
-            remaining += PacketSize.variableByteIntegerSize(propertiesLength) + propertiesLength;
-        }
-        return PacketSize.wholePacket(remaining);
-    }
-
     static MqttPublishMessage build(String topicName, int qos, boolean retain, boolean dup, int packetId,
-                                    MqttProperties properties, byte[] payload) {
+                                    MqttProperties properties, ByteBuf payload) {
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0);
         return new MqttPublishMessage(header, new MqttPublishVariableHeader(topicName, qos > 0 ? packetId : -1, properties),
-            Unpooled.wrappedBuffer(payload));
-    }
-
-    private static int propertiesLength(MqttProperties properties) {
-        int length = 0;
-        for (MqttProperty<?> property : properties.listAll()) {
-            int id = property.propertyId();
-            if (property instanceof UserProperties user) {
-                for (StringPair pair : user.value()) {
-                    length += 1 + 2 + utf8(pair.key) + 2 + utf8(pair.value);
-                }
-            } else if (property instanceof StringProperty text) {
-                length += 1 + 2 + utf8(text.value());
-            } else if (property instanceof BinaryProperty binary) {
-                length += 1 + 2 + binary.value().length;
-            } else if (property instanceof IntegerProperty integer) {
-                length += 1 + integerLength(id, integer.value());
-            }
-        }
-        return length;
-    }
-
-    private static int integerLength(int id, int value) {
-        if (id == MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value()) {
-            return 1;
-        }
-        if (id == MqttPropertyType.TOPIC_ALIAS.value()) {
-            return 2;
-        }
-        if (id == MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) {
-            return PacketSize.variableByteIntegerSize(value);
-        }
-        return 4;
-    }
-
-    /** The UTF-8 length of a string of the packet; longer than an MQTT string can be is an error. */
-    private static int utf8(String text) {
-        int length = text.getBytes(StandardCharsets.UTF_8).length;
-        if (length > 0xFFFF) {
-            throw new IllegalArgumentException("a string of " + length + " UTF-8 bytes, more than MQTT's 65535");
-        }
-        return length;
+            payload);
     }
 }

@@ -29,6 +29,7 @@ import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.codec.CodecVersion;
 import net.lightqueue.mqtt.codec.PacketFramer;
+import net.lightqueue.mqtt.codec.SharedPayloadEncoder;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.listener.Listener;
 import net.lightqueue.mqtt.listener.Listeners;
@@ -75,6 +76,7 @@ public final class MqttServer {
                 .addLast("decoded", framer.decodedPackets())
                 .addLast("codec-version", new CodecVersion())
                 .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("shared-payload", SharedPayloadEncoder.INSTANCE)
                 .addLast("traffic", traffic)
                 .addLast(ConnectGate.NAME, new ConnectGate())
                 .addLast("mqtt", new MqttConnectionHandler(services));

@@ -156,7 +156,7 @@ public final class Session implements RemoteSession {
     public void attach(MqttConnection attached) {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable(),
-            services.deliveries(), this::wake);
+            services.deliveries(), services.payloads(), this::wake);
         shared.forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();

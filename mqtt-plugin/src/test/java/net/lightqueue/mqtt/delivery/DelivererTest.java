@@ -55,7 +55,7 @@ class DelivererTest {
     private Deliverer connect(MqttVersion version, ClientLimits limits) {
         MqttConnection connection = new MqttConnection(channel);
         connection.accepted(version, CLIENT_ID, null, limits);
-        return new Deliverer(connection, inflight, BATCH, undeliverable, metrics, () -> wakes++);
+        return new Deliverer(connection, inflight, BATCH, undeliverable, metrics, new SharedPayloads(), () -> wakes++);
     }
 
     private Deliverer connectV5(int receiveMaximum) {

@@ -24,6 +24,7 @@ import net.lightqueue.mqtt.cluster.RemoteQueues;
 import net.lightqueue.mqtt.cluster.SessionClaims;
 import net.lightqueue.mqtt.delivery.ArrivalRouter;
 import net.lightqueue.mqtt.delivery.DeliveryMetrics;
+import net.lightqueue.mqtt.delivery.SharedPayloads;
 import net.lightqueue.mqtt.delivery.QueueCursors;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.persistence.SessionRecord;
@@ -163,7 +164,7 @@ class SessionTimersTest {
         SessionServices services = new SessionServices(settings, new QueueCursors(queues, router),
             new RemoteQueues(new NoPeers(), settings, timers, timers.clock()), new SessionClaims(new NoPeers(), settings), store,
             new SharedGroups(settings, queues, queues, store, router, timers), timers, timers.clock(),
-            new UndeliverableMessages(), new DeliveryMetrics());
+            new UndeliverableMessages(), new DeliveryMetrics(), new SharedPayloads());
         RocketTopics firstLevels = mqttTopic -> RocketTopics.Target.of(Topics.firstLevel(mqttTopic), 0);
         return new SessionLifecycle(services, new WillPublisher(firstLevels, writer, new InetSocketAddress("127.0.0.1", 10911)));
     }
