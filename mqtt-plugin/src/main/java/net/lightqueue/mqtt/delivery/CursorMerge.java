@@ -47,9 +47,10 @@ final class CursorMerge {
     }
 
     private final int batchSize;
-    private final Map<Cursor, Buffer> buffers = new IdentityHashMap<>();
-    private final List<Buffer> active = new ArrayList<>();
-    private final List<Buffer> group = new ArrayList<>();
+    // Sized for the one or two subscriptions most sessions have: an identity map starts at 64 slots.
+    private final Map<Cursor, Buffer> buffers = new IdentityHashMap<>(2);
+    private final List<Buffer> active = new ArrayList<>(2);
+    private final List<Buffer> group = new ArrayList<>(2);
     private long reads;
 
     CursorMerge(int batchSize) {

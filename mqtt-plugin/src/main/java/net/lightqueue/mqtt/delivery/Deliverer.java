@@ -46,13 +46,15 @@ public final class Deliverer {
     private final SharedPayloads payloads;
     private final CursorMerge merge;
     private final Runnable wake;
+    // The queues start at their smallest: most connections never use them, and the default
+    // 16 slots each were a tenth of an idle connection's heap.
     /** Retained lookups owed to new subscriptions, in order: read a page at a time, sent before the queues. */
-    private final ArrayDeque<OwedLookup> lookups = new ArrayDeque<>();
+    private final ArrayDeque<OwedLookup> lookups = new ArrayDeque<>(0);
     /** The page of the first lookup being sent, as the client's window allows. */
-    private final ArrayDeque<Owed> retained = new ArrayDeque<>();
+    private final ArrayDeque<Owed> retained = new ArrayDeque<>(0);
     private boolean pageRequested;
     /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
-    private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>();
+    private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>(0);
     /**
      * A pass's deliveries from its first QoS 2 one on, written once the packet ids of the QoS 2
      * ones are recorded ({@link Cursor#recordSent}); later passes wait for them, to keep the order.

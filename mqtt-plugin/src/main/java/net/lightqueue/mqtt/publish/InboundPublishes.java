@@ -65,9 +65,9 @@ public final class InboundPublishes {
     private final InboundTopicAliases aliases;
     private final ReceivedQos2 received;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
-    private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
-    /** The reserved RocketMQ topics this client was refused, each logged once. */
-    private final OncePerKey forbiddenLogged = new OncePerKey(100);
+    private final ArrayDeque<PendingAck> acks = new ArrayDeque<>(0); // grows with the first publish
+    /** The reserved RocketMQ topics this client was refused, each logged once; made at the first. */
+    private OncePerKey forbiddenLogged;
     private int writesInProgress;
     /** Whether this connection's publishes refused while the index fails were logged (once per connection). */
     private boolean indexFailureLogged;
@@ -110,6 +110,9 @@ public final class InboundPublishes {
         }
         RocketTopics.Target target = services.topics().resolve(topic);
         if (target.forbidden()) {
+            if (forbiddenLogged == null) {
+                forbiddenLogged = new OncePerKey(100);
+            }
             if (forbiddenLogged.first(target.topic())) {
                 LOG.warn("mqtt {} may not publish to '{}': {}", connection, topic, target.problem());
             }

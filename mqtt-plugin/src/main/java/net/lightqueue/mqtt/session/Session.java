@@ -46,7 +46,7 @@ public final class Session implements RemoteSession {
     /** The same subscriptions in the other broker groups' queues, whose peers record their progress. */
     private final Map<String, List<Cursor>> remote = new HashMap<>();
     /** Every cursor of its own subscriptions, local and remote, read merged by its deliverer. */
-    private final List<Cursor> merged = new ArrayList<>();
+    private final List<Cursor> merged = new ArrayList<>(2);
     /** Its shared subscriptions, whose groups record their progress and hand out messages. */
     private final Map<String, Cursor> memberships = new LinkedHashMap<>();
     /** The same memberships in the other broker groups' groups, which hand out their own messages. */
