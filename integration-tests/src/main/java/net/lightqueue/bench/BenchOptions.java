@@ -19,6 +19,7 @@ record BenchOptions(
         int clients,
         int topics,
         FilterKind filter,
+        FirstLevel firstLevel,
         MqttQoS publishQos,
         MqttQoS subscribeQos,
         double rate,
@@ -65,6 +66,9 @@ record BenchOptions(
                                    pairs over --clients connections                   (1000)
               --topics T           pubsub, persistent: publisher i uses topic i mod T (1)
               --filter F           exact | wildcard (one '+' filter over all topics)  (exact)
+              --first-level L      shared: topics <prefix>/<run>/<n>; own: <prefix><n>/<run>,
+                                   each topic its own first level (RocketMQ topic), as
+                                   devices publishing to <device>/telemetry      (shared)
               --qos Q              0 | 1 | 2, both ways; or --pub-qos Q --sub-qos Q   (1)
               --rate R             publishes/s over all publishers, or 'max'          (max; storms: 100)
               --inflight W         unacknowledged QoS 1/2 publishes per publisher     (32)
@@ -91,7 +95,8 @@ record BenchOptions(
             """;
 
     private static final Set<String> NAMES = Set.of("scenario", "host", "port", "subscriber-host", "subscriber-port",
-            "transport", "cafile", "ws-path", "mqtt", "publishers", "subscribers", "clients", "topics", "filter", "qos",
+            "transport", "cafile", "ws-path", "mqtt", "publishers", "subscribers", "clients", "topics", "filter",
+            "first-level", "qos",
             "pub-qos", "sub-qos", "rate", "inflight",
             "count", "payload", "warmup", "duration", "drain", "hold", "ramp", "source-addresses", "threads",
             "keep-alive", "connect-timeout", "broker-pid", "storm", "topic-prefix", "label");
@@ -117,6 +122,7 @@ record BenchOptions(
                 cl.integer("clients", 100, 1),
                 cl.integer("topics", 1, 1),
                 cl.choice("filter", FilterKind.EXACT, FilterKind.class),
+                cl.choice("first-level", FirstLevel.SHARED, FirstLevel.class),
                 qos(cl, "pub-qos", both),
                 qos(cl, "sub-qos", both),
                 rate(cl.text("rate", scenario.storm() ? "100" : "max")),

@@ -7,22 +7,27 @@ import java.util.Map;
 
 /**
  * The clients a scenario needs and, for each subscriber, the publishers whose messages it must
- * receive. Topics are {@code <prefix>/<runId>/<n>} so that concurrent or earlier runs (and
- * their persistent sessions) never mix with this one.
+ * receive. Topics are {@code <prefix>/<runId>/<n>} ({@code <prefix><n>/<runId>} with a first level
+ * of their own) so that concurrent or earlier runs (and their persistent sessions) never mix
+ * with this one.
  */
 final class ClientPlan {
     private final List<ClientSpec> clients = new ArrayList<>();
+    private final String prefix;
     private final String topicRoot;
     private final String runId;
+    private final FirstLevel firstLevel;
     private final Map<String, List<Integer>> publishersByTopic = new HashMap<>();
 
-    private ClientPlan(String prefix, String runId) {
+    private ClientPlan(String prefix, String runId, FirstLevel firstLevel) {
+        this.prefix = prefix;
         this.topicRoot = prefix + "/" + runId + "/";
         this.runId = runId;
+        this.firstLevel = firstLevel;
     }
 
     static ClientPlan of(BenchOptions o, String runId) {
-        ClientPlan plan = new ClientPlan(o.topicPrefix(), runId);
+        ClientPlan plan = new ClientPlan(o.topicPrefix(), runId, o.firstLevel());
         switch (o.scenario()) {
             case PUBSUB, PERSISTENT -> {
                 for (int i = 0; i < o.publishers(); i++) {
@@ -127,10 +132,10 @@ final class ClientPlan {
     }
 
     private String topic(int n) {
-        return topicRoot + n;
+        return firstLevel == FirstLevel.OWN ? prefix + n + "/" + runId : topicRoot + n;
     }
 
     private String allTopics() {
-        return topicRoot + "+";
+        return firstLevel == FirstLevel.OWN ? "+/" + runId : topicRoot + "+";
     }
 }

@@ -36,6 +36,14 @@ class ClientPlanTest {
     }
 
     @Test
+    void fanInDevicesCanEachHaveAFirstLevelOfTheirOwn() {
+        ClientPlan plan = plan("--scenario", "fanin", "--publishers", "3", "--first-level", "own");
+        assertEquals(List.of("+/run1"), plan.subscribers().get(0).filters());
+        assertArrayEquals(new int[] {0, 1, 2}, expected(plan, 0));
+        assertEquals("bench2/run1", plan.clients().get(2).publishTopic());
+    }
+
+    @Test
     void p2pPeersPublishToTheNextAndHearThePrevious() {
         ClientPlan plan = plan("--scenario", "p2p", "--clients", "3");
         assertEquals(3, plan.subscribers().size());
