@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 
 /** Free loopback ports, for servers a test or the quickstart starts. */
 public final class FreePorts {
+
+    private static final int BELOW_EPHEMERAL_FROM = 20_000;
+    private static final int BELOW_EPHEMERAL_TO = 32_000;
 
     private FreePorts() {
     }
@@ -22,12 +26,14 @@ public final class FreePorts {
 
     /**
      * A broker remoting port p whose companions are free too: the broker also listens on
-     * p - 2 (fast remoting) and p + 1 (HA).
+     * p - 2 (fast remoting) and p + 1 (HA). Taken below Linux's ephemeral range (32768 up by
+     * default): a port from that range can become the local port of any outgoing connection
+     * before the broker binds it, or while a test restarts the broker on it.
      */
     public static int brokerPort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = one();
-            if (port > 1026 && port < 65534 && IntStream.of(port - 2, port + 1).allMatch(FreePorts::isFree)) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL_FROM, BELOW_EPHEMERAL_TO);
+            if (IntStream.of(port - 2, port, port + 1).allMatch(FreePorts::isFree)) {
                 return port;
             }
         }
