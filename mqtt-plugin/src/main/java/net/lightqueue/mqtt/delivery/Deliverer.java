@@ -46,8 +46,8 @@ public final class Deliverer {
     private final SharedPayloads payloads;
     private final CursorMerge merge;
     private final Runnable wake;
-    // The queues start at their smallest: most connections never use them, and the default
-    // 16 slots each were a tenth of an idle connection's heap.
+    // The queues start at their smallest: most connections never use them, and the default 16
+    // slots cost 64 bytes more each (per idle connection, docs/benchmarks.md).
     /** Retained lookups owed to new subscriptions, in order: read a page at a time, sent before the queues. */
     private final ArrayDeque<OwedLookup> lookups = new ArrayDeque<>(0);
     /** The page of the first lookup being sent, as the client's window allows. */

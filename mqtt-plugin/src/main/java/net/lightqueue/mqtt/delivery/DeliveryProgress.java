@@ -8,8 +8,11 @@ public interface DeliveryProgress {
     /** The cursor moved or its unacknowledged deliveries changed; {@code completed} deliveries ended. */
     void advanced(Cursor cursor, int completed);
 
-    /** Records the cursor now, for a PUBREC: completes once recorded, before PUBREL is sent. */
-    CompletableFuture<?> recordNow(Cursor cursor);
+    /**
+     * Records the cursor at the end of this event-loop turn, with everything else asked in it (a
+     * PUBREC before its PUBREL, QoS 2 packet ids before their PUBLISH): completes once recorded.
+     */
+    CompletableFuture<?> recordThisTurn(Cursor cursor);
 
     /** The client unsubscribed: what was recorded for the cursor goes. */
     void removed(Cursor cursor);

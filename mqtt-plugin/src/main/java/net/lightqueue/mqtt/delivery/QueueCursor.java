@@ -92,12 +92,12 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
 
     @Override
     public CompletableFuture<?> released() {
-        return progress.recordNow(this);
+        return progress.recordThisTurn(this);
     }
 
     @Override
     public CompletableFuture<?> recordSent() {
-        return progress.recordNow(this);
+        return progress.recordThisTurn(this);
     }
 
     @Override

@@ -84,7 +84,7 @@ final class ProgressRecorder implements DeliveryProgress {
      * caller waits for it (PUBREC before PUBREL).
      */
     @Override
-    public CompletableFuture<?> recordNow(Cursor cursor) {
+    public CompletableFuture<?> recordThisTurn(Cursor cursor) {
         if (!enabled) {
             return CompletableFuture.completedFuture(null);
         }
