@@ -87,9 +87,11 @@ final class Fleet {
                 publishersRunning::countDown);
     }
 
-    /** Publishers pace themselves from {@code startNanos}, so a fixed rate holds over the whole run. */
+    /** Publishers pace themselves from {@code startNanos} (and their phase), so a fixed rate holds over the whole run. */
     void startPublishing(List<BenchClient> clients, long startNanos) {
-        clients.stream().filter(c -> c.outbox() != null).forEach(c -> c.startPublishing(startNanos, pacer));
+        int publishers = plan.publisherCount();
+        clients.stream().filter(c -> c.outbox() != null).forEach(c -> c.startPublishing(
+                startNanos + Pacer.phaseNanos(c.spec().publisherIndex(), publishers, options.rate()), pacer));
     }
 
     /** True when every publisher has sent its --count messages (or lost its connection) within the time. */

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * conns: C connections with one subscription each, opened at the ramp rate and held idle.
- * Reports the connect rate and the broker's memory per connection (held minus idle, over C).
+ * Reports the connect rate, each connection's time from connecting to SUBACK, and the broker's
+ * memory per connection (held minus idle, over C).
  */
 final class IdleConnectionsScenario implements Scenario {
     private final BenchOptions options;
@@ -19,12 +20,14 @@ final class IdleConnectionsScenario implements Scenario {
     public void run(Fleet fleet, BrokerSampler broker, Result result) throws InterruptedException {
         broker.sampleMemory("idle", result);
         ResourceWindow connecting = ResourceWindow.start(broker);
+        LatencyRecorder handshakes = new LatencyRecorder();
         long start = System.nanoTime();
-        List<BenchClient> clients = fleet.open(plan.subscribers(), false, true);
+        List<BenchClient> clients = fleet.open(plan.subscribers(), false, true, handshakes);
         double seconds = (System.nanoTime() - start) / 1e9;
         connecting.finish(result, "connect");
         result.put("connections", clients.size()).put("connect_s", seconds)
                 .put("connects_per_s", Throughput.perSecond(clients.size(), seconds));
+        Throughput.reportLatency(handshakes.merged(), "connect", result);
 
         broker.sampleMemory("held", result);
         broker.reportPerItem(result, "idle", "held", clients.size(), "conn");

@@ -87,6 +87,9 @@ final class Outbox {
             return;
         }
         long now = System.nanoTime();
+        if (now < startNanos) {
+            return; // a paced publisher before its phase
+        }
         long due = paced() ? (long) ((now - startNanos) * ratePerSecond / 1e9) + 1 : Long.MAX_VALUE;
         int batch = 0;
         while (running && sent < due && batch < MAX_BATCH && windowOpen() && channel.isWritable()) {

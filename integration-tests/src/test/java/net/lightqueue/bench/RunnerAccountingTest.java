@@ -198,5 +198,6 @@ class RunnerAccountingTest {
 
         assertEquals(BenchMain.EXIT_OK, outcome.exitCode(), outcome.stderr());
         assertEquals(50, outcome.number("connections"));
+        assertEquals(50, outcome.number("connect_samples"), "each connection's time to SUBACK");
     }
 }
