@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class RunMeters {
     final MeasurementWindow window = new MeasurementWindow();
     final LatencyRecorder latency = new LatencyRecorder();
+    final LatencyTimeline timeline = new LatencyTimeline(System.nanoTime());
     final MeasurementWindow storm = new MeasurementWindow();
     final LatencyRecorder stormLatency = new LatencyRecorder();
     final LongAdder sent = new LongAdder();
@@ -50,11 +51,13 @@ final class RunMeters {
         if (window.contains(now)) {
             receivedInWindow.increment();
         }
+        long micros = (now - sentNanos) / 1_000;
+        timeline.record(sentNanos, micros);
         if (window.contains(sentNanos)) {
-            latency.recordMicros((now - sentNanos) / 1_000);
+            latency.recordMicros(micros);
         }
         if (storm.contains(sentNanos)) {
-            stormLatency.recordMicros((now - sentNanos) / 1_000);
+            stormLatency.recordMicros(micros);
         }
     }
 }

@@ -19,7 +19,8 @@ final class Throughput {
         for (int i = 0; i < QUANTILES.length; i++) {
             result.put("latency_" + NAMES[i] + "_ms", latency.quantile(QUANTILES[i]) / 1e3);
         }
-        result.put("latency_max_ms", latency.max() / 1e3);
+        result.put("latency_max_ms", latency.max() / 1e3)
+                .put("latency_worst_ms_by_second", meters.timeline.worstMillisBySecond());
     }
 
     /** {@code <prefix>_samples}, {@code _p50_ms}, {@code _p99_ms} and {@code _max_ms} of a histogram in microseconds. */
