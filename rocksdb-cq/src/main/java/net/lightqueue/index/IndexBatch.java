@@ -17,6 +17,7 @@ public final class IndexBatch {
     private final LightQueueIndex owner;
     private final RocksStore store;
     private final QueueTable table;
+    private final TailCache tails;
     private final IndexState state;
     private final long generation;
     /** Encoded as appended: no per-entry objects, and one JNI call in {@link #write()}. */
@@ -31,10 +32,11 @@ public final class IndexBatch {
     private long checkpoint = LightQueueIndex.NO_CHECKPOINT;
     private boolean written;
 
-    IndexBatch(LightQueueIndex owner, RocksStore store, QueueTable table, IndexState state) {
+    IndexBatch(LightQueueIndex owner, RocksStore store, QueueTable table, TailCache tails, IndexState state) {
         this.owner = owner;
         this.store = store;
         this.table = table;
+        this.tails = tails;
         this.state = state;
         this.generation = state.generation;
         this.nextQueueId = state.nextQueueId;
@@ -60,6 +62,9 @@ public final class IndexBatch {
         PendingQueue pending = pending(queue);
         long offset = pending.nextOffset++;
         EntryCodec.put(ops, entries, pending.id, offset, commitLogOffset, size, storeTimestamp);
+        if (pending.tail != null) {
+            pending.tail.stage(offset, commitLogOffset, size, storeTimestamp);
+        }
         entryDelta++;
         return offset;
     }
@@ -101,7 +106,7 @@ public final class IndexBatch {
             ops.put(queues, name, new QueueRecord(committed.id(), 0).encode());
             queueDelta++;
         }
-        pending = new PendingQueue(name, hash, committed);
+        pending = new PendingQueue(name, hash, committed, tails.forWriting(hash, committed.nextOffset()));
         touched.put(queue, pending);
         return pending;
     }
@@ -124,7 +129,13 @@ public final class IndexBatch {
         long newEntryCount = state.entryCount + entryDelta;
         state.putCounters(ops, nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         store.write(ops);
-        touched.values().forEach(pending -> table.committed(pending.hash, pending.state()));
+        touched.values().forEach(pending -> {
+            table.committed(pending.hash, pending.state());
+            if (pending.tail != null) {
+                tails.committed(pending.tail, pending.nextOffset);
+            }
+        });
+        tails.batchCommitted();
         state.apply(nextQueueId, newQueueCount, newEntryCount, newCheckpoint);
         // Only now: a flush it triggers must read this batch's checkpoint, not the previous one.
         owner.written(ops.size());
@@ -145,11 +156,14 @@ public final class IndexBatch {
         final NameHash hash;
         final long id;
         final long minOffset;
+        /** Where its entries are staged for readers at its end, or null. */
+        final TailCache.Tail tail;
         long nextOffset;
 
-        PendingQueue(byte[] name, NameHash hash, QueueState committed) {
+        PendingQueue(byte[] name, NameHash hash, QueueState committed, TailCache.Tail tail) {
             this.name = name;
             this.hash = hash;
+            this.tail = tail;
             this.id = committed.id();
             this.minOffset = committed.minOffset();
             this.nextOffset = committed.nextOffset();

@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  * fail: RocksDB keeps the error while the database is open. {@link #reopen} on the writer thread
  * is the way back once the cause is gone.
  *
- * <p><b>Memory.</b> No per-queue objects are kept: heap is the writer's fixed-size queue cache;
- * native memory is the block cache and the memtables. See {@link IndexOptions}.
+ * <p><b>Memory.</b> No per-queue objects are kept: heap is the writer's fixed-size queue cache
+ * and the readers' tail cache (the last entries of at most {@link TailCache#SLOTS} queues that
+ * readers follow, 3 MiB at most); native memory is the block cache and the memtables. See
+ * {@link IndexOptions}.
  */
 public final class LightQueueIndex implements AutoCloseable {
     /** Longest queue name accepted, in UTF-8 bytes. */
@@ -75,7 +77,7 @@ public final class LightQueueIndex implements AutoCloseable {
 
     /** Starts a batch. Writer thread only; see {@link IndexBatch} for the rules. */
     public IndexBatch newBatch() {
-        return guarded(() -> new IndexBatch(this, open.store, open.table, open.state));
+        return guarded(() -> new IndexBatch(this, open.store, open.table, open.tails, open.state));
     }
 
     /**
@@ -107,7 +109,12 @@ public final class LightQueueIndex implements AutoCloseable {
 
     /** Entries of a queue from {@code fromOffset} (or its min offset, if larger), at most {@code maxCount}. */
     public List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
-        return guarded(() -> open.reader.read(queue, fromOffset, maxCount));
+        return guarded(() -> open.read(queue, fromOffset, maxCount));
+    }
+
+    /** Reads answered from the tail cache so far. */
+    long tailCacheHits() {
+        return open.tails.hits();
     }
 
     /** The offset of the queue's first entry still held; 0 for an unknown queue. */
@@ -162,7 +169,11 @@ public final class LightQueueIndex implements AutoCloseable {
      * @return the number of entries removed
      */
     public long deleteEntriesBelow(long commitLogOffset) {
-        return guarded(() -> open.retention.deleteBelow(commitLogOffset));
+        return guarded(() -> {
+            long removed = open.retention.deleteBelow(commitLogOffset);
+            open.tails.clear();
+            return removed;
+        });
     }
 
     /** The checkpoint of the last batch written with one, or {@link #NO_CHECKPOINT}. */
@@ -220,6 +231,7 @@ public final class LightQueueIndex implements AutoCloseable {
             requireOpen();
             open.store.deleteAll();
             open.table.cleared();
+            open.tails.clear();
             open.state.reset(open.store);
         } finally {
             exclusive.unlock();

@@ -1,6 +1,7 @@
 package net.lightqueue.index;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One open RocksDB database and everything built on it: the state read from it, the writer's
@@ -12,6 +13,7 @@ final class OpenIndex implements AutoCloseable {
     final IndexState state;
     final QueueReader reader;
     final QueueTable table;
+    final TailCache tails = new TailCache();
     final RetentionSweep retention;
     final BackgroundFlusher flusher;
     private boolean closed;
@@ -35,6 +37,17 @@ final class OpenIndex implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Entries of a queue: its last ones from the tail cache when it holds them all, else from RocksDB. */
+    List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
+        NameHash hash = NameHash.of(QueueName.encode(queue));
+        List<IndexEntry> cached = tails.read(hash, fromOffset, maxCount);
+        if (cached != null) {
+            return cached;
+        }
+        tails.want(hash);
+        return reader.read(queue, fromOffset, maxCount);
     }
 
     /** Flushes all memtables and waits; the checkpoint written before is then durable. */
