@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -241,6 +242,38 @@ class RocketMqTopicsTest {
             String mqttTopic = published.get(entry.getKey());
             assertEquals(mqttTopic, entry.getValue().getUserProperty(MqttMessageProperties.ORIGIN_MQTT_TOPIC));
             assertEquals(RocketTopicNames.ofTopic(mqttTopic), entry.getValue().getTopic());
+        }
+    }
+
+    @Test
+    void topicsThatPublishesCreateAreSavedAndRoutedByTheNameServer() throws Exception {
+        List<String> firstLevels = new ArrayList<>();
+        V5Client publisher = new V5Client("many-devices");
+        for (int i = 0; i < 40; i++) {
+            String device = "device-" + i;
+            publisher.client.publish(device + "/telemetry", "t".getBytes(StandardCharsets.UTF_8), 1, false);
+            firstLevels.add(device);
+        }
+        publisher.close();
+
+        // Saved and registered together, after the publishes: without a registerBrokerAll here.
+        Path topicsFile = Path.of(controller().getTopicConfigManager().configFilePath());
+        MQClientAPIImpl nameServer = producer.getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl();
+        long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_SECONDS).toNanos();
+        List<String> missing = new ArrayList<>(firstLevels);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            String saved = Files.exists(topicsFile) ? Files.readString(topicsFile) : "";
+            missing.removeIf(topic -> saved.contains("\"" + topic + "\"") && routed(nameServer, topic));
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), missing, "topics not in " + topicsFile + " or not routed by the name server");
+    }
+
+    private static boolean routed(MQClientAPIImpl nameServer, String topic) {
+        try {
+            return !nameServer.getTopicRouteInfoFromNameServer(topic, 3000).getQueueDatas().isEmpty();
+        } catch (Exception notYet) {
+            return false;
         }
     }
 

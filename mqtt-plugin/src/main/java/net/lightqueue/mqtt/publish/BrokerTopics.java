@@ -1,6 +1,11 @@
 package net.lightqueue.mqtt.publish;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.lightqueue.dispatch.topic.RocketTopicNames;
 import net.lightqueue.dispatch.topic.Topics;
 import net.lightqueue.host.log.OncePerKey;
@@ -28,8 +33,11 @@ public final class BrokerTopics implements RocketTopics {
     private final boolean autoCreate;
     private final Executor registration;
     private final OncePerKey loggedProblems = new OncePerKey(10_000);
+    /** Topics created but not yet written to the broker's topic config file. */
+    private final Queue<TopicConfig> unsaved = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean saveScheduled = new AtomicBoolean();
 
-    /** @param registration runs the name server registration of created topics, which may block */
+    /** @param registration saves created topics and registers them with the name servers, which may block */
     public BrokerTopics(BrokerController broker, ReservedTopics reserved, boolean autoCreate, Executor registration) {
         this.broker = broker;
         this.topicConfigs = broker.getTopicConfigManager();
@@ -59,14 +67,37 @@ public final class BrokerTopics implements RocketTopics {
         return Target.of(topic, Math.floorMod(mqttTopic.hashCode(), config.getWriteQueueNums()));
     }
 
+    /**
+     * Puts the topic into the broker's topic table at once; the table is written to disk and the
+     * new topics registered with the name servers afterwards, off the event loop, once for all
+     * the topics created meanwhile. RocketMQ's own createTopicIfAbsent writes the whole table per
+     * topic: 1,000 new devices publishing each to a first level of its own waited about 10 s.
+     * A crash before the write loses only the config, which the next publish creates again.
+     */
     private TopicConfig create(String topic) {
         int queues = broker.getBrokerConfig().getDefaultTopicQueueNums();
-        TopicConfig created = topicConfigs.createTopicIfAbsent(
-            new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE), false);
+        TopicConfig created = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
+        topicConfigs.putTopicConfig(created);
+        topicConfigs.updateDataVersion();
         LOG.info("created RocketMQ topic '{}' with {} queues for MQTT publishes", topic, queues);
-        // Registration may wait on the name servers; never on an event loop.
-        registration.execute(() -> broker.registerIncrementBrokerData(created, topicConfigs.getDataVersion()));
+        unsaved.add(created);
+        if (saveScheduled.compareAndSet(false, true)) {
+            // Saving and registering may wait on the disk and the name servers; never on an event loop.
+            registration.execute(this::saveCreated);
+        }
         return created;
+    }
+
+    private void saveCreated() {
+        saveScheduled.set(false);
+        List<TopicConfig> batch = new ArrayList<>();
+        for (TopicConfig config = unsaved.poll(); config != null; config = unsaved.poll()) {
+            batch.add(config);
+        }
+        if (!batch.isEmpty()) {
+            topicConfigs.persist();
+            broker.registerIncrementBrokerData(batch, topicConfigs.getDataVersion());
+        }
     }
 
     private Target refused(String topic, String problem) {
