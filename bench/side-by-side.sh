@@ -3,11 +3,12 @@
 # with the plugin, started by bin/run-broker.sh), one after the other on this machine, and
 # writes the comparison table into docs/benchmarks.md between the side-by-side markers.
 #
-#   bench/side-by-side.sh [--quick] [--only mosquitto|ours] [--ours-cmd CMD] [--ours-timeout S]
-#                         [--mosquitto-port P] [--ours-port P] [--out FILE] [--no-write]
+#   bench/side-by-side.sh [--quick] [--only mosquitto|ours] [--scenarios ID,ID...] [--ours-cmd CMD]
+#                         [--ours-timeout S] [--mosquitto-port P] [--ours-port P] [--out FILE] [--no-write]
 #
 #   --quick        smaller sizes and shorter runs, to try the script out (a few minutes)
 #   --only B       run one broker; the other's column reads "not run"
+#   --scenarios L  run only these scenarios of the suite (ids as in the table, comma-separated)
 #   --ours-cmd C   how to start our broker; {port} {data} {namesrv} {broker} are replaced. Default:
 #                  bin/run-broker.sh --mqtt-port {port} --data {data} --namesrv-port {namesrv} --broker-port {broker}
 #   --ours-timeout seconds to wait for our MQTT port to answer (default 300: the first start builds)
@@ -22,13 +23,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source "$root/bench/lib.sh"
 
-quick=false only="" out="$root/docs/benchmarks.md" write=true ours_timeout=300
+quick=false only="" scenarios="" out="$root/docs/benchmarks.md" write=true ours_timeout=300
 mosquitto_port=18831 ours_port=18841 namesrv_port=19876 broker_port=20911
 ours_cmd="bin/run-broker.sh --mqtt-port {port} --data {data} --namesrv-port {namesrv} --broker-port {broker}"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=true; shift ;;
     --only) only=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
     --ours-cmd) ours_cmd=$2; shift 2 ;;
     --ours-timeout) ours_timeout=$2; shift 2 ;;
     --mosquitto-port) mosquitto_port=$2; shift 2 ;;
@@ -53,9 +55,19 @@ suite=(
   "pubsub-qos1-max|QoS 1, 10 → 10 publishers/subscribers, one topic, max rate, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate max --payload 64 ${warm[*]}|acked_per_s:publishes/s ↑,delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost ↓,out_of_order:out of order ↓,broker_cpu_load_pct:broker CPU % ↓,broker_load_rss_kb:broker RSS KB ↓"
   "pubsub-qos1-1k|QoS 1, 10 → 10, one topic, 1,000 publishes/s, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate 1000 --payload 64 ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,latency_p999_ms:p99.9 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
   "fanout-qos0|QoS 0, 1 → $fanout_subs subscribers, 100 publishes/s, 64 B|--scenario fanout --subscribers $fanout_subs --qos 0 --rate 100 --payload 64 ${warm[*]}|delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost (QoS 0) ↓,broker_cpu_load_pct:broker CPU % ↓"
+  "fanin-qos1-1k|QoS 1 fan-in, 1,000 publishers → 1 subscriber of +/…, 1,000 publishes/s, 64 B|--scenario fanin --publishers 1000 --qos 1 --rate 1000 --payload 64 --first-level own ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
+  "connect-1k|$conns connections subscribing at 1,000/s|--scenario conns --clients $conns --ramp 1000 --hold 0|connect_p50_ms:connect p50 ms ↓,connect_p99_ms:connect p99 ms ↓,connects_per_s:connects/s ↑"
   "conns|$conns idle connections, one subscription each|--scenario conns --clients $conns --hold $hold|connects_per_s:connects/s ↑,broker_rss_per_conn_bytes:broker RSS per connection B ↓,broker_heap_per_conn_bytes:broker heap per connection B ↓,broker_cpu_hold_pct:broker CPU idle % ↓"
   "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 --connect-timeout 60 --duration 60 --drain $catchup|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
 )
+if [[ -n $scenarios ]]; then
+  chosen=()
+  for entry in "${suite[@]}"; do
+    [[ ",$scenarios," == *",${entry%%|*},"* ]] && chosen+=("$entry")
+  done
+  ((${#chosen[@]})) || { echo "side-by-side: no scenario of the suite matches --scenarios $scenarios" >&2; exit 2; }
+  suite=("${chosen[@]}")
+fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 work="$root/integration-tests/target/side-by-side/$stamp"
