@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *
  * <p><b>Memory.</b> No per-queue objects are kept: heap is the writer's fixed-size queue cache
  * and the readers' tail cache (the last entries of at most {@link TailCache#SLOTS} queues that
- * readers follow, 3 MiB at most); native memory is the block cache and the memtables. See
+ * readers follow, about 3 MiB); native memory is the block cache and the memtables. See
  * {@link IndexOptions}.
  */
 public final class LightQueueIndex implements AutoCloseable {
@@ -107,7 +107,12 @@ public final class LightQueueIndex implements AutoCloseable {
         open.flusher.written(bytes);
     }
 
-    /** Entries of a queue from {@code fromOffset} (or its min offset, if larger), at most {@code maxCount}. */
+    /**
+     * Entries of a queue from {@code fromOffset} (or its min offset, if larger), at most
+     * {@code maxCount}. A read at the queue's end, answered from the tail cache, may stop at the
+     * end of an earlier batch while the writer is publishing the next one; an empty result
+     * always means the queue held nothing from there when the read began.
+     */
     public List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
         return guarded(() -> open.read(queue, fromOffset, maxCount));
     }

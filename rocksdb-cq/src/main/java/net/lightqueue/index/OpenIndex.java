@@ -41,13 +41,14 @@ final class OpenIndex implements AutoCloseable {
 
     /** Entries of a queue: its last ones from the tail cache when it holds them all, else from RocksDB. */
     List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
-        NameHash hash = NameHash.of(QueueName.encode(queue));
+        byte[] name = QueueName.encode(queue);
+        NameHash hash = NameHash.of(name);
         List<IndexEntry> cached = tails.read(hash, fromOffset, maxCount);
         if (cached != null) {
             return cached;
         }
         tails.want(hash);
-        return reader.read(queue, fromOffset, maxCount);
+        return reader.read(name, fromOffset, maxCount);
     }
 
     /** Flushes all memtables and waits; the checkpoint written before is then durable. */

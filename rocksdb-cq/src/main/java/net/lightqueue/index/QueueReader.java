@@ -28,7 +28,11 @@ final class QueueReader {
 
     /** @return the queue's committed record, or {@code null} if the queue is unknown */
     QueueRecord record(String queue) {
-        byte[] value = store.get(queues, QueueName.encode(queue));
+        return record(QueueName.encode(queue));
+    }
+
+    private QueueRecord record(byte[] name) {
+        byte[] value = store.get(queues, name);
         return value == null ? null : QueueRecord.decode(value);
     }
 
@@ -46,8 +50,9 @@ final class QueueReader {
         }
     }
 
-    List<IndexEntry> read(String queue, long fromOffset, int maxCount) {
-        QueueRecord record = record(queue);
+    /** @param name the queue's name, encoded ({@link QueueName#encode}) */
+    List<IndexEntry> read(byte[] name, long fromOffset, int maxCount) {
+        QueueRecord record = record(name);
         if (record == null || maxCount <= 0) {
             return List.of();
         }
@@ -63,7 +68,7 @@ final class QueueReader {
             }
             it.status();
         } catch (RocksDBException e) {
-            throw RocksStore.failure("cannot read queue '" + queue + "'", e);
+            throw RocksStore.failure("cannot read queue '" + QueueName.decode(name) + "'", e);
         }
         return result;
     }

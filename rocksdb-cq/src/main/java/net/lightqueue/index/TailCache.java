@@ -11,17 +11,18 @@ import java.util.concurrent.atomic.LongAdder;
  * The last entries of the queues that readers follow, in heap, so that a reader at a queue's end
  * (every subscriber that keeps up, and all the subscribers of one filter alike) is served without
  * a RocksDB lookup and iterator. Bounded: {@link #SLOTS} slots, direct-mapped by {@link NameHash},
- * each holding one queue's last {@link #ENTRIES} entries, at most 3 MiB in all.
+ * each holding one queue's last {@link #ENTRIES} entries: about 3 MiB when every slot is taken.
  *
  * <p>A queue gets a slot only once a reader missed it ({@link #want}), and keeps it while it is
  * written; so appends to a million queues nobody reads allocate nothing. A read the cache cannot
- * answer whole (an older position, a queue without a slot) returns {@code null}, and the caller
- * reads RocksDB.
+ * answer (an older position, a queue without a slot, nothing past the published end) returns
+ * {@code null}, and the caller reads RocksDB.
  *
  * <p>One writer (the index's writer thread) stages entries as a batch appends them and publishes
  * a queue's new end once the batch is committed to RocksDB, so readers never see more than
- * RocksDB holds. Readers take no lock: a ring slot may be overwritten while they read it, which
- * they detect afterwards from the queue's reservation mark and answer with {@code null}.
+ * RocksDB holds; they may see less for that moment, which is why "nothing more" is left to
+ * RocksDB. Readers take no lock: a ring slot may be overwritten while they read it, which they
+ * detect afterwards from the queue's reservation mark and answer with {@code null}.
  */
 final class TailCache {
     static final int SLOTS = 1024;
@@ -35,7 +36,12 @@ final class TailCache {
     private final LongAdder hits = new LongAdder();
     private long batches;
 
-    /** Readers: the entries of {@code [from, from + maxCount)} held, or {@code null} when not all of them are known here. */
+    /**
+     * Readers: the entries from {@code from}, at most {@code maxCount}, up to the end last
+     * published here; {@code null} when there is none to give or they are not held. Never empty:
+     * between RocksDB's commit of a batch and its publication here, RocksDB already holds
+     * entries beyond this end, so only RocksDB may say that a queue has nothing more.
+     */
     List<IndexEntry> read(NameHash hash, long from, int maxCount) {
         Tail tail = slots.get(slot(hash));
         if (tail == null || !tail.holds(hash)) {
@@ -62,8 +68,13 @@ final class TailCache {
     Tail forWriting(NameHash hash, long nextOffset) {
         int slot = slot(hash);
         Tail tail = slots.get(slot);
-        if (tail != null && tail.holds(hash) && tail.end == nextOffset) {
-            return tail;
+        if (tail != null && tail.holds(hash)) {
+            if (tail.end == nextOffset) {
+                return tail;
+            }
+            // Its queue moved on without it: readers must not be answered from it any more.
+            slots.compareAndSet(slot, tail, null);
+            tail = null;
         }
         boolean wantedHere = wanted.get(2 * slot) == hash.high() && wanted.get(2 * slot + 1) == hash.low();
         boolean slotBusy = tail != null && !tail.holds(hash) && batches - tail.lastBatch < KEEP_WHILE_WRITTEN_WITHIN;
@@ -93,7 +104,7 @@ final class TailCache {
         }
     }
 
-    /** Reads answered from the cache, for tests and statistics. */
+    /** Reads answered from the cache; tests use it to tell a cached read from a RocksDB one. */
     long hits() {
         return hits.sum();
     }
@@ -141,11 +152,11 @@ final class TailCache {
 
         List<IndexEntry> read(long from, int maxCount) {
             long committedEnd = end;
-            if (from < first || from < committedEnd - ENTRIES) {
+            if (from < first || from >= committedEnd || from < committedEnd - ENTRIES || maxCount <= 0) {
                 return null;
             }
-            long to = Math.min(committedEnd, from + Math.max(0, maxCount));
-            List<IndexEntry> entries = new ArrayList<>((int) Math.max(0, to - from));
+            long to = Math.min(committedEnd, from + maxCount);
+            List<IndexEntry> entries = new ArrayList<>((int) (to - from));
             for (long offset = from; offset < to; offset++) {
                 int at = 3 * (int) (offset % ENTRIES);
                 entries.add(new IndexEntry(offset, ring[at], (int) ring[at + 1], ring[at + 2]));

@@ -401,10 +401,11 @@ class LightQueueIndexTest {
             readers[r] = new Thread(() -> {
                 try {
                     while (!done.get()) {
-                        // Each batch appends one entry to both queues: they never differ.
+                        // Each batch appends one entry to both queues: they never differ. A read
+                        // may stop at an earlier batch (the tail cache), but is never empty then.
                         long a = index.maxOffset("x");
                         List<IndexEntry> entries = index.read("x", 0, Integer.MAX_VALUE);
-                        assertTrue(entries.size() >= a);
+                        assertTrue(a == 0 || !entries.isEmpty());
                         for (int i = 0; i < entries.size(); i++) {
                             assertEquals(i, entries.get(i).queueOffset());
                             assertEquals(2L * i, entries.get(i).commitLogOffset());
