@@ -89,9 +89,8 @@ final class Fleet {
 
     /** Publishers pace themselves from {@code startNanos} (and their phase), so a fixed rate holds over the whole run. */
     void startPublishing(List<BenchClient> clients, long startNanos) {
-        int publishers = plan.publisherCount();
         clients.stream().filter(c -> c.outbox() != null).forEach(c -> c.startPublishing(
-                startNanos + Pacer.phaseNanos(c.spec().publisherIndex(), publishers, options.rate()), pacer));
+                startNanos + Pacer.phaseNanos(c.spec().publisherIndex(), options.rate()), pacer));
     }
 
     /** True when every publisher has sent its --count messages (or lost its connection) within the time. */

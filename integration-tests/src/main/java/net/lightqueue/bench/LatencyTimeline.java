@@ -11,7 +11,6 @@ final class LatencyTimeline {
 
     private final long originNanos;
     private final AtomicLongArray worstMicros = new AtomicLongArray(MAX_SECONDS);
-    private volatile int lastSecond = -1;
 
     LatencyTimeline(long originNanos) {
         this.originNanos = originNanos;
@@ -22,17 +21,18 @@ final class LatencyTimeline {
         if (second < 0 || second >= MAX_SECONDS) {
             return;
         }
-        int index = (int) second;
-        worstMicros.accumulateAndGet(index, micros, Math::max);
-        if (index > lastSecond) {
-            lastSecond = index; // racy but monotone enough: only read after the run
-        }
+        // At least 1: a second with a message never reads as one without.
+        worstMicros.accumulateAndGet((int) second, Math.max(1, micros), Math::max);
     }
 
-    /** One figure per second of sending, in milliseconds, from the first second to the last with a message. */
+    /** One figure per second of sending, in ms, from the first second to the last with a message. Call after the run. */
     String worstMillisBySecond() {
+        int last = MAX_SECONDS - 1;
+        while (last >= 0 && worstMicros.get(last) == 0) {
+            last--;
+        }
         StringBuilder line = new StringBuilder();
-        for (int i = 0; i <= lastSecond; i++) {
+        for (int i = 0; i <= last; i++) {
             line.append(i == 0 ? "" : " ").append(worstMicros.get(i) / 1_000);
         }
         return line.toString();

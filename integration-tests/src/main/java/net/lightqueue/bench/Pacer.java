@@ -17,17 +17,13 @@ final class Pacer {
     private final Map<EventLoop, List<Outbox>> byLoop = new ConcurrentHashMap<>();
 
     /**
-     * When publisher {@code index} of {@code publishers} starts, after the run's start, at
-     * {@code ratePerSecond} over all of them (0: as fast as they can, all at once). Paced
-     * publishers start spread over one interval between their messages: 1,000 devices publishing
-     * once a second each send at a moment of their own, as real ones do, not all in one burst.
+     * When publisher {@code index} starts, after the run's start, at {@code ratePerSecond} over
+     * all publishers (0: as fast as they can, all at once). Paced publishers start one overall
+     * interval apart, so together they cover one interval between a publisher's messages: 1,000
+     * devices publishing once a second each send at a moment of their own, not in one burst.
      */
-    static long phaseNanos(int index, int publishers, double ratePerSecond) {
-        if (ratePerSecond <= 0) {
-            return 0;
-        }
-        double intervalNanos = 1e9 * publishers / ratePerSecond;
-        return (long) (intervalNanos * index / publishers);
+    static long phaseNanos(int index, double ratePerSecond) {
+        return ratePerSecond <= 0 ? 0 : (long) (index * 1e9 / ratePerSecond);
     }
 
     /** Call on the outbox's event loop. */
