@@ -24,7 +24,8 @@ public final class ReceivedQos2 {
 
     private final String clientId;
     private final SessionStore store;
-    private final Set<Integer> packetIds = ConcurrentHashMap.newKeySet();
+    /** Made by the first QoS 2 publish or restore: most clients never send one, and an empty set costs 88 bytes. */
+    private volatile Set<Integer> packetIds;
     private volatile boolean persistent;
 
     public ReceivedQos2(String clientId, SessionStore store) {
@@ -34,22 +35,26 @@ public final class ReceivedQos2 {
 
     /** The ids a stored session had recorded, before a connection uses it: they are in the commitlog already. */
     public void restore(Set<Integer> recorded) {
-        packetIds.addAll(recorded);
+        if (!recorded.isEmpty()) {
+            packetIds().addAll(recorded);
+        }
         persistent = true;
     }
 
     /** Whether changes are recorded; a session that becomes persistent records what it holds. */
     public void persistent(boolean outlivesConnection) {
-        if (outlivesConnection && !persistent && !packetIds.isEmpty()) {
+        Set<Integer> held = packetIds;
+        if (outlivesConnection && !persistent && held != null && !held.isEmpty()) {
             StateChanges changes = new StateChanges();
-            packetIds.forEach(packetId -> changes.receivedQos2(clientId, packetId, true));
+            held.forEach(packetId -> changes.receivedQos2(clientId, packetId, true));
             logged(store.write(changes), "received QoS 2 packet ids");
         }
         persistent = outlivesConnection;
     }
 
     public boolean contains(int packetId) {
-        return packetIds.contains(packetId);
+        Set<Integer> held = packetIds;
+        return held != null && held.contains(packetId);
     }
 
     /**
@@ -58,23 +63,39 @@ public final class ReceivedQos2 {
      * for its next one, which must not be taken for a resend.
      */
     public CompletableFuture<?> add(int packetId) {
-        packetIds.add(packetId);
+        Set<Integer> held = packetIds();
+        held.add(packetId);
         if (!persistent) {
             return CompletableFuture.completedFuture(null);
         }
         return logged(store.write(new StateChanges().receivedQos2(clientId, packetId, true)),
             "received QoS 2 packet id " + packetId).whenComplete((done, failure) -> {
                 if (failure != null) {
-                    packetIds.remove(packetId);
+                    held.remove(packetId);
                 }
             });
     }
 
     /** PUBREL came: completes once the id is forgotten in the commitlog too, so PUBCOMP may be sent. */
     public CompletableFuture<?> release(int packetId) {
-        boolean removed = packetIds.remove(packetId);
+        Set<Integer> held = packetIds;
+        boolean removed = held != null && held.remove(packetId);
         return removed && persistent ? logged(store.write(new StateChanges().receivedQos2(clientId, packetId, false)),
             "release of QoS 2 packet id " + packetId) : CompletableFuture.completedFuture(null);
+    }
+
+    private Set<Integer> packetIds() {
+        Set<Integer> held = packetIds;
+        if (held == null) {
+            synchronized (this) { // made once even if an ending connection's thread and the session's raced
+                held = packetIds;
+                if (held == null) {
+                    held = ConcurrentHashMap.newKeySet();
+                    packetIds = held;
+                }
+            }
+        }
+        return held;
     }
 
     /** Logs a failed write and passes the failure on: the caller must not acknowledge what was not recorded. */
