@@ -95,7 +95,7 @@ public final class Deliverer {
         this.metrics = metrics;
         this.payloads = payloads;
         this.merge = new CursorMerge(batchSize);
-        this.aliases = new OutboundTopicAliases(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
+        this.aliases = OutboundTopicAliases.upTo(connection.isV5() ? connection.limits().topicAliasMaximum() : 0);
     }
 
     /**

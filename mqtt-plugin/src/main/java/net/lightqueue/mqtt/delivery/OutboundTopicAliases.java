@@ -10,11 +10,18 @@ import java.util.Map;
  */
 final class OutboundTopicAliases {
 
+    /** For the clients that take none (all of 3.1.1, most of 5): shared, since nothing is ever assigned. */
+    private static final OutboundTopicAliases NONE = new OutboundTopicAliases(0);
+
     private final int maximum;
     private final Map<String, Integer> aliasByTopic = new HashMap<>();
 
-    OutboundTopicAliases(int maximum) {
+    private OutboundTopicAliases(int maximum) {
         this.maximum = maximum;
+    }
+
+    static OutboundTopicAliases upTo(int maximum) {
+        return maximum == 0 ? NONE : new OutboundTopicAliases(maximum);
     }
 
     /** An alias already known to the client for the topic, or 0. */
