@@ -49,6 +49,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionServices services;
     private MqttConnection connection;
     private ConnectedClient client;
+    /** Made by the client's first PUBLISH or PUBREL: a connection that only subscribes never needs one. */
     private InboundPublishes publishes;
     /** How the connection ends for its session: abnormally unless the client says DISCONNECT. */
     private Ending ending = Ending.ABNORMAL;
@@ -101,8 +102,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         Session session = client.session();
         switch (type) {
-            case PUBLISH -> publishes.onPublish((MqttPublishMessage) message);
-            case PUBREL -> publishes.onPubRel(packetId(message));
+            case PUBLISH -> publishes(session).onPublish((MqttPublishMessage) message);
+            case PUBREL -> publishes(session).onPubRel(packetId(message));
             case PUBACK -> session.onPubAck(packetId(message));
             case PUBREC -> session.onPubRec(packetId(message), reasonCode(message));
             case PUBCOMP -> session.onPubComp(packetId(message));
@@ -172,13 +173,19 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             Session session = opened.session();
             client.session(session);
-            publishes = new InboundPublishes(connection, services.publishing(), session.received());
             if (opened.sessionPresent()) {
                 services.subscriptions().dropRevoked(connection, session);
             }
             connection.send(accepted.connAck(opened.sessionPresent()));
             session.attach(connection);
         }
+    }
+
+    private InboundPublishes publishes(Session session) {
+        if (publishes == null) {
+            publishes = new InboundPublishes(connection, services.publishing(), session.received());
+        }
+        return publishes;
     }
 
     /** A normal DISCONNECT deletes the will, unless a v5 client asks for it with 0x04 [MQTT-3.14.4-3]. */
