@@ -47,12 +47,8 @@ public final class Session implements RemoteSession {
     private final Map<String, List<Cursor>> remote = new HashMap<>();
     /** Every cursor of its own subscriptions, local and remote, read merged by its deliverer. */
     private final List<Cursor> merged = new ArrayList<>(2);
-    /** Its shared subscriptions, whose groups record their progress and hand out messages. */
-    private final Map<String, Cursor> memberships = new LinkedHashMap<>();
-    /** The same memberships in the other broker groups' groups, which hand out their own messages. */
-    private final Map<String, List<Cursor>> remoteMemberships = new HashMap<>();
-    /** Every membership cursor, local and remote, each delivered on its own. */
-    private final List<Cursor> shared = new ArrayList<>();
+    /** Its shared subscriptions; null until it joins one. */
+    private Memberships memberships;
     private final Inflight inflight;
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
@@ -157,7 +153,7 @@ public final class Session implements RemoteSession {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable(),
             services.deliveries(), services.payloads(), this::wake);
-        shared.forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
+        sharedCursors().forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
     }
@@ -177,13 +173,12 @@ public final class Session implements RemoteSession {
         inflight.uncount();
         List<CompletableFuture<?>> recorded = new ArrayList<>();
         merged.forEach(cursor -> recorded.add(cursor.close(false)));
-        shared.forEach(cursor -> recorded.add(cursor.close(false)));
+        if (memberships != null) {
+            memberships.release(recorded);
+        }
         subscriptions.clear();
         remote.clear();
         merged.clear();
-        memberships.clear();
-        remoteMemberships.clear();
-        shared.clear();
         services.remote().released(this);
         return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
     }
@@ -194,7 +189,7 @@ public final class Session implements RemoteSession {
     }
 
     public boolean isSubscribed(String filter) {
-        return subscriptions.containsKey(filter) || memberships.containsKey(filter);
+        return subscriptions.containsKey(filter) || memberships != null && memberships.has(filter);
     }
 
     /**
@@ -216,20 +211,14 @@ public final class Session implements RemoteSession {
      * membership; its messages come from the groups.
      */
     public void join(ShareName share, SubscriptionOptions options) {
-        Cursor existing = memberships.get(share.name());
-        if (existing != null) {
-            existing.options(options);
-            remoteMemberships.getOrDefault(share.name(), List.of()).forEach(cursor -> cursor.options(options));
+        if (memberships == null) {
+            memberships = new Memberships();
+        } else if (memberships.changeOptions(share.name(), options)) {
             return;
         }
         Cursor member = services.shared().join(share, options, inflight, this::wake);
         List<Cursor> onPeers = services.shared().joinPeers(share, clientId, options, inflight, this::wake);
-        memberships.put(share.name(), member);
-        shared.add(member);
-        if (!onPeers.isEmpty()) {
-            remoteMemberships.put(share.name(), onPeers);
-            shared.addAll(onPeers);
-        }
+        memberships.add(share.name(), member, onPeers);
         MqttConnection current = connection;
         if (current != null) {
             member.receiveMaximum(current.limits().receiveMaximum());
@@ -254,32 +243,24 @@ public final class Session implements RemoteSession {
     /** The filters it is subscribed to, shared subscriptions as {@code $share/group/filter}. */
     public List<String> subscribedFilters() {
         List<String> filters = new ArrayList<>(subscriptions.keySet());
-        filters.addAll(memberships.keySet());
+        if (memberships != null) {
+            filters.addAll(memberships.shareNames());
+        }
         return filters;
     }
 
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
     public boolean unsubscribe(String filter) {
         Cursor removed = subscriptions.remove(filter);
-        if (removed != null) {
-            List<Cursor> onPeers = remote.remove(filter);
-            if (onPeers != null) {
-                onPeers.forEach(cursor -> cursor.close(true));
-                merged.removeAll(onPeers);
-            }
-            merged.remove(removed);
-        } else {
-            removed = memberships.remove(filter);
-            List<Cursor> onPeers = remoteMemberships.remove(filter);
-            if (onPeers != null) {
-                onPeers.forEach(cursor -> cursor.close(true));
-                shared.removeAll(onPeers);
-            }
-            shared.remove(removed);
-        }
         if (removed == null) {
-            return false;
+            return memberships != null && memberships.leave(filter);
         }
+        List<Cursor> onPeers = remote.remove(filter);
+        if (onPeers != null) {
+            onPeers.forEach(cursor -> cursor.close(true));
+            merged.removeAll(onPeers);
+        }
+        merged.remove(removed);
         removed.close(true);
         return true;
     }
@@ -380,6 +361,10 @@ public final class Session implements RemoteSession {
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
         }
-        deliverer.deliver(merged, shared);
+        deliverer.deliver(merged, sharedCursors());
+    }
+
+    private List<Cursor> sharedCursors() {
+        return memberships == null ? List.of() : memberships.cursors();
     }
 }
