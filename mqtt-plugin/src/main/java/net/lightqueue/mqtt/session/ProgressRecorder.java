@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import net.lightqueue.mqtt.delivery.Cursor;
 import net.lightqueue.mqtt.delivery.DeliveryProgress;
-import net.lightqueue.mqtt.persistence.ProgressRecord;
 import net.lightqueue.mqtt.persistence.StateChanges;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
@@ -31,7 +29,6 @@ final class ProgressRecorder implements DeliveryProgress {
 
     private final Session session;
     private final SessionServices services;
-    private final Function<Cursor, ProgressRecord> snapshot;
     /** Cursors changed since the last write, by filter; null for a filter that was unsubscribed. */
     private final Map<String, Cursor> changed = new HashMap<>();
     private int completed;
@@ -40,10 +37,9 @@ final class ProgressRecorder implements DeliveryProgress {
     /** Who waits for the records asked for in this event-loop turn, in the order they asked. */
     private final List<CompletableFuture<Long>> urgent = new ArrayList<>();
 
-    ProgressRecorder(Session session, SessionServices services, Function<Cursor, ProgressRecord> snapshot) {
+    ProgressRecorder(Session session, SessionServices services) {
         this.session = session;
         this.services = services;
-        this.snapshot = snapshot;
     }
 
     /** Only sessions that outlive their connection record progress; enabling records every cursor. */
@@ -138,7 +134,7 @@ final class ProgressRecorder implements DeliveryProgress {
 
     private void addChanged(StateChanges changes) {
         changed.forEach((filter, cursor) ->
-            changes.progress(session.clientId(), filter, cursor == null ? null : snapshot.apply(cursor)));
+            changes.progress(session.clientId(), filter, cursor == null ? null : session.progressOf(cursor)));
         changed.clear();
         completed = 0;
     }

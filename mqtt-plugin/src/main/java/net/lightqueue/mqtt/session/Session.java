@@ -53,6 +53,8 @@ public final class Session implements RemoteSession {
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    /** {@link #wake}, made once: every cursor and deliverer of the session holds it. */
+    private final Runnable wakeUp = this::wake;
     private volatile MqttConnection connection;
     private Deliverer deliverer;
     private SessionRecord record;
@@ -62,7 +64,7 @@ public final class Session implements RemoteSession {
         this.clientId = clientId;
         this.services = services;
         this.inflight = new Inflight(services.deliveries());
-        this.recorder = new ProgressRecorder(this, services, this::progressOf);
+        this.recorder = new ProgressRecorder(this, services);
         this.received = new ReceivedQos2(clientId, services.store());
     }
 
@@ -152,7 +154,7 @@ public final class Session implements RemoteSession {
     public void attach(MqttConnection attached) {
         connection = attached;
         deliverer = new Deliverer(attached, inflight, services.settings().deliveryBatchSize(), services.undeliverable(),
-            services.deliveries(), services.payloads(), this::wake);
+            services.deliveries(), services.payloads(), wakeUp);
         sharedCursors().forEach(member -> member.receiveMaximum(attached.limits().receiveMaximum()));
         deliverer.resendInflight();
         wake();
@@ -216,8 +218,8 @@ public final class Session implements RemoteSession {
         } else if (memberships.changeOptions(share.name(), options)) {
             return;
         }
-        Cursor member = services.shared().join(share, options, inflight, this::wake);
-        List<Cursor> onPeers = services.shared().joinPeers(share, clientId, options, inflight, this::wake);
+        Cursor member = services.shared().join(share, options, inflight, wakeUp);
+        List<Cursor> onPeers = services.shared().joinPeers(share, clientId, options, inflight, wakeUp);
         memberships.add(share.name(), member, onPeers);
         MqttConnection current = connection;
         if (current != null) {
@@ -229,7 +231,7 @@ public final class Session implements RemoteSession {
     /** Opens the subscription's cursor in this broker's queue and one in each peer's; returns the local one. */
     private Cursor listen(String filter, SubscriptionOptions options, long startOffset,
                           Map<String, Map<String, PeerMessages.Position>> remotePositions) {
-        Cursor cursor = services.cursors().open(filter, options, startOffset, recorder, this::wake);
+        Cursor cursor = services.cursors().open(filter, options, startOffset, recorder, wakeUp);
         subscriptions.put(filter, cursor);
         merged.add(cursor);
         List<Cursor> onPeers = services.remote().open(this, filter, options, remotePositions);
