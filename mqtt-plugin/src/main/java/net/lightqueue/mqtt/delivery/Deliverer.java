@@ -21,8 +21,6 @@ import net.lightqueue.mqtt.codec.PublishHeader;
 import net.lightqueue.mqtt.codec.Replies;
 import net.lightqueue.mqtt.connection.MqttConnection;
 import net.lightqueue.mqtt.message.StoredProperties;
-import org.apache.rocketmq.logging.org.slf4j.Logger;
-import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
  * Sends a session's messages over one connection, on the connection's event loop, while the
@@ -35,8 +33,6 @@ import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
  */
 public final class Deliverer {
 
-    private static final Logger LOG = LoggerFactory.getLogger("net.lightqueue.mqtt.delivery");
-
     private final MqttConnection connection;
     private final Inflight inflight;
     private final int batchSize;
@@ -46,29 +42,19 @@ public final class Deliverer {
     private final SharedPayloads payloads;
     private final CursorMerge merge;
     private final Runnable wake;
-    // The queues start at their smallest: most connections never use them, and the default 16
-    // slots cost 64 bytes more each (per idle connection, docs/benchmarks.md).
-    /** Retained lookups owed to new subscriptions, in order: read a page at a time, sent before the queues. */
-    private final ArrayDeque<OwedLookup> lookups = new ArrayDeque<>(0);
-    /** The page of the first lookup being sent, as the client's window allows. */
-    private final ArrayDeque<Owed> retained = new ArrayDeque<>(0);
-    private boolean pageRequested;
-    /** Deliveries of an earlier connection not yet resent on this one, in sending order. */
-    private final ArrayDeque<Inflight.Entry> toResend = new ArrayDeque<>(0);
+    // Both are made while there is something in them only: an idle connection holds neither.
+    /** Retained messages owed to new subscriptions, sent before the queues; null when none are. */
+    private OwedRetained owedRetained;
+    /** Deliveries of an earlier connection not yet resent on this one, in sending order; null when none. */
+    private ArrayDeque<Inflight.Entry> toResend;
     /**
      * A pass's deliveries from its first QoS 2 one on, written once the packet ids of the QoS 2
      * ones are recorded ({@link Cursor#recordSent}); later passes wait for them, to keep the order.
      */
     private final List<Held> held = new ArrayList<>();
 
-    private record Owed(Cursor cursor, StoredMessage message) {
-    }
-
     /** A delivery planned and, for QoS 1/2, in flight, but not yet written; {@code entry} is null for QoS 0. */
     private record Held(Plan plan, StoredMessage message, Inflight.Entry entry) {
-    }
-
-    private record OwedLookup(Cursor cursor, RetainedSource source) {
     }
 
     private enum Sent { YES, EXPIRED, TOO_LARGE }
@@ -104,8 +90,10 @@ public final class Deliverer {
      * the rest from {@link #deliver} as acknowledgements free slots, before new messages.
      */
     public void resendInflight() {
-        toResend.addAll(inflight.inOrder());
-        resend();
+        if (inflight.size() > 0) {
+            toResend = new ArrayDeque<>(inflight.inOrder());
+            resend();
+        }
     }
 
     private void resend() {
@@ -138,6 +126,9 @@ public final class Deliverer {
                 }
             }
         }
+        if (toResend.isEmpty()) {
+            toResend = null;
+        }
         connection.channel().flush();
     }
 
@@ -146,7 +137,10 @@ public final class Deliverer {
      * {@link #deliver} on with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
      */
     public void owe(Cursor cursor, RetainedSource source) {
-        lookups.add(new OwedLookup(cursor, source));
+        if (owedRetained == null) {
+            owedRetained = new OwedRetained(connection, wake);
+        }
+        owedRetained.owe(cursor, source);
     }
 
     /**
@@ -161,14 +155,14 @@ public final class Deliverer {
         if (!held.isEmpty()) {
             return; // the held deliveries go first; writing them wakes the next pass
         }
-        if (!toResend.isEmpty()) {
+        if (toResend != null) {
             resend();
-            if (!toResend.isEmpty()) {
+            if (toResend != null) {
                 return;
             }
         }
         deliverRetained(channel);
-        boolean progressed = lookups.isEmpty();
+        boolean progressed = owedRetained == null;
         merge.cursors(merged);
         while (progressed && channel.isWritable() && !connection.closing()) {
             progressed = deliverMerged(channel);
@@ -186,55 +180,27 @@ public final class Deliverer {
     }
 
     private void deliverRetained(Channel channel) {
+        if (owedRetained == null) {
+            return;
+        }
         while (channel.isWritable() && !connection.closing()) {
-            Owed next = retained.peek();
+            OwedRetained.Owed next = owedRetained.next();
             if (next == null) {
-                if (nextRetainedPage()) {
-                    continue;
-                }
                 break;
             }
             Plan plan = plan(List.of(new Inflight.Position(next.cursor(), -1)), next.message(), true);
             if (plan.qos() > 0 && inflight.size() >= connection.limits().receiveMaximum()) {
                 break;
             }
-            retained.poll();
+            owedRetained.sent();
             if (!plan.positions().isEmpty()) {
                 offer(plan, next.message());
             }
         }
         channel.flush();
-    }
-
-    /**
-     * Asks the first owed lookup for its next page, once the last one is sent; a page arrives
-     * on the event loop and wakes the session. A lookup that fails is dropped: its subscription
-     * stays, without the retained messages it could not read.
-     *
-     * @return whether the next lookup is up, to be asked at once
-     */
-    private boolean nextRetainedPage() {
-        OwedLookup lookup = lookups.peek();
-        if (lookup == null || pageRequested) {
-            return false;
+        if (owedRetained.settled()) {
+            owedRetained = null;
         }
-        if (lookup.source().exhausted()) {
-            lookups.poll();
-            return true;
-        }
-        pageRequested = true;
-        lookup.source().nextPage().whenCompleteAsync((page, failure) -> {
-            pageRequested = false;
-            if (failure != null) {
-                LOG.warn("mqtt {} gets no retained messages for '{}': {}", connection, lookup.cursor().name(),
-                    failure.toString());
-                lookups.remove(lookup);
-            } else {
-                page.forEach(message -> retained.add(new Owed(lookup.cursor(), message)));
-            }
-            wake.run();
-        }, connection.channel().eventLoop());
-        return false;
     }
 
     /** Sends from the session's own cursors, one copy per message, until they are empty or the client is full. */
