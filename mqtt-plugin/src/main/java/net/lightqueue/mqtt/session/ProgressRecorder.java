@@ -29,13 +29,14 @@ final class ProgressRecorder implements DeliveryProgress {
 
     private final Session session;
     private final SessionServices services;
+    // Made when the session first becomes persistent: a session without expiry never records.
     /** Cursors changed since the last write, by filter; null for a filter that was unsubscribed. */
-    private final Map<String, Cursor> changed = new HashMap<>();
+    private Map<String, Cursor> changed;
     private int completed;
     private boolean timerSet;
     private boolean enabled;
     /** Who waits for the records asked for in this event-loop turn, in the order they asked. */
-    private final List<CompletableFuture<Long>> urgent = new ArrayList<>();
+    private List<CompletableFuture<Long>> urgent;
 
     ProgressRecorder(Session session, SessionServices services) {
         this.session = session;
@@ -44,12 +45,18 @@ final class ProgressRecorder implements DeliveryProgress {
 
     /** Only sessions that outlive their connection record progress; enabling records every cursor. */
     void enabled(boolean persistent, Iterable<Cursor> cursors) {
+        if (persistent && changed == null) {
+            changed = new HashMap<>();
+            urgent = new ArrayList<>();
+        }
         if (persistent && !enabled) {
             cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         }
         enabled = persistent;
         timerSet = false; // a timer or write of a previous connection finds no loop to run on
-        urgent.clear();
+        if (urgent != null) {
+            urgent.clear();
+        }
     }
 
     @Override
@@ -96,6 +103,9 @@ final class ProgressRecorder implements DeliveryProgress {
 
     /** Adds every cursor and the unrecorded removals to the session's final write, and stops batching. */
     void drainInto(StateChanges changes, Iterable<Cursor> cursors) {
+        if (changed == null) {
+            changed = new HashMap<>(); // a session that never recorded before
+        }
         cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         addChanged(changes);
         enabled = false;
