@@ -268,6 +268,18 @@ class MqttFuzzTest {
         }
     }
 
+    /** The keep-alive sweep runs on the in-VM transport's event loops too. */
+    @Test
+    void anInVmConnectionWithoutConnectIsClosedAfterTheConnectTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (FuzzClient client = FuzzClient.connect(localBootstrap(), localServer.localAddress())) {
+            assertNull(client.next(ANSWER_TIMEOUT_MILLIS), "the server sent a packet to a client without CONNECT");
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsed >= TimeUnit.SECONDS.toMillis(services.settings().connectTimeoutSeconds()),
+                "closed after " + elapsed + " ms, before mqttConnectTimeoutSeconds");
+        }
+    }
+
     // ---- the fuzz engine ----
 
     /** One run: {@code cases} connections, each set up in a state, fed packets, and checked. */

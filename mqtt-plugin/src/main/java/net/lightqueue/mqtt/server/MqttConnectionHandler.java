@@ -1,7 +1,6 @@
 package net.lightqueue.mqtt.server;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -18,8 +17,6 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes.Disconnect;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -40,11 +37,10 @@ import net.lightqueue.mqtt.session.SessionLifecycle;
 /**
  * The MQTT side of one channel: checks what the decoder produced, enforces "CONNECT first and
  * only once", and routes each packet to the part of the server that handles it. Packets sent
- * after CONNECT reach it after CONNACK ({@link ConnectGate}).
+ * after CONNECT reach it after CONNACK ({@link ConnectGate}). A connection may stay silent for
+ * mqttConnectTimeoutSeconds before CONNECT and one and a half keep alive periods after it.
  */
-final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
-
-    static final String IDLE_HANDLER = "idle";
+final class MqttConnectionHandler extends KeepAliveHandler {
 
     private final ConnectionServices services;
     private MqttConnection connection;
@@ -62,6 +58,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         connection = new MqttConnection(ctx.channel());
         client = new ConnectedClient(connection);
+        watchSilence(ctx, TimeUnit.SECONDS.toNanos(services.settings().connectTimeoutSeconds()));
         ctx.fireChannelActive();
     }
 
@@ -122,13 +119,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (accepted == null) {
             return;
         }
-        IdleStateHandler keepAlive = accepted.keepAliveSeconds() == 0 ? null
-            // The server allows one and a half keep alive periods of silence [MQTT-3.1.2-22].
-            : new IdleStateHandler(accepted.keepAliveSeconds() * 1500L, 0, 0, TimeUnit.MILLISECONDS);
-        if (keepAlive == null) {
-            ctx.pipeline().remove(IDLE_HANDLER);
+        if (accepted.keepAliveSeconds() == 0) {
+            unwatchSilence(ctx); // keep alive 0 turns the mechanism off (section 3.1.2.10)
         } else {
-            ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER, keepAlive);
+            // The server allows one and a half keep alive periods of silence [MQTT-3.1.2-22].
+            watchSilence(ctx, TimeUnit.MILLISECONDS.toNanos(accepted.keepAliveSeconds() * 1500L));
         }
         ConnectedClient previous = services.registry().register(client);
         takeOver(previous)
@@ -239,14 +234,17 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    void silenceExceeded() {
+        if (connection.connected()) {
+            connection.disconnect(Disconnect.KEEP_ALIVE_TIMEOUT.byteValue(), "no packet within 1.5 keep alive periods");
+        } else {
+            connection.drop("no complete CONNECT within mqttConnectTimeoutSeconds");
+        }
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            if (connection.connected()) {
-                connection.disconnect(Disconnect.KEEP_ALIVE_TIMEOUT.byteValue(), "no packet within 1.5 keep alive periods");
-            } else {
-                connection.drop("no complete CONNECT within mqttConnectTimeoutSeconds");
-            }
-        } else if (event == ServerStopping.INSTANCE) {
+        if (event == ServerStopping.INSTANCE) {
             connection.disconnect(Disconnect.SERVER_SHUTTING_DOWN.byteValue(), "the MQTT server stops serving");
         } else {
             ctx.fireUserEventTriggered(event);
@@ -255,6 +253,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        unwatchSilence(ctx);
         Session session = client.takeSession();
         if (session != null) {
             // Queued before the client id is free, so a reconnect finds what this end writes.

@@ -17,7 +17,6 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -69,8 +68,6 @@ public final class MqttServer {
             // Bounds what is read into memory: larger packets fail before their body is read.
             PacketFramer framer = new PacketFramer(settings.maxPacketSize());
             channel.pipeline()
-                .addLast(MqttConnectionHandler.IDLE_HANDLER,
-                    new IdleStateHandler(settings.connectTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
                 .addLast("framer", framer)
                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
                 .addLast("decoded", framer.decodedPackets())
