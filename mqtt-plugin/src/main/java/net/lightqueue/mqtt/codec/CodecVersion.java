@@ -1,8 +1,6 @@
 package net.lightqueue.mqtt.codec;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -15,10 +13,10 @@ import io.netty.util.AttributeKey;
  * that of the connection's first CONNECT. The codec takes it from every CONNECT it decodes, so
  * a second CONNECT of another version (a protocol error, possibly in the same read as the
  * first) would switch how everything the server still sends is encoded, its CONNACK and its
- * DISCONNECT included. Sits right after the decoder, before anything waits; looks at CONNECT
- * packets only.
+ * DISCONNECT included. Sees each packet right after the decoder, before anything waits
+ * ({@link DecodedPackets} shows them); looks at CONNECT packets only.
  */
-public final class CodecVersion extends ChannelInboundHandlerAdapter {
+public final class CodecVersion {
 
     /** Where Netty's MqttCodecUtil keeps the version; the codec has no public accessor for it. */
     private static final AttributeKey<MqttVersion> KEY = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
@@ -31,15 +29,17 @@ public final class CodecVersion extends ChannelInboundHandlerAdapter {
         return version == null ? MqttVersion.MQTT_3_1_1 : version;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    CodecVersion() {
+    }
+
+    /** A packet the decoder produced on {@code channel}. */
+    void decoded(Channel channel, Object msg) {
         if (first != null && mayHaveChangedVersion(msg)) {
-            ctx.channel().attr(KEY).set(first);
+            channel.attr(KEY).set(first);
         } else if (msg instanceof MqttConnectMessage connect && connect.decoderResult().isSuccess()) {
             MqttConnectVariableHeader header = connect.variableHeader();
             first = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
         }
-        ctx.fireChannelRead(msg);
     }
 
     /** A CONNECT, or a packet that failed to decode: it may have been a CONNECT cut off after its version. */

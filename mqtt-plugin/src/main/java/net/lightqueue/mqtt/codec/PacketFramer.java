@@ -2,8 +2,6 @@ package net.lightqueue.mqtt.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
@@ -32,18 +30,12 @@ public final class PacketFramer extends ByteToMessageDecoder {
         this.maxPacketSize = maxPacketSize;
     }
 
-    /** The handler to place right after Netty's decoder: it tells this framer what the decoder produced. */
-    public ChannelInboundHandler decodedPackets() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                undecoded--;
-                if (msg instanceof MqttMessage message && message.decoderResult().isFailure()) {
-                    failed = true; // the decoder discards everything after a failure
-                }
-                ctx.fireChannelRead(msg);
-            }
-        };
+    /** What the decoder produced from a packet passed to it ({@link DecodedPackets} tells). */
+    void decoded(Object msg) {
+        undecoded--;
+        if (msg instanceof MqttMessage message && message.decoderResult().isFailure()) {
+            failed = true; // the decoder discards everything after a failure
+        }
     }
 
     @Override

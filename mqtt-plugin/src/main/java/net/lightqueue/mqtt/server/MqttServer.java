@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
-import net.lightqueue.mqtt.codec.CodecVersion;
+import net.lightqueue.mqtt.codec.DecodedPackets;
 import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.codec.SharedPayloadEncoder;
 import net.lightqueue.mqtt.connection.ServerStopping;
@@ -72,8 +72,7 @@ public final class MqttServer {
             channel.pipeline()
                 .addLast("framer", framer)
                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                .addLast("decoded", framer.decodedPackets())
-                .addLast("codec-version", new CodecVersion())
+                .addLast("decoded", new DecodedPackets(framer))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("shared-payload", SharedPayloadEncoder.INSTANCE)
                 .addLast("traffic", traffic)
