@@ -42,7 +42,7 @@ public final class Session implements RemoteSession {
     private final String clientId;
     private final SessionServices services;
     /** Its own subscriptions in this broker's queues, whose progress it records. */
-    private final Map<String, Cursor> subscriptions = new LinkedHashMap<>();
+    private final Map<String, Cursor> subscriptions = new LinkedHashMap<>(2); // most clients have one or two
     /** The same subscriptions in the other broker groups' queues, whose peers record their progress. */
     private final Map<String, List<Cursor>> remote = new HashMap<>();
     /** Every cursor of its own subscriptions, local and remote, read merged by its deliverer. */
