@@ -1,8 +1,6 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,14 +39,13 @@ public final class Session implements RemoteSession {
 
     private final String clientId;
     private final SessionServices services;
-    /** Its own subscriptions in this broker's queues, whose progress it records. */
-    private final Map<String, Cursor> subscriptions = new LinkedHashMap<>(2); // most clients have one or two
-    /** The same subscriptions in the other broker groups' queues, whose peers record their progress. */
-    private final Map<String, List<Cursor>> remote = new HashMap<>();
-    /** Every cursor of its own subscriptions, local and remote, read merged by its deliverer. */
-    private final List<Cursor> merged = new ArrayList<>(2);
-    /** Its shared subscriptions; null until it joins one. */
-    private Memberships memberships;
+    /**
+     * Its own subscriptions: the local cursors' progress it records, the peers' cursors' progress
+     * their peers record; all read merged by its deliverer.
+     */
+    private final FilterCursors subscriptions = new FilterCursors();
+    /** Its shared subscriptions, whose groups record progress and hand out messages; null until it joins one. */
+    private FilterCursors memberships;
     private final Inflight inflight;
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
@@ -86,7 +83,7 @@ public final class Session implements RemoteSession {
     void connected(SessionRecord current, WillRecord currentWill) {
         record = current;
         will = currentWill;
-        recorder.enabled(current.expirySeconds() > 0, subscriptions.values());
+        recorder.enabled(current.expirySeconds() > 0, subscriptions.locals());
         received.persistent(current.expirySeconds() > 0);
     }
 
@@ -127,7 +124,7 @@ public final class Session implements RemoteSession {
         if (position == null) {
             return;
         }
-        for (Cursor cursor : remote.getOrDefault(filter, List.of())) {
+        for (Cursor cursor : subscriptions.peers(filter)) {
             if (peer.equals(cursor.peerName())) {
                 position.unacknowledged().forEach(pending -> restoreDelivery(cursor, pending.delivery()));
             }
@@ -174,24 +171,21 @@ public final class Session implements RemoteSession {
         detach();
         inflight.uncount();
         List<CompletableFuture<?>> recorded = new ArrayList<>();
-        merged.forEach(cursor -> recorded.add(cursor.close(false)));
+        subscriptions.release(recorded);
         if (memberships != null) {
             memberships.release(recorded);
         }
-        subscriptions.clear();
-        remote.clear();
-        merged.clear();
         services.remote().released(this);
         return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
     }
 
     /** The progress of every subscription plus unrecorded removals, for the write that ends the connection. */
     void finalProgress(StateChanges changes) {
-        recorder.drainInto(changes, subscriptions.values());
+        recorder.drainInto(changes, subscriptions.locals());
     }
 
     public boolean isSubscribed(String filter) {
-        return subscriptions.containsKey(filter) || memberships != null && memberships.has(filter);
+        return subscriptions.has(filter) || memberships != null && memberships.has(filter);
     }
 
     /**
@@ -199,10 +193,7 @@ public final class Session implements RemoteSession {
      * options of an existing one keeping its position [MQTT-3.8.4-3].
      */
     public void subscribe(String filter, SubscriptionOptions options, long startOffset) {
-        Cursor existing = subscriptions.get(filter);
-        if (existing != null) {
-            existing.options(options);
-            remote.getOrDefault(filter, List.of()).forEach(cursor -> cursor.options(options));
+        if (subscriptions.changeOptions(filter, options)) {
             return;
         }
         recorder.advanced(listen(filter, options, startOffset, Map.of()), 0);
@@ -214,7 +205,7 @@ public final class Session implements RemoteSession {
      */
     public void join(ShareName share, SubscriptionOptions options) {
         if (memberships == null) {
-            memberships = new Memberships();
+            memberships = new FilterCursors();
         } else if (memberships.changeOptions(share.name(), options)) {
             return;
         }
@@ -232,39 +223,22 @@ public final class Session implements RemoteSession {
     private Cursor listen(String filter, SubscriptionOptions options, long startOffset,
                           Map<String, Map<String, PeerMessages.Position>> remotePositions) {
         Cursor cursor = services.cursors().open(filter, options, startOffset, recorder, wakeUp);
-        subscriptions.put(filter, cursor);
-        merged.add(cursor);
-        List<Cursor> onPeers = services.remote().open(this, filter, options, remotePositions);
-        if (!onPeers.isEmpty()) {
-            remote.put(filter, onPeers);
-            merged.addAll(onPeers);
-        }
+        subscriptions.add(filter, cursor, services.remote().open(this, filter, options, remotePositions));
         return cursor;
     }
 
     /** The filters it is subscribed to, shared subscriptions as {@code $share/group/filter}. */
     public List<String> subscribedFilters() {
-        List<String> filters = new ArrayList<>(subscriptions.keySet());
+        List<String> filters = new ArrayList<>(subscriptions.keys());
         if (memberships != null) {
-            filters.addAll(memberships.shareNames());
+            filters.addAll(memberships.keys());
         }
         return filters;
     }
 
     /** Stops delivering from the filter at once [MQTT-3.10.4-2]; false if there was no such subscription. */
     public boolean unsubscribe(String filter) {
-        Cursor removed = subscriptions.remove(filter);
-        if (removed == null) {
-            return memberships != null && memberships.leave(filter);
-        }
-        List<Cursor> onPeers = remote.remove(filter);
-        if (onPeers != null) {
-            onPeers.forEach(cursor -> cursor.close(true));
-            merged.removeAll(onPeers);
-        }
-        merged.remove(removed);
-        removed.close(true);
-        return true;
+        return subscriptions.remove(filter) || memberships != null && memberships.remove(filter);
     }
 
     /**
@@ -272,7 +246,7 @@ public final class Session implements RemoteSession {
      * ones with RETAIN set [MQTT-3.3.1-9] (MQTT 3.1.1 [MQTT-3.3.1-8]).
      */
     public void oweRetained(String filter, RetainedSource retained) {
-        Cursor cursor = subscriptions.get(filter);
+        Cursor cursor = subscriptions.local(filter);
         if (cursor != null && deliverer != null) {
             deliverer.owe(cursor, retained);
         }
@@ -304,12 +278,9 @@ public final class Session implements RemoteSession {
 
     @Override
     public void peerJoined(Peer peer) {
-        subscriptions.forEach((filter, local) -> {
-            List<Cursor> onPeers = remote.computeIfAbsent(filter, key -> new ArrayList<>());
-            if (onPeers.stream().noneMatch(cursor -> peer.brokerName().equals(cursor.peerName()))) {
-                Cursor cursor = services.remote().open(this, filter, local.options(), peer);
-                onPeers.add(cursor);
-                merged.add(cursor);
+        subscriptions.forEachLocal((filter, local) -> {
+            if (subscriptions.peers(filter).stream().noneMatch(cursor -> peer.brokerName().equals(cursor.peerName()))) {
+                subscriptions.addPeer(filter, services.remote().open(this, filter, local.options(), peer));
             }
         });
         wake();
@@ -363,10 +334,10 @@ public final class Session implements RemoteSession {
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
         }
-        deliverer.deliver(merged, sharedCursors());
+        deliverer.deliver(subscriptions.all(), sharedCursors());
     }
 
     private List<Cursor> sharedCursors() {
-        return memberships == null ? List.of() : memberships.cursors();
+        return memberships == null ? List.of() : memberships.all();
     }
 }
