@@ -51,13 +51,17 @@ else
   warm=(--warmup 5 --duration 30 --drain 30); fanout_subs=1000; conns=10000; sessions=10000; hold=10; catchup=300
 fi
 # id | what | runner arguments | figures (result key:label, ↑ more is better, ↓ less is better)
+#   | runner JVM options, where a scenario needs its own. The connection scenarios run the runner
+#   on C1 only: a fresh runner's C2 compiling took 59% of its samples in a 10,000-connect run and
+#   half a core from the broker it measures (runner CPU 103–107% → 49–54%, connect p99 against
+#   the same warm broker 455–606 → 336–408 ms); at max rate C2 keeps the runner faster.
 suite=(
   "pubsub-qos1-max|QoS 1, 10 → 10 publishers/subscribers, one topic, max rate, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate max --payload 64 ${warm[*]}|acked_per_s:publishes/s ↑,delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost ↓,out_of_order:out of order ↓,broker_cpu_load_pct:broker CPU % ↓,broker_load_rss_kb:broker RSS KB ↓"
   "pubsub-qos1-1k|QoS 1, 10 → 10, one topic, 1,000 publishes/s, 64 B|--scenario pubsub --publishers 10 --subscribers 10 --qos 1 --rate 1000 --payload 64 ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,latency_p999_ms:p99.9 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
   "fanout-qos0|QoS 0, 1 → $fanout_subs subscribers, 100 publishes/s, 64 B|--scenario fanout --subscribers $fanout_subs --qos 0 --rate 100 --payload 64 ${warm[*]}|delivered_per_s:deliveries/s ↑,latency_p99_ms:p99 latency ms ↓,lost:lost (QoS 0) ↓,broker_cpu_load_pct:broker CPU % ↓"
   "fanin-qos1-1k|QoS 1 fan-in, 1,000 publishers → 1 subscriber of +/…, 1,000 publishes/s, 64 B|--scenario fanin --publishers 1000 --qos 1 --rate 1000 --payload 64 --first-level own ${warm[*]}|latency_p50_ms:p50 latency ms ↓,latency_p99_ms:p99 latency ms ↓,broker_cpu_load_pct:broker CPU % ↓"
-  "connect-1k|$conns connections subscribing at 1,000/s|--scenario conns --clients $conns --ramp 1000 --hold 0|connect_p50_ms:connect p50 ms ↓,connect_p99_ms:connect p99 ms ↓,connects_per_s:connects/s ↑"
-  "conns|$conns idle connections, one subscription each|--scenario conns --clients $conns --hold $hold|connects_per_s:connects/s ↑,broker_rss_per_conn_bytes:broker RSS per connection B ↓,broker_heap_per_conn_bytes:broker heap per connection B ↓,broker_cpu_hold_pct:broker CPU idle % ↓"
+  "connect-1k|$conns connections subscribing at 1,000/s|--scenario conns --clients $conns --ramp 1000 --hold 0|connect_p50_ms:connect p50 ms ↓,connect_p99_ms:connect p99 ms ↓,connects_per_s:connects/s ↑|-XX:TieredStopAtLevel=1"
+  "conns|$conns idle connections, one subscription each|--scenario conns --clients $conns --hold $hold|connects_per_s:connects/s ↑,broker_rss_per_conn_bytes:broker RSS per connection B ↓,broker_heap_per_conn_bytes:broker heap per connection B ↓,broker_cpu_hold_pct:broker CPU idle % ↓|-XX:TieredStopAtLevel=1"
   "persistent|$sessions offline persistent sessions × 100 QoS 1 messages, then all reconnect|--scenario persistent --subscribers $sessions --publishers 1 --count 100 --qos 1 --ramp 5000 --connect-timeout 60 --duration 60 --drain $catchup|broker_rss_per_session_bytes:broker RSS per offline session B ↓,broker_heap_per_session_bytes:broker heap per offline session B ↓,broker_rss_per_queued_msg_bytes:broker RSS per queued message B ↓,broker_heap_per_queued_msg_bytes:broker heap per queued message B ↓,catchup_per_s:backlog deliveries/s on reconnect ↑,lost:lost ↓"
 )
 if [[ -n $scenarios ]]; then
@@ -130,9 +134,9 @@ start_ours() {
 # a clean process rather than from the high-water mark an earlier scenario left behind.
 # Sets <name>_status: ok, or why the broker could not be run.
 run_suite() {
-  local name=$1 port=$2 unavailable=$3 entry id what args rc pid
+  local name=$1 port=$2 unavailable=$3 entry id what args runner_jvm rc pid
   for entry in "${suite[@]}"; do
-    IFS='|' read -r id what args _ <<<"$entry"
+    IFS='|' read -r id what args _ runner_jvm <<<"$entry"
     if ! "start_$name" "$id"; then
       stop_all
       printf -v "${name}_status" '%s' "$unavailable"
@@ -141,8 +145,8 @@ run_suite() {
     echo "[$name] $id: $what" >&2
     pid=$(listener_pid "$port")
     set +e
-    # shellcheck disable=SC2086 # args is a list of runner options
-    java -Xms1g -Xmx2g -cp "$classpath" net.lightqueue.bench.BenchMain \
+    # shellcheck disable=SC2086 # args and runner_jvm are lists of options
+    java -Xms1g -Xmx2g $runner_jvm -cp "$classpath" net.lightqueue.bench.BenchMain \
       --port "$port" --broker-pid "${pid:-0}" --label "$id" $args >"$work/$name.$id.log" 2>&1
     rc=$?
     set -e
@@ -205,7 +209,7 @@ table="$work/table.md"
   echo "| Scenario | Figure | Mosquitto | Ours | Ours ÷ Mosquitto |"
   echo "|---|---|---:|---:|---:|"
   for entry in "${suite[@]}"; do
-    IFS='|' read -r id what _ figures <<<"$entry"
+    IFS='|' read -r id what _ figures _ <<<"$entry"
     echo "| **$id**: $what | run | $(verdict mosquitto "$id" "$mosquitto_status") | $(verdict ours "$id" "$ours_status") | |"
     IFS=',' read -ra pairs <<<"$figures"
     for pair in "${pairs[@]}"; do
