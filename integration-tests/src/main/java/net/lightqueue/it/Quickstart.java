@@ -61,10 +61,6 @@ public final class Quickstart {
         // RocketMQ's timer-message wheel scans its whole file every second: MQTT does not use it,
         // and off, the p99 of QoS 1 at 1,000/s was 40% lower here (docs/benchmarks.md).
         conf.putIfAbsent("timerWheelEnable", "false");
-        // RocketMQ 5.5.0's transaction-metrics thread spins a core from the start until this
-        // interval first passes (10 s by default); 1 s shortens that, at one small file write a
-        // second. A fresh broker's QoS 1 p99 at 1,000/s was 3 to 10 times lower (docs/benchmarks.md).
-        conf.putIfAbsent("transactionMetricFlushInterval", "1000");
         absoluteTlsFiles(conf);
         Path data = Path.of(options.get("--data")).toAbsolutePath();
         int brokerPort = Integer.parseInt(options.get("--broker-port"));

@@ -61,6 +61,9 @@ public final class InProcessBroker implements AutoCloseable {
         // No test pops messages; without the file-based POP services the broker skips their
         // fixed waits on shutdown (2 s in the buffer merge service, up to 1 s in revive).
         brokerConfig.setPopConsumerFSServiceInit(false);
+        // RocketMQ 5.5.0's transaction-metrics thread spins a core until this interval first
+        // passes (10 s by default): on two cores, every broker a test starts took one of them.
+        brokerConfig.setTransactionMetricFlushInterval(1000);
 
         NettyServerConfig serverConfig = new NettyServerConfig();
         serverConfig.setBindAddress("127.0.0.1");
