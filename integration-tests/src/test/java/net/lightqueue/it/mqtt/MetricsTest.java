@@ -126,7 +126,9 @@ class MetricsTest {
     /**
      * A CONNECT of an unknown protocol level is refused with return code 0x01 [MQTT-3.1.2-2]; a
      * publish to {@code $SYS} is refused for its topic, one whose payload is not the UTF-8 it
-     * declares for its payload [MQTT-3.3.2-4]; none counts as an ACL denial.
+     * declares for its payload [MQTT-3.3.2-4]; none counts as an ACL denial. A PUBLISH larger than
+     * mqttMaxPacketSize (1 MiB here) is refused from its fixed header on, and a 3.1.1 client is
+     * disconnected for it.
      */
     private static void refuse(LocalCluster cluster, Scrape scrape, MqttClient publisher) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", cluster.master().mqttPort())) {
@@ -136,6 +138,17 @@ class MetricsTest {
             out.flush();
             InputStream in = socket.getInputStream();
             assertArrayEquals(new byte[] {0x20, 0x02, 0x00, 0x01}, in.readNBytes(4), "CONNACK refusing protocol level 6");
+        }
+        try (Socket socket = new Socket("127.0.0.1", cluster.master().mqttPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(new byte[] {0x10, 15, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 3, 'b', 'i', 'g'});
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertArrayEquals(new byte[] {0x20, 0x02, 0x00, 0x00}, in.readNBytes(4), "CONNACK accepting the client");
+            out.write(new byte[] {0x32, (byte) 0x80, (byte) 0x89, 0x7A}); // PUBLISH QoS 1 of 2,000,000 bytes, header only
+            out.flush();
+            assertEquals(-1, in.read(), "a 3.1.1 client is disconnected for an oversize packet");
         }
         publishRefused(publisher, "$SYS/metrics", MqttClients.qos1("not ours"));
         MqttMessage notUtf8 = new MqttMessage(new byte[] {(byte) 0xC3, (byte) 0x28});
@@ -147,9 +160,10 @@ class MetricsTest {
 
         String text = scrape.await(page -> value(page, "rocketmq_mqtt_connacks_total", "reason_code=\"0x01\"").orElse(-1) == 1
             && value(page, "rocketmq_mqtt_messages_dropped_total", "reason=\"topic_refused\"").orElse(-1) == 1
-            && value(page, "rocketmq_mqtt_messages_dropped_total", "reason=\"malformed\"").orElse(-1) == 1);
+            && value(page, "rocketmq_mqtt_messages_dropped_total", "reason=\"malformed\"").orElse(-1) == 1
+            && value(page, "rocketmq_mqtt_messages_dropped_total", "reason=\"packet_too_large\"").orElse(-1) == 1);
         assertEquals(0, value(text, "rocketmq_mqtt_messages_dropped_total", "reason=\"acl_denied\"").orElseThrow(), text);
-        assertEquals(4, value(text, "rocketmq_mqtt_connacks_total", "reason_code=\"0x00\"").orElseThrow(), text);
+        assertEquals(5, value(text, "rocketmq_mqtt_connacks_total", "reason_code=\"0x00\"").orElseThrow(), text);
     }
 
     /**

@@ -6,7 +6,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import java.util.List;
 
 /**
@@ -45,7 +48,7 @@ public final class PacketFramer extends ByteToMessageDecoder {
             return;
         }
         if (undecoded > 0) {
-            fail(in, out, new DecoderException("the fields of a packet run past its remaining length"));
+            fail(in, out, malformed(new DecoderException("the fields of a packet run past its remaining length")));
             return;
         }
         if (in.readableBytes() < 2) {
@@ -63,13 +66,15 @@ public final class PacketFramer extends ByteToMessageDecoder {
             remainingLength |= (digit & 0x7F) << (7 * lengthBytes);
             lengthBytes++;
             if ((digit & 0x80) != 0 && lengthBytes == 4) {
-                fail(in, out, new DecoderException("remaining length longer than 4 bytes [MQTT-1.5.5-1]"));
+                fail(in, out, malformed(new DecoderException("remaining length longer than 4 bytes [MQTT-1.5.5-1]")));
                 return;
             }
         } while ((digit & 0x80) != 0);
         int packetSize = PacketSize.wholePacket(remainingLength);
         if (packetSize > maxPacketSize) {
-            fail(in, out, new TooLongFrameException("packet of " + packetSize + " bytes exceeds " + maxPacketSize));
+            // With its fixed header, so that a refused PUBLISH is counted as one.
+            fail(in, out, new MqttMessage(knownHeader(in.getUnsignedByte(start), remainingLength), null, null,
+                DecoderResult.failure(new TooLongFrameException("packet of " + packetSize + " bytes exceeds " + maxPacketSize))));
             return;
         }
         if (in.readableBytes() < packetSize) {
@@ -90,10 +95,21 @@ public final class PacketFramer extends ByteToMessageDecoder {
         }
     }
 
-    private void fail(ByteBuf in, List<Object> out, Exception cause) {
+    private void fail(ByteBuf in, List<Object> out, MqttMessage failure) {
         failed = true;
         in.skipBytes(in.readableBytes());
-        out.add(malformed(cause));
+        out.add(failure);
+    }
+
+    /** The fixed header the first byte gives, or null where its type or QoS is not valid. */
+    private static MqttFixedHeader knownHeader(int firstByte, int remainingLength) {
+        int type = firstByte >> 4;
+        int qos = (firstByte >> 1) & 3;
+        if (type == 0 || qos == 3) {
+            return null;
+        }
+        return new MqttFixedHeader(MqttMessageType.valueOf(type), (firstByte & 0x08) != 0, MqttQoS.valueOf(qos),
+            (firstByte & 0x01) != 0, remainingLength);
     }
 
     private static MqttMessage malformed(Exception cause) {

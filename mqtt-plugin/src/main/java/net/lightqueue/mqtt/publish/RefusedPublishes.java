@@ -19,7 +19,9 @@ public final class RefusedPublishes {
         /** No client may publish to the topic: invalid, reserved ({@code $SYS}, RocketMQ's own) or not mappable. */
         TOPIC_REFUSED("topic_refused"),
         /** The light-queue index cannot be written at the moment (a full disk): nothing new is taken on. */
-        INDEX_UNAVAILABLE("index_unavailable");
+        INDEX_UNAVAILABLE("index_unavailable"),
+        /** Larger than mqttMaxPacketSize: refused before its body was read. */
+        PACKET_TOO_LARGE("packet_too_large");
 
         private final String label;
 

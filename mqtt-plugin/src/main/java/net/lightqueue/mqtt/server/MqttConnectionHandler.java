@@ -209,8 +209,11 @@ final class MqttConnectionHandler extends KeepAliveHandler {
         DecodeFailure failure = DecodeFailure.of(cause);
         // The decoder keeps the fixed header when the failure came after it.
         if (message.fixedHeader() != null && message.fixedHeader().messageType() == MqttMessageType.PUBLISH) {
-            services.publishing().refused().refused(failure == DecodeFailure.TOPIC_NAME_INVALID
-                ? RefusedPublishes.Reason.TOPIC_REFUSED : RefusedPublishes.Reason.MALFORMED);
+            services.publishing().refused().refused(switch (failure) {
+                case PACKET_TOO_LARGE -> RefusedPublishes.Reason.PACKET_TOO_LARGE;
+                case TOPIC_NAME_INVALID -> RefusedPublishes.Reason.TOPIC_REFUSED;
+                default -> RefusedPublishes.Reason.MALFORMED;
+            });
         }
         String why = "undecodable packet: " + cause.getMessage();
         if (connection.connected()) {

@@ -113,7 +113,7 @@ class MqttMetricsTest {
 
         assertEquals(2, points.get("rocketmq_mqtt_messages_dropped_total reason=acl_denied"));
         assertEquals(1, points.get("rocketmq_mqtt_messages_dropped_total reason=topic_refused"));
-        for (String zero : List.of("malformed", "too_large", "not_convertible", "expired")) {
+        for (String zero : List.of("malformed", "packet_too_large", "too_large", "not_convertible", "expired")) {
             assertEquals(0, points.get("rocketmq_mqtt_messages_dropped_total reason=" + zero), zero);
         }
     }
