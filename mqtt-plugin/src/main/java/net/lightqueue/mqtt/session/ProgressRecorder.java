@@ -101,11 +101,12 @@ final class ProgressRecorder implements DeliveryProgress {
         return recorded;
     }
 
-    /** Adds every cursor and the unrecorded removals to the session's final write, and stops batching. */
+    /**
+     * Adds every cursor and the unrecorded removals to the session's final write, and stops
+     * batching. Only for a session whose connection made it persistent: a DISCONNECT cannot
+     * give an expiry to a session that had none [MQTT-3.14.2-2].
+     */
     void drainInto(StateChanges changes, Iterable<Cursor> cursors) {
-        if (changed == null) {
-            changed = new HashMap<>(); // a session that never recorded before
-        }
         cursors.forEach(cursor -> changed.put(cursor.name(), cursor));
         addChanged(changes);
         enabled = false;
