@@ -94,6 +94,7 @@ class MemoryPressureTest {
         try (Subscriber slow = new Subscriber("stalled", "pressure/wake", stalled);
              Subscriber bystander = new Subscriber("bystander", "pressure/wake", new CountDownLatch(0));
              Publisher publisher = new Publisher("wake-publisher")) {
+            fillWhatIsKeptByDesign(publisher, payloadBytes);
             MemoryInUse before = MemoryInUse.now();
             for (int i = 0; i < count; i++) {
                 publisher.publish("pressure/wake", i, payloadBytes);
@@ -101,6 +102,21 @@ class MemoryPressureTest {
             bystander.awaitCount(count); // by now every wake of the stalled one had its chance
             assertFlatWhileStalledThenComplete("stalled subscriber", before, stalled, slow, bystander, count,
                 payloadBytes);
+        }
+    }
+
+    /**
+     * Sends 32 MiB of large messages to a reader of another topic, so that what the broker keeps
+     * whoever reads (the shared copies of large payloads, 16 MiB, and the read cache) is full
+     * before a test takes its baseline, and only what stalling adds is measured after it.
+     */
+    private static void fillWhatIsKeptByDesign(Publisher publisher, int payloadBytes) throws Exception {
+        int messages = (32 << 20) / payloadBytes;
+        try (Subscriber reader = new Subscriber("fill-reader", "pressure/fill", new CountDownLatch(0))) {
+            for (int i = 0; i < messages; i++) {
+                publisher.publish("pressure/fill", i, payloadBytes);
+            }
+            reader.awaitCount(messages);
         }
     }
 
