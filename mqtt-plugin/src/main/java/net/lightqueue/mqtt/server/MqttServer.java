@@ -3,7 +3,6 @@ package net.lightqueue.mqtt.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,7 +17,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -29,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import net.lightqueue.mqtt.MqttSettings;
 import net.lightqueue.mqtt.codec.DecodedPackets;
+import net.lightqueue.mqtt.codec.PacketEncoder;
 import net.lightqueue.mqtt.codec.PacketFramer;
-import net.lightqueue.mqtt.codec.SharedPayloadEncoder;
+import net.lightqueue.mqtt.codec.PacketTraffic;
 import net.lightqueue.mqtt.connection.ServerStopping;
 import net.lightqueue.mqtt.listener.Listener;
 import net.lightqueue.mqtt.listener.Listeners;
@@ -46,7 +45,8 @@ public final class MqttServer {
 
     private final MqttSettings settings;
     private final ConnectionServices services;
-    private final ChannelHandler traffic;
+    private final PacketTraffic traffic;
+    private final PacketEncoder encoder;
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -72,20 +72,19 @@ public final class MqttServer {
             channel.pipeline()
                 .addLast("framer", framer)
                 .addLast("decoder", new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                .addLast("decoded", new DecodedPackets(framer))
-                .addLast("encoder", MqttEncoder.INSTANCE)
-                .addLast("shared-payload", SharedPayloadEncoder.INSTANCE)
-                .addLast("traffic", traffic)
+                .addLast("decoded", new DecodedPackets(framer, traffic))
+                .addLast("encoder", encoder)
                 .addLast(ConnectGate.NAME, new ConnectGate())
                 .addLast("mqtt", new MqttConnectionHandler(services));
         }
     };
 
-    /** @param traffic a shared handler placed after the codec, seeing every MQTT packet in and out */
-    public MqttServer(MqttSettings settings, ConnectionServices services, ChannelHandler traffic) {
+    /** @param traffic shown every MQTT packet in and out */
+    public MqttServer(MqttSettings settings, ConnectionServices services, PacketTraffic traffic) {
         this.settings = settings;
         this.services = services;
         this.traffic = traffic;
+        this.encoder = new PacketEncoder(traffic);
     }
 
     /** Prepares the threads and the listeners broker.conf turns on; {@link #listen} opens them. */

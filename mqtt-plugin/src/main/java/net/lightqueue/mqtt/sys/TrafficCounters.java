@@ -1,23 +1,19 @@
 package net.lightqueue.mqtt.sys;
 
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import java.util.concurrent.atomic.LongAdder;
+import net.lightqueue.mqtt.codec.PacketTraffic;
 
 /**
  * Counts the MQTT packets of every connection, in and out, as Mosquitto's
  * {@code $SYS/broker/messages/received} and {@code .../sent} do (packets of any type), and
  * among them the PUBLISH packets by QoS with their payload bytes and the CONNACKs by reason
- * code, which the broker's metrics report. One instance sits in every connection's pipeline;
+ * code, which the broker's metrics report. One instance is shown every connection's packets;
  * LongAdder keeps the event loops from contending.
  */
-@Sharable
-public final class TrafficCounters extends ChannelDuplexHandler {
+public final class TrafficCounters implements PacketTraffic {
 
     private final LongAdder received = new LongAdder();
     private final LongAdder sent = new LongAdder();
@@ -33,18 +29,17 @@ public final class TrafficCounters extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object message) {
+    public void received(Object message) {
         if (message instanceof MqttMessage) {
             received.increment();
             if (message instanceof MqttPublishMessage publish) {
                 publishesIn.add(publish);
             }
         }
-        ctx.fireChannelRead(message);
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+    public void sent(Object message) {
         if (message instanceof MqttMessage) {
             sent.increment();
             if (message instanceof MqttPublishMessage publish) {
@@ -53,7 +48,6 @@ public final class TrafficCounters extends ChannelDuplexHandler {
                 connAcks[connAck.variableHeader().connectReturnCode().byteValue() & 0xFF].increment();
             }
         }
-        ctx.write(message, promise);
     }
 
     public long received() {

@@ -25,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** A PUBLISH written with its shared payload is byte for byte the packet Netty's encoder writes. */
+/**
+ * A PUBLISH written with its shared payload (by the server's {@link PacketEncoder}) is byte for
+ * byte the packet Netty's encoder writes.
+ */
 class SharedPayloadEncoderTest {
 
     private static final int LARGE = SharedPayloadEncoder.MIN_SHARED_PAYLOAD;
@@ -102,10 +105,7 @@ class SharedPayloadEncoderTest {
     private static EmbeddedChannel channel(MqttVersion version, boolean shared) {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
-        channel.pipeline().addLast(MqttEncoder.INSTANCE);
-        if (shared) {
-            channel.pipeline().addLast(SharedPayloadEncoder.INSTANCE);
-        }
+        channel.pipeline().addLast(shared ? new PacketEncoder(PacketTraffic.NONE) : MqttEncoder.INSTANCE);
         return channel;
     }
 

@@ -9,6 +9,8 @@ import static org.mockito.Mockito.when;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.opentelemetry.api.common.AttributeKey;
@@ -28,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import net.lightqueue.dispatch.DispatchLag;
 import net.lightqueue.dispatch.LightQueueDispatcher;
+import net.lightqueue.mqtt.codec.DecodedPackets;
+import net.lightqueue.mqtt.codec.PacketEncoder;
+import net.lightqueue.mqtt.codec.PacketFramer;
 import net.lightqueue.mqtt.delivery.DeliveryMetrics;
 import net.lightqueue.mqtt.delivery.UndeliverableMessages;
 import net.lightqueue.mqtt.publish.RefusedPublishes;
@@ -47,7 +52,10 @@ class MqttMetricsTest {
     private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
     private final TrafficCounters traffic = new TrafficCounters();
     private final RefusedPublishes refused = new RefusedPublishes();
-    private final EmbeddedChannel channel = new EmbeddedChannel(traffic);
+    private final PacketFramer framer = new PacketFramer(1 << 20);
+    /** The server's codec: what it decodes and encodes is counted. */
+    private final EmbeddedChannel channel = new EmbeddedChannel(framer, new MqttDecoder(),
+        new DecodedPackets(framer, traffic), new PacketEncoder(traffic));
     private final MqttMetrics metrics = new MqttMetrics(provider.get("broker-meter"), BROKER);
 
     @AfterEach
@@ -145,8 +153,10 @@ class MqttMetricsTest {
     }
 
     private void receive(MqttQoS qos, String payload) {
-        channel.writeInbound(MqttMessageBuilders.publish().topicName("t").qos(qos).messageId(qos.value())
+        EmbeddedChannel client = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        client.writeOutbound(MqttMessageBuilders.publish().topicName("t").qos(qos).messageId(qos.value())
             .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build());
+        channel.writeInbound((Object) client.readOutbound());
     }
 
     /** "name label=value" (the label other than the broker's, if any) to the point's value. */
