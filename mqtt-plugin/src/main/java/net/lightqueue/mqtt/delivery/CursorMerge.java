@@ -47,8 +47,7 @@ final class CursorMerge {
     }
 
     private final int batchSize;
-    // Sized for the one or two subscriptions most sessions have: an identity map starts at 64 slots.
-    private final Map<Cursor, Buffer> buffers = new IdentityHashMap<>(2);
+    /** A buffer per cursor, in the order the session gave them; sized for the one or two most sessions have. */
     private final List<Buffer> active = new ArrayList<>(2);
     private final List<Buffer> group = new ArrayList<>(2);
     private long reads;
@@ -57,15 +56,37 @@ final class CursorMerge {
         this.batchSize = batchSize;
     }
 
-    /** Takes the session's current subscriptions; buffers of removed ones are dropped. */
+    /**
+     * Takes the session's current subscriptions, on every pass; buffers of removed ones are
+     * dropped. The cursors rarely change between passes, so only a change costs a lookup
+     * table, made for that change: one kept per session would cost more heap than the buffers.
+     */
     void cursors(Collection<Cursor> cursors) {
+        if (sameAsActive(cursors)) {
+            return;
+        }
+        Map<Cursor, Buffer> previous = new IdentityHashMap<>(active.size());
+        for (Buffer buffer : active) {
+            previous.put(buffer.cursor, buffer);
+        }
         active.clear();
         for (Cursor cursor : cursors) {
-            active.add(buffers.computeIfAbsent(cursor, Buffer::new));
+            Buffer buffer = previous.get(cursor);
+            active.add(buffer != null ? buffer : new Buffer(cursor));
         }
-        if (buffers.size() > active.size()) {
-            buffers.values().retainAll(active);
+    }
+
+    private boolean sameAsActive(Collection<Cursor> cursors) {
+        if (cursors.size() != active.size()) {
+            return false;
         }
+        int i = 0;
+        for (Cursor cursor : cursors) {
+            if (active.get(i++).cursor != cursor) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -113,7 +134,7 @@ final class CursorMerge {
      * such sessions the batches would fill the heap.
      */
     void dropReadAhead() {
-        for (Buffer buffer : buffers.values()) {
+        for (Buffer buffer : active) {
             buffer.messages = List.of();
             buffer.next = 0;
         }

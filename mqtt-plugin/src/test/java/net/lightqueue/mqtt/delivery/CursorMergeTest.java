@@ -116,4 +116,22 @@ class CursorMergeTest {
         assertEquals(List.of("20: b@0"), drain(merge));
         assertEquals(0, a.nextOffset());
     }
+
+    @Test
+    void aCursorKeptWhenTheSetChangesKeepsTheBatchItRead() {
+        a.arrive(message("t/10", 1, 10));
+        b.arrive(message("t/20", 1, 20));
+        b.arrive(message("t/21", 1, 21));
+        ListCursor c = ListCursor.subscription("c", 1);
+        c.arrive(message("t/30", 1, 30));
+        CursorMerge merge = new CursorMerge(2);
+        merge.cursors(List.of(a, b));
+        merge.next();
+        int readsOfB = b.reads;
+
+        merge.cursors(List.of(c, b));
+
+        assertEquals(List.of("20: b@0", "21: b@1", "30: c@0"), drain(merge));
+        assertEquals(readsOfB, b.reads, "its batch taken as it was read, not read again");
+    }
 }
