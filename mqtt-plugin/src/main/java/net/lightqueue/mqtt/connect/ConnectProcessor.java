@@ -182,7 +182,7 @@ public final class ConnectProcessor {
         }
         // A will the user may not publish is refused now, while the client can still be told.
         if (header.isWillFlag() && !services.access().mayPublish(
-            new AccessControl.Client(clientId, username, connection.remoteIp()), willRocketTopic)) {
+            new AccessControl.Client(clientId, username, connection.remoteAddress()), willRocketTopic)) {
             connection.refuse(v5 ? CONNECTION_REFUSED_NOT_AUTHORIZED_5 : CONNECTION_REFUSED_NOT_AUTHORIZED,
                 "not authorized to publish the will to " + payload.willTopic());
             return null;

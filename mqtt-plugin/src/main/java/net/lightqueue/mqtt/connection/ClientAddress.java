@@ -15,7 +15,7 @@ public final class ClientAddress {
     }
 
     public static SocketAddress of(Channel channel) {
-        InetSocketAddress proxied = channel.attr(PROXIED).get();
-        return proxied != null ? proxied : channel.remoteAddress();
+        // attr() would add an empty attribute to every connection without a PROXY header
+        return channel.hasAttr(PROXIED) ? channel.attr(PROXIED).get() : channel.remoteAddress();
     }
 }

@@ -10,7 +10,6 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import net.lightqueue.mqtt.auth.AccessControl;
 import org.apache.rocketmq.logging.org.slf4j.Logger;
@@ -41,7 +40,7 @@ public final class MqttConnection {
     public void accepted(MqttVersion version, String clientId, String username, ClientLimits limits) {
         this.version = version;
         this.clientId = clientId;
-        this.accessClient = new AccessControl.Client(clientId, username, remoteIp());
+        this.accessClient = new AccessControl.Client(clientId, username, remoteAddress());
         this.limits = limits;
         this.connected = true;
     }
@@ -84,8 +83,7 @@ public final class MqttConnection {
     }
 
     public String remoteIp() {
-        SocketAddress address = remoteAddress();
-        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
+        return AccessControl.Client.ipOf(remoteAddress());
     }
 
     /** Sends a packet; nothing once the connection is ending (nothing follows a DISCONNECT [MQTT-3.14.4-1]). */
