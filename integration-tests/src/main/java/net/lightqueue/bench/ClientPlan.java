@@ -121,6 +121,15 @@ final class ClientPlan {
         return "bench-" + runId + "-" + role + "-" + index;
     }
 
+    /** Subscribers like a conns run's, with client ids and topics of their own: a warm-up, closed before measuring. */
+    List<ClientSpec> warmUpSubscribers(int count) {
+        List<ClientSpec> warm = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            warm.add(ClientSpec.subscriber(clientId("warm", i), topicRoot + "warm/" + i));
+        }
+        return warm;
+    }
+
     /** Client id of a storm scenario's n-th connection; the storm's, not the bystander pair's. */
     String stormClientId(int index) {
         return clientId("storm", index);
