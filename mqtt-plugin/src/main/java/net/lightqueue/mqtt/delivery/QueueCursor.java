@@ -1,7 +1,7 @@
 package net.lightqueue.mqtt.delivery;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import net.lightqueue.dispatch.QueueReads;
 import net.lightqueue.dispatch.ReadResult;
 import net.lightqueue.dispatch.StoredMessage;
@@ -17,8 +17,12 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
     private final ArrivalRouter router;
     private final DeliveryProgress progress;
     private final Runnable wake;
+    // A field and an updater, not an AtomicLong: one object fewer for every subscription.
+    private static final AtomicLongFieldUpdater<QueueCursor> SIGNALLED_END =
+        AtomicLongFieldUpdater.newUpdater(QueueCursor.class, "signalledEnd");
+
     /** The queue's end as last signalled by the dispatcher, from its signal thread. */
-    private final AtomicLong signalledEnd = new AtomicLong();
+    private volatile long signalledEnd;
     private long knownEnd;
 
     private QueueCursor(String filter, SubscriptionOptions options, long startOffset, QueueReads queues,
@@ -55,7 +59,7 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
 
     @Override
     public boolean mayHaveMessages() {
-        long signalled = signalledEnd.get();
+        long signalled = signalledEnd;
         if (signalled > knownEnd) {
             knownEnd = signalled;
         }
@@ -64,12 +68,12 @@ public final class QueueCursor extends SubscriptionPosition implements QueueWatc
 
     @Override
     public void refreshEnd() {
-        signalledEnd.accumulateAndGet(queues.maxOffset(name()), Math::max);
+        SIGNALLED_END.accumulateAndGet(this, queues.maxOffset(name()), Math::max);
     }
 
     @Override
     public void arrived(String queueFilter, long queueEnd) {
-        signalledEnd.accumulateAndGet(queueEnd, Math::max);
+        SIGNALLED_END.accumulateAndGet(this, queueEnd, Math::max);
         wake.run();
     }
 

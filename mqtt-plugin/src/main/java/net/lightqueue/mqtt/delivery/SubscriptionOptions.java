@@ -14,9 +14,30 @@ import net.lightqueue.mqtt.persistence.MalformedRecordException;
 public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
                                   int subscriptionId) {
 
+    /**
+     * Options without an identifier, by their options byte: subscriptions share these instead of
+     * holding a copy each (most clients give no identifier, and most ask for the same options).
+     */
+    private static final SubscriptionOptions[] WITHOUT_ID = new SubscriptionOptions[64];
+
+    static {
+        for (int flags = 0; flags < WITHOUT_ID.length; flags++) {
+            WITHOUT_ID[flags] = unpacked(flags, 0);
+        }
+    }
+
     public static SubscriptionOptions of(MqttSubscriptionOption option, int grantedQos, int subscriptionId) {
-        return new SubscriptionOptions(grantedQos, option.isNoLocal(), option.isRetainAsPublished(),
-            option.retainHandling().value(), subscriptionId);
+        return of(grantedQos | (option.isNoLocal() ? 0x04 : 0) | (option.isRetainAsPublished() ? 0x08 : 0)
+            | option.retainHandling().value() << 4, subscriptionId);
+    }
+
+    private static SubscriptionOptions of(int flags, int subscriptionId) {
+        return subscriptionId == 0 ? WITHOUT_ID[flags & 0x3F] : unpacked(flags, subscriptionId);
+    }
+
+    private static SubscriptionOptions unpacked(int flags, int subscriptionId) {
+        return new SubscriptionOptions(flags & 0x03, (flags & 0x04) != 0, (flags & 0x08) != 0, (flags >> 4) & 0x03,
+            subscriptionId);
     }
 
     /** @throws MalformedRecordException if the bytes are not options and at most a 4-byte identifier */
@@ -29,16 +50,20 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
         for (int i = 1, shift = 0; i < encoded.length; i++, shift += 7) {
             subscriptionId |= (encoded[i] & 0x7F) << shift;
         }
-        return new SubscriptionOptions(flags & 0x03, (flags & 0x04) != 0, (flags & 0x08) != 0, (flags >> 4) & 0x03,
-            subscriptionId);
+        return of(flags, subscriptionId);
     }
 
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(5);
-        out.write(qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4);
+        out.write(flags());
         for (int id = subscriptionId; id > 0; id >>>= 7) {
             out.write((id & 0x7F) | (id >= 0x80 ? 0x80 : 0));
         }
         return out.toByteArray();
+    }
+
+    /** The MQTT 5 Subscription Options byte. */
+    private int flags() {
+        return qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4;
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import net.lightqueue.dispatch.StoredMessage;
 import net.lightqueue.dispatch.SubscriptionRecord;
 import net.lightqueue.host.peer.Peer;
@@ -37,6 +37,9 @@ import net.lightqueue.mqtt.shared.ShareName;
  */
 public final class Session implements RemoteSession {
 
+    private static final AtomicIntegerFieldUpdater<Session> WAKE_SCHEDULED =
+        AtomicIntegerFieldUpdater.newUpdater(Session.class, "wakeScheduled");
+
     private final String clientId;
     private final SessionServices services;
     /**
@@ -49,7 +52,8 @@ public final class Session implements RemoteSession {
     private final Inflight inflight;
     private final ProgressRecorder recorder;
     private final ReceivedQos2 received;
-    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    /** 1 while a delivery pass is scheduled (a field, not an AtomicBoolean: one object fewer per session). */
+    private volatile int wakeScheduled;
     /** {@link #wake}, made once: every cursor and deliverer of the session holds it. */
     private final Runnable wakeUp = this::wake;
     private volatile MqttConnection connection;
@@ -323,13 +327,13 @@ public final class Session implements RemoteSession {
     @Override
     public void wake() {
         MqttConnection current = connection;
-        if (current != null && wakeScheduled.compareAndSet(false, true)) {
+        if (current != null && WAKE_SCHEDULED.compareAndSet(this, 0, 1)) {
             current.channel().eventLoop().execute(this::deliver);
         }
     }
 
     private void deliver() {
-        wakeScheduled.set(false);
+        wakeScheduled = 0;
         MqttConnection current = connection;
         if (current == null || !current.channel().eventLoop().inEventLoop() || deliverer == null) {
             return; // the session moved to another connection meanwhile; it wakes up there
