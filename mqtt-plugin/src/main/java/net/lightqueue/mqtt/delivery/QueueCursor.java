@@ -13,14 +13,14 @@ import net.lightqueue.dispatch.StoredMessage;
  */
 public final class QueueCursor extends SubscriptionPosition implements QueueWatcher {
 
-    private final QueueReads queues;
-    private final ArrivalRouter router;
-    private final DeliveryProgress progress;
-    private final Runnable wake;
     // A field and an updater, not an AtomicLong: one object fewer for every subscription.
     private static final AtomicLongFieldUpdater<QueueCursor> SIGNALLED_END =
         AtomicLongFieldUpdater.newUpdater(QueueCursor.class, "signalledEnd");
 
+    private final QueueReads queues;
+    private final ArrivalRouter router;
+    private final DeliveryProgress progress;
+    private final Runnable wake;
     /** The queue's end as last signalled by the dispatcher, from its signal thread. */
     private volatile long signalledEnd;
     private long knownEnd;

@@ -27,8 +27,8 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
     }
 
     public static SubscriptionOptions of(MqttSubscriptionOption option, int grantedQos, int subscriptionId) {
-        return of(grantedQos | (option.isNoLocal() ? 0x04 : 0) | (option.isRetainAsPublished() ? 0x08 : 0)
-            | option.retainHandling().value() << 4, subscriptionId);
+        return of(flags(grantedQos, option.isNoLocal(), option.isRetainAsPublished(), option.retainHandling().value()),
+            subscriptionId);
     }
 
     private static SubscriptionOptions of(int flags, int subscriptionId) {
@@ -55,7 +55,7 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
 
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(5);
-        out.write(flags());
+        out.write(flags(qos, noLocal, retainAsPublished, retainHandling));
         for (int id = subscriptionId; id > 0; id >>>= 7) {
             out.write((id & 0x7F) | (id >= 0x80 ? 0x80 : 0));
         }
@@ -63,7 +63,7 @@ public record SubscriptionOptions(int qos, boolean noLocal, boolean retainAsPubl
     }
 
     /** The MQTT 5 Subscription Options byte. */
-    private int flags() {
+    private static int flags(int qos, boolean noLocal, boolean retainAsPublished, int retainHandling) {
         return qos | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | retainHandling << 4;
     }
 }
