@@ -75,7 +75,8 @@ record BenchOptions(
               --count N            stop each publisher after N messages, 0 = no limit (0)
               --payload B          payload bytes, at least 20                         (64)
               --warmup S           seconds before measuring; conns: of connections opened at
-                                   --ramp (at most --clients) and closed again        (5)
+                                   --ramp (at most --clients) and closed again; 0 to
+                                   measure memory (a process keeps what they took)    (5)
               --duration S         seconds measured                                   (20)
               --drain S            seconds to wait for the last messages (and wills)  (10)
               --hold S             conns: seconds to hold the idle connections        (10)
