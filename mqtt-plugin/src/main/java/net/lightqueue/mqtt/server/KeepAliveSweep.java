@@ -33,8 +33,11 @@ final class KeepAliveSweep implements Runnable {
     private KeepAliveSweep() {
     }
 
-    /** The sweep of {@code loop}, started on first use; call on that loop only. */
+    /** The sweep of {@code loop}, started on first use; on that loop only (the sweep is found by thread). */
     static KeepAliveSweep of(EventLoop loop) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("the keep-alive sweep of " + loop + " asked for from " + Thread.currentThread());
+        }
         KeepAliveSweep sweep = OF_LOOP.get();
         if (sweep == null) {
             sweep = new KeepAliveSweep();
