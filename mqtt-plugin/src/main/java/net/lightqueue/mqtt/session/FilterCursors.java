@@ -24,8 +24,11 @@ final class FilterCursors {
     private final Map<String, Cursor> local = new LinkedHashMap<>(2); // most clients have one or two
     /** The same keys' cursors over the other broker groups'; made with the first (48 bytes otherwise). */
     private Map<String, List<Cursor>> onPeers;
-    /** Every cursor, local and on peers. */
-    private final List<Cursor> all = new ArrayList<>(2);
+    /**
+     * Every cursor, local and on peers, in the order they came; made with the first cursor on a
+     * peer (48 bytes otherwise): until then the local cursors are all of them.
+     */
+    private List<Cursor> withPeers;
 
     boolean has(String key) {
         return local.containsKey(key);
@@ -48,8 +51,8 @@ final class FilterCursors {
         local.forEach(action);
     }
 
-    List<Cursor> all() {
-        return all;
+    Collection<Cursor> all() {
+        return withPeers != null ? withPeers : local.values();
     }
 
     List<Cursor> peers(String key) {
@@ -69,7 +72,9 @@ final class FilterCursors {
 
     void add(String key, Cursor cursor, List<Cursor> peerCursors) {
         local.put(key, cursor);
-        all.add(cursor);
+        if (withPeers != null) {
+            withPeers.add(cursor);
+        }
         peerCursors.forEach(peerCursor -> addPeer(key, peerCursor));
     }
 
@@ -77,8 +82,11 @@ final class FilterCursors {
         if (onPeers == null) {
             onPeers = new HashMap<>();
         }
+        if (withPeers == null) {
+            withPeers = new ArrayList<>(local.values());
+        }
         onPeers.computeIfAbsent(key, absent -> new ArrayList<>()).add(peerCursor);
-        all.add(peerCursor);
+        withPeers.add(peerCursor);
     }
 
     /** Closes the key's cursors for good (unsubscribed, or left the group) and forgets them; false if not held. */
@@ -90,18 +98,20 @@ final class FilterCursors {
         List<Cursor> peerCursors = onPeers == null ? null : onPeers.remove(key);
         if (peerCursors != null) {
             peerCursors.forEach(peerCursor -> peerCursor.close(true));
-            all.removeAll(peerCursors);
+            withPeers.removeAll(peerCursors);
         }
-        all.remove(cursor);
+        if (withPeers != null) {
+            withPeers.remove(cursor);
+        }
         cursor.close(true);
         return true;
     }
 
     /** Stops every cursor, keeping its subscription; adds what each still records to {@code recorded}. */
     void release(List<CompletableFuture<?>> recorded) {
-        all.forEach(cursor -> recorded.add(cursor.close(false)));
+        all().forEach(cursor -> recorded.add(cursor.close(false)));
         local.clear();
         onPeers = null;
-        all.clear();
+        withPeers = null;
     }
 }

@@ -1,6 +1,7 @@
 package net.lightqueue.mqtt.session;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -341,7 +342,7 @@ public final class Session implements RemoteSession {
         deliverer.deliver(subscriptions.all(), sharedCursors());
     }
 
-    private List<Cursor> sharedCursors() {
+    private Collection<Cursor> sharedCursors() {
         return memberships == null ? List.of() : memberships.all();
     }
 }
