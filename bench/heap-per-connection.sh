@@ -28,9 +28,7 @@ while [[ $# -gt 0 ]]; do
     *) sed -n '2,16p' "$0" >&2; exit 2 ;;
   esac
 done
-for tool in jmap ss mosquitto_pub awk; do
-  command -v "$tool" >/dev/null || { echo "heap-per-connection: '$tool' is required" >&2; exit 2; }
-done
+require_tools jmap ss mosquitto_pub awk
 namesrv_port=$((port + 1)) broker_port=$((port + 20))
 for p in "$port" "$namesrv_port" "$broker_port"; do require_free_port "$p"; done
 

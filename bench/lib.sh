@@ -29,6 +29,14 @@ runner_classpath() {
   echo "$root/integration-tests/target/classes:$(cat "$listing")"
 }
 
+# Exits with a usage error naming the first of the given commands that is not on the PATH.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$(basename "$0" .sh): '$tool' is required" >&2; exit 2; }
+  done
+}
+
 # Exits with a usage error if something listens on PORT.
 require_free_port() {
   if [[ -n $(ss -Hltn "sport = :$1") ]]; then

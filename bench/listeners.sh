@@ -33,9 +33,7 @@ while [[ $# -gt 0 ]]; do
     *) sed -n '2,18p' "$0" >&2; exit 2 ;;
   esac
 done
-for tool in openssl mosquitto_pub jq ss java; do
-  command -v "$tool" >/dev/null || { echo "listeners: '$tool' is required" >&2; exit 2; }
-done
+require_tools openssl mosquitto_pub jq ss java
 declare -A port=([tcp]=$base [tls]=$((base + 1)) [ws]=$((base + 2)) [wss]=$((base + 3)))
 IFS=',' read -ra transports <<<"$only"
 for t in "${transports[@]}"; do

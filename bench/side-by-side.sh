@@ -40,9 +40,7 @@ while [[ $# -gt 0 ]]; do
     *) sed -n '2,20p' "$0" >&2; exit 2 ;;
   esac
 done
-for tool in mosquitto mosquitto_pub jq ss java; do
-  command -v "$tool" >/dev/null || { echo "side-by-side: '$tool' is required" >&2; exit 2; }
-done
+require_tools mosquitto mosquitto_pub jq ss java
 
 # ---- the suite: the scenarios and sizes that the budgets in the issues name -------------------
 if $quick; then

@@ -38,9 +38,7 @@ while [[ $# -gt 0 ]]; do
     *) sed -n '2,24p' "$0" >&2; exit 2 ;;
   esac
 done
-for tool in mosquitto_pub jq ss java; do
-  command -v "$tool" >/dev/null || { echo "storms: '$tool' is required" >&2; exit 2; }
-done
+require_tools mosquitto_pub jq ss java
 declare -A size=([connect]=$connects [takeover]=$takeovers [wills]=$wills [subscribe]=$subscribes)
 IFS=',' read -ra storms <<<"$only"
 for s in "${storms[@]}"; do
