@@ -7,17 +7,6 @@ package net.lightqueue.mqtt.codec;
  */
 public interface PacketTraffic {
 
-    /** Counts nothing. */
-    PacketTraffic NONE = new PacketTraffic() {
-        @Override
-        public void received(Object packet) {
-        }
-
-        @Override
-        public void sent(Object packet) {
-        }
-    };
-
     /** What the decoder produced: an MQTT packet, possibly one that failed to decode. */
     void received(Object packet);
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import net.lightqueue.mqtt.sys.TrafficCounters;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,7 +106,7 @@ class SharedPayloadEncoderTest {
     private static EmbeddedChannel channel(MqttVersion version, boolean shared) {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
-        channel.pipeline().addLast(shared ? new PacketEncoder(PacketTraffic.NONE) : MqttEncoder.INSTANCE);
+        channel.pipeline().addLast(shared ? new PacketEncoder(new TrafficCounters()) : MqttEncoder.INSTANCE);
         return channel;
     }
 
