@@ -34,7 +34,7 @@ for p in "$port" "$namesrv_port" "$broker_port"; do require_free_port "$p"; done
 
 out="$root/integration-tests/target/heap-per-connection/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-classpath=$(runner_classpath)
+runner_classpath >/dev/null # built now, not while the broker is measured
 setsid bin/run-broker.sh --data "$out/data" --mqtt-port "$port" --namesrv-port "$namesrv_port" \
   --broker-port "$broker_port" >"$out/broker.log" 2>&1 &
 launcher=$!
@@ -45,7 +45,7 @@ sleep 10 # let start-up garbage and lazily made singletons settle before the bas
 
 jmap -histo:live "$pid" >"$out/before.txt"
 # The runner needs no warm-up here (--warmup 0): the histogram counts live objects only.
-java ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:TieredStopAtLevel=1} -cp "$classpath" net.lightqueue.bench.BenchMain \
+BENCH_NO_BUILD=1 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:TieredStopAtLevel=1}" bench/mqtt-bench.sh \
   --scenario conns --port "$port" --clients "$clients" --ramp 2000 --warmup 0 --hold 60 >"$out/runner.log" 2>&1 &
 runner=$!
 # Connected at 2,000/s, then held 60 s: the histogram is taken well inside the hold.
