@@ -44,15 +44,16 @@ final class ConnectionRamp {
             long connecting = System.nanoTime();
             CompletableFuture<BenchClient> ready = connector.connect(clients.get(i)).ready()
                     .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-            ready.whenComplete((c, e) -> {
+            // Waited on below is the recording stage, not the handshake: the last sample must be in
+            // the histogram (and visible to this thread) before the caller merges it.
+            pending.add(ready.whenComplete((c, e) -> {
                 inFlight.release();
                 if (e != null) {
                     firstFailure.compareAndSet(null, e);
                 } else {
                     handshakes.recordMicros((System.nanoTime() - connecting) / 1_000);
                 }
-            });
-            pending.add(ready);
+            }));
         }
         List<BenchClient> ready = new ArrayList<>(pending.size());
         for (CompletableFuture<BenchClient> future : pending) {
