@@ -6,6 +6,7 @@ import static net.lightqueue.mqtt.Packets.assertReply;
 import static net.lightqueue.mqtt.Packets.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -94,6 +95,39 @@ class KeepAliveTest {
                 "closed after " + elapsed + " ms, before mqttConnectTimeoutSeconds");
             assertTrue(elapsed < TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS) + GENEROUS_MILLIS,
                 "closed only after " + elapsed + " ms");
+        }
+    }
+
+    /**
+     * The connect timeout is a deadline from the connection's start: a CONNECT trickled in a byte at
+     * a time, each byte well within the timeout, is still cut off (section 3.1.4; a slowloris client
+     * otherwise holds a connection, and its descriptor, for as long as it likes).
+     */
+    @Test
+    void aConnectTricklingInIsClosedAtTheConnectTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (RawClient client = new RawClient(broker.port())) {
+            byte[] packet = client.encode(RawClient.connect(MqttVersion.MQTT_5, "t".repeat(40), true, 60));
+            long trickleMillis = packet.length * 400L; // over 20 s, beyond the read timeout of RawClient
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (byte b : packet) {
+                        Thread.sleep(400);
+                        client.sendRaw(b);
+                    }
+                } catch (IOException | InterruptedException closedOrDone) {
+                    // the server closed the connection, which is what the test waits for
+                }
+            });
+            trickle.start();
+            MqttMessage answer = client.read();
+            long elapsed = millisSince(start);
+            trickle.interrupt();
+            trickle.join();
+            assertNull(answer, "the trickled CONNECT was answered after " + elapsed + " ms");
+            assertTrue(elapsed >= TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS),
+                "closed after " + elapsed + " ms, before mqttConnectTimeoutSeconds");
+            assertTrue(elapsed < trickleMillis, "closed only after " + elapsed + " ms, once the CONNECT was complete");
         }
     }
 

@@ -9,10 +9,10 @@ import org.apache.rocketmq.logging.org.slf4j.Logger;
 import org.apache.rocketmq.logging.org.slf4j.LoggerFactory;
 
 /**
- * The connections of one event loop that may stay silent only so long, and one task on that
- * loop that ends those silent for longer: a slot in a list per connection instead of a timer
- * per connection. Touched only on its loop, so it needs no locking; it starts with the loop's
- * first connection and, scheduled on the loop, stops with it.
+ * The connections of one event loop that may stay silent only so long (or open only so long
+ * without CONNECT), and one task on that loop that ends those past their allowance: a slot in a
+ * list per connection instead of a timer per connection. Touched only on its loop, so it needs
+ * no locking; it starts with the loop's first connection and, scheduled on the loop, stops with it.
  */
 final class KeepAliveSweep implements Runnable {
 
@@ -66,27 +66,27 @@ final class KeepAliveSweep implements Runnable {
     @Override
     public void run() {
         long now = System.nanoTime();
-        List<KeepAliveHandler> silent = null;
+        List<KeepAliveHandler> ranOut = null;
         for (int i = 0; i < watched.size(); i++) {
             KeepAliveHandler handler = watched.get(i);
-            if (handler.silentLongerThanAllowed(now)) {
-                if (silent == null) {
-                    silent = new ArrayList<>();
+            if (handler.allowanceRanOut(now)) {
+                if (ranOut == null) {
+                    ranOut = new ArrayList<>();
                 }
-                silent.add(handler);
+                ranOut.add(handler);
             }
         }
-        if (silent == null) {
+        if (ranOut == null) {
             return;
         }
         // Ended after the walk, which so never sees the list change under it.
-        for (KeepAliveHandler handler : silent) {
+        for (KeepAliveHandler handler : ranOut) {
             unwatch(handler);
             try {
-                handler.silenceExceeded();
+                handler.allowanceExceeded();
             } catch (RuntimeException failure) {
                 // Thrown out of the task, it would stop the sweep for every connection of the loop.
-                LOG.error("ending a silent MQTT connection failed", failure);
+                LOG.error("ending an MQTT connection past its allowance failed", failure);
             }
         }
     }

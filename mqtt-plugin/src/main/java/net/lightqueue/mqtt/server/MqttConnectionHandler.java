@@ -37,8 +37,9 @@ import net.lightqueue.mqtt.session.SessionLifecycle;
 /**
  * The MQTT side of one channel: checks what the decoder produced, enforces "CONNECT first and
  * only once", and routes each packet to the part of the server that handles it. Packets sent
- * after CONNECT reach it after CONNACK ({@link ConnectGate}). A connection may stay silent for
- * mqttConnectTimeoutSeconds before CONNECT and one and a half keep alive periods after it.
+ * after CONNECT reach it after CONNACK ({@link ConnectGate}). A connection has
+ * mqttConnectTimeoutSeconds from its start to complete its CONNECT, and may then stay silent for
+ * one and a half keep alive periods.
  */
 final class MqttConnectionHandler extends KeepAliveHandler {
 
@@ -58,7 +59,9 @@ final class MqttConnectionHandler extends KeepAliveHandler {
     public void channelActive(ChannelHandlerContext ctx) {
         connection = new MqttConnection(ctx.channel());
         client = new ConnectedClient(connection);
-        watchSilence(ctx, TimeUnit.SECONDS.toNanos(services.settings().connectTimeoutSeconds()));
+        // From the connection's start, not from its last byte: trickling a CONNECT in cannot
+        // hold a connection open (a TLS or WebSocket handshake counts against it too).
+        watchDeadline(ctx, TimeUnit.SECONDS.toNanos(services.settings().connectTimeoutSeconds()));
         ctx.fireChannelActive();
     }
 
@@ -237,7 +240,7 @@ final class MqttConnectionHandler extends KeepAliveHandler {
     }
 
     @Override
-    void silenceExceeded() {
+    void allowanceExceeded() {
         if (connection.connected()) {
             connection.disconnect(Disconnect.KEEP_ALIVE_TIMEOUT.byteValue(), "no packet within 1.5 keep alive periods");
         } else {
