@@ -36,6 +36,7 @@ public final class BrokerTopics implements RocketTopics {
     /** Topics created but not yet written to the broker's topic config file. */
     private final Queue<TopicConfig> unsaved = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean saveScheduled = new AtomicBoolean();
+    private final Object creating = new Object();
 
     /** @param registration saves created topics and registers them with the name servers, which may block */
     public BrokerTopics(BrokerController broker, ReservedTopics reserved, boolean autoCreate, Executor registration) {
@@ -75,11 +76,20 @@ public final class BrokerTopics implements RocketTopics {
      * A crash before the write loses only the config, which the next publish creates again.
      */
     private TopicConfig create(String topic) {
-        int queues = broker.getBrokerConfig().getDefaultTopicQueueNums();
-        TopicConfig created = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
-        topicConfigs.putTopicConfig(created);
-        topicConfigs.updateDataVersion();
-        LOG.info("created RocketMQ topic '{}' with {} queues for MQTT publishes", topic, queues);
+        TopicConfig created;
+        // Event loops meeting a new first level at once create it once: a second put would replace
+        // the config the first publishes were routed by. Rare (once per topic), so a lock is cheap.
+        synchronized (creating) {
+            TopicConfig existing = topicConfigs.selectTopicConfig(topic);
+            if (existing != null) {
+                return existing;
+            }
+            int queues = broker.getBrokerConfig().getDefaultTopicQueueNums();
+            created = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
+            topicConfigs.putTopicConfig(created);
+            topicConfigs.updateDataVersion();
+        }
+        LOG.info("created RocketMQ topic '{}' with {} queues for MQTT publishes", topic, created.getWriteQueueNums());
         unsaved.add(created);
         if (saveScheduled.compareAndSet(false, true)) {
             // Saving and registering may wait on the disk and the name servers; never on an event loop.
