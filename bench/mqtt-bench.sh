@@ -9,4 +9,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/lib.sh"
 classpath=$(runner_classpath)
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
+# Every MQTT connection is a file descriptor: take the hard limit, not a soft one of 1,024.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g} -cp "$classpath" net.lightqueue.bench.BenchMain "$@"

@@ -31,5 +31,7 @@ if [[ ! -f "$release_jar" || ! -d "$broker_lib" || ! -d "$launcher" || -n "${REB
   mvn -q -B package -DskipTests
 fi
 
+# Every MQTT connection is a file descriptor: take the hard limit, not a soft one of 1,024.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec java -cp "$launcher" net.lightqueue.it.Quickstart \
   --broker-lib "$broker_lib" --release-jar "$release_jar" "$@"
