@@ -5,12 +5,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 
 /**
  * Encodes every packet a connection sends, in one pipeline stage: a PUBLISH with a large direct
- * payload through {@link SharedPayloadEncoder}, anything else through Netty's encoder, each
- * shown to the {@link PacketTraffic} first. Three stages (two encoders and a counter) were a
- * pipeline context each per connection.
+ * payload by {@link SharedPayloadEncoder}, anything else by Netty's encoder, each shown to the
+ * {@link PacketTraffic} first. Three stages (two encoders and a counter) were a pipeline context
+ * each per connection.
  */
 @Sharable
 public final class PacketEncoder extends ChannelOutboundHandlerAdapter {
@@ -24,10 +25,14 @@ public final class PacketEncoder extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         traffic.sent(msg);
-        // Both are sharable encoders that use the context only to allocate and to pass their output on.
-        if (SharedPayloadEncoder.INSTANCE.acceptOutboundMessage(msg)) {
-            SharedPayloadEncoder.INSTANCE.write(ctx, msg, promise);
+        if (msg instanceof MqttPublishMessage publish && SharedPayloadEncoder.shares(publish)) {
+            try {
+                ctx.write(SharedPayloadEncoder.encode(ctx, publish), promise);
+            } finally {
+                publish.release(); // the packet holds the payload now
+            }
         } else {
+            // A sharable encoder that uses the context only to allocate and to pass its output on.
             MqttEncoder.INSTANCE.write(ctx, msg, promise);
         }
     }

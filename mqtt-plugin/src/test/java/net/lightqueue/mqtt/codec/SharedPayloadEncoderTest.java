@@ -85,7 +85,7 @@ class SharedPayloadEncoderTest {
 
     /** Large direct payloads are shared; small ones, and heap ones (copied to direct memory anyway), go to Netty. */
     private static void assertAccepted(boolean shared, MqttPublishMessage publish) {
-        assertEquals(shared, SharedPayloadEncoder.INSTANCE.acceptOutboundMessage(publish));
+        assertEquals(shared, SharedPayloadEncoder.shares(publish));
         publish.release();
     }
 
