@@ -8,7 +8,7 @@
 #   bench/heap-per-connection.sh [--clients N] [--top N] [--port P]
 #
 #   --clients N  connections held (default 10000; each is a file descriptor in the broker and in
-#                the runner, mind `ulimit -n`)
+#                the runner, which both raise their limit to the hard one, `ulimit -Hn`)
 #   --top N      classes listed (default 30)
 #   --port P     the broker's MQTT port (default 18850; name server and broker ports above it)
 #
