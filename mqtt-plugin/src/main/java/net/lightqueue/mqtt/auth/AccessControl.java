@@ -27,15 +27,42 @@ public interface AccessControl {
     /** What is enforced, in words for the start log line. */
     String summary();
 
-    /**
-     * @param username null for an anonymous client
-     * @param address  where the client connects from (a PROXY header's address, if one came)
-     */
-    record Client(String clientId, String username, SocketAddress address) {
+    /** Who asks: a connected client, or one whose CONNECT is being checked. */
+    final class Client {
+        private final String clientId;
+        private final String username;
+        private final SocketAddress address;
+        /**
+         * Written by the first ACL check, which then asks on every PUBLISH; with authorization
+         * off it is never made (56 bytes a connection). Threads that race write the same text.
+         */
+        private String sourceIp;
 
-        /** Made when asked: most brokers never ask, and a string kept per connection is 56 bytes of heap. */
+        /**
+         * @param username null for an anonymous client
+         * @param address  where the client connects from (a PROXY header's address, if one came)
+         */
+        public Client(String clientId, String username, SocketAddress address) {
+            this.clientId = clientId;
+            this.username = username;
+            this.address = address;
+        }
+
+        public String clientId() {
+            return clientId;
+        }
+
+        public String username() {
+            return username;
+        }
+
         public String sourceIp() {
-            return ipOf(address);
+            String ip = sourceIp;
+            if (ip == null) {
+                ip = ipOf(address);
+                sourceIp = ip;
+            }
+            return ip;
         }
 
         /** The IP address in text; other kinds of address (in-VM channels) as they print. */
